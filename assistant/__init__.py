@@ -1,0 +1,1 @@
+"""WealthDesk application: agent, model factory, offline planner, sessions, access control, API, CLI."""

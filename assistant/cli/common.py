@@ -1,0 +1,58 @@
+"""Shared CLI plumbing: settings at the entry point, error → exit code, JSON and rich output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from assistant.errors import WealthDeskError
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
+    try:
+        app(args=argv, standalone_mode=False)
+    except WealthDeskError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        return exc.exit_code
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        err_console.print("aborted")
+        return 1
+    except Exception as exc:  # click usage errors carry their own exit code
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return 2 if isinstance(exc, click.UsageError) else exc.exit_code
+        raise
+    return 0
+
+
+def _default(o: Any) -> Any:
+    if isinstance(o, datetime | date):
+        return o.isoformat()
+    if hasattr(o, "model_dump"):
+        return o.model_dump(mode="json")
+    if hasattr(o, "item"):  # numpy scalars
+        return o.item()
+    raise TypeError(f"not JSON serializable: {type(o).__name__}")
+
+
+def print_json(payload: Any) -> None:
+    """Stable machine-readable output: UTF-8, sorted keys off (schema order), ISO dates."""
+    sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2, default=_default) + "\n")
+
+
+def get_settings():  # noqa: ANN201 - imported lazily to keep `--help` fast
+    from assistant.settings import get_settings as _get
+
+    return _get()

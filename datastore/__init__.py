@@ -1,0 +1,1 @@
+"""Structured data: schema, engine, repositories, importers, sample-data generator."""
