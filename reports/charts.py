@@ -1,0 +1,156 @@
+"""Report charts as PNG bytes (matplotlib, Agg), with a CJK font shipped by the ``mplfonts`` package.
+
+The machine has no system CJK font, so Chinese labels would render as tofu boxes; we register the
+Noto Sans CJK SC file that ``mplfonts`` ships (``mplfonts/fonts/*.otf``) with matplotlib's font manager
+by path and put it first in ``font.sans-serif``. Every chart returns PNG bytes so the docx renderer can
+embed it without temporary files.
+
+Inputs are plain sequences/Series; values are fractions for weights and returns (shown as percent on
+the axes), yuan for amounts.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # headless: reports are built in CLI/API workers without a display
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from analytics.errors import ConfigurationError  # noqa: E402
+
+# A muted bank palette (navy first); colour-blind friendly enough for 6–8 slices.
+PALETTE = ["#1F4E79", "#C0504D", "#9BBB59", "#F2A93B", "#8064A2", "#4BACC6", "#7F7F7F", "#D99694"]
+_DPI = 150
+
+
+def cjk_font_files() -> dict[str, Path]:
+    """Font files shipped by mplfonts, keyed by file name (``NotoSansCJKsc-Regular.otf`` …)."""
+    import mplfonts
+
+    folder = Path(mplfonts.__file__).parent / "fonts"
+    files = {p.name: p for p in folder.glob("*.[ot]t[fc]")}
+    if not files:
+        raise ConfigurationError(f"mplfonts ships no font files under {folder}; reinstall mplfonts")
+    return files
+
+
+@lru_cache(maxsize=1)
+def setup_fonts() -> str:
+    """Register the CJK font with matplotlib once; returns the family name used."""
+    files = cjk_font_files()
+    path = files.get("NotoSansCJKsc-Regular.otf") or files.get("SimHei.ttf") or next(iter(files.values()))
+    font_manager.fontManager.addfont(str(path))
+    family = font_manager.FontProperties(fname=str(path)).get_name()
+    matplotlib.rcParams["font.sans-serif"] = [family, "DejaVu Sans"]
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    matplotlib.rcParams["axes.unicode_minus"] = False  # CJK fonts lack U+2212; use ASCII hyphen
+    return family
+
+
+def _png(fig: plt.Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=_DPI, bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _pct(x: float, _pos: int | None = None) -> str:
+    return f"{x * 100:.0f}%"
+
+
+def donut(labels: Sequence[str], weights: Sequence[float], title: str, *, centre: str = "") -> bytes:
+    """Allocation donut. ``weights`` are fractions (they need not sum to 1: the rest is not drawn)."""
+    setup_fonts()
+    fig, ax = plt.subplots(figsize=(5.2, 3.6))
+    pairs = [(lbl, w) for lbl, w in zip(labels, weights, strict=True) if w > 0]
+    if pairs:
+        wedges, _ = ax.pie(
+            [w for _, w in pairs],
+            colors=PALETTE[: len(pairs)] * (1 + len(pairs) // len(PALETTE)),
+            startangle=90,
+            counterclock=False,
+            wedgeprops={"width": 0.38, "edgecolor": "white"},
+        )
+        ax.legend(
+            wedges,
+            [f"{lbl} {w * 100:.1f}%" for lbl, w in pairs],
+            loc="center left",
+            bbox_to_anchor=(1.0, 0.5),
+            frameon=False,
+            fontsize=9,
+        )
+    if centre:
+        ax.text(0, 0, centre, ha="center", va="center", fontsize=10)
+    ax.set_title(title, fontsize=11)
+    ax.axis("equal")
+    return _png(fig)
+
+
+def bars(
+    labels: Sequence[str], series: Mapping[str, Sequence[float]], title: str, *, percent: bool = True
+) -> bytes:
+    """Horizontal grouped bars (e.g. industry weights: client vs benchmark). Values are fractions if percent."""
+    setup_fonts()
+    n = len(labels)
+    fig, ax = plt.subplots(figsize=(6.0, max(2.2, 0.32 * n + 1.0)))
+    k = max(1, len(series))
+    height = 0.8 / k
+    for i, (name, values) in enumerate(series.items()):
+        ys = [j + i * height for j in range(n)]
+        ax.barh(ys, list(values), height=height, label=name, color=PALETTE[i % len(PALETTE)])
+    ax.set_yticks([j + height * (k - 1) / 2 for j in range(n)], list(labels), fontsize=9)
+    ax.invert_yaxis()
+    if percent:
+        ax.xaxis.set_major_formatter(FuncFormatter(_pct))
+    if k > 1:
+        ax.legend(frameon=False, fontsize=9)
+    ax.set_title(title, fontsize=11)
+    ax.spines[["top", "right"]].set_visible(False)
+    return _png(fig)
+
+
+def lines(series: Mapping[str, pd.Series], title: str, *, ylabel: str = "") -> bytes:
+    """NAV / backtest lines: each Series indexed by date (values e.g. growth of 1)."""
+    setup_fonts()
+    fig, ax = plt.subplots(figsize=(6.4, 3.2))
+    for i, (name, s) in enumerate(series.items()):
+        ax.plot(s.index, s.to_numpy(), label=name, color=PALETTE[i % len(PALETTE)], linewidth=1.4)
+    ax.set_title(title, fontsize=11)
+    if ylabel:
+        ax.set_ylabel(ylabel, fontsize=9)
+    ax.legend(frameon=False, fontsize=9)
+    ax.grid(alpha=0.3)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.autofmt_xdate()
+    return _png(fig)
+
+
+def drawdown(series: Mapping[str, pd.Series], title: str) -> bytes:
+    """Drawdown areas: each Series is a drawdown path (≤ 0 fractions) indexed by date."""
+    setup_fonts()
+    fig, ax = plt.subplots(figsize=(6.4, 2.6))
+    for i, (name, s) in enumerate(series.items()):
+        colour = PALETTE[i % len(PALETTE)]
+        ax.fill_between(s.index, s.to_numpy(), 0, alpha=0.35, color=colour, label=name)
+        ax.plot(s.index, s.to_numpy(), color=colour, linewidth=0.8)
+    ax.yaxis.set_major_formatter(FuncFormatter(_pct))
+    ax.set_title(title, fontsize=11)
+    ax.legend(frameon=False, fontsize=9, loc="lower left")
+    ax.grid(alpha=0.3)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.autofmt_xdate()
+    return _png(fig)
+
+
+def drawdown_path(growth: pd.Series) -> pd.Series:
+    """Drawdown from a growth-of-1 (or NAV) path: value / running peak − 1 (start counts as a peak)."""
+    return growth / growth.cummax() - 1.0
