@@ -1,9 +1,117 @@
-"""CLI commands for the service area."""
+"""CLI commands for the service area: ``serve``, ``users add``, ``users list``, ``users revoke``."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
+
+from assistant.cli.common import console, get_settings, print_json
+
+users_app = typer.Typer(help="Users and API keys of the HTTP API.", no_args_is_help=True)
+
+
+def _engine():  # noqa: ANN202 - Engine, imported lazily so `--help` stays fast
+    from datastore.engine import create_schema, get_engine
+
+    engine = get_engine(get_settings().resolved_database_url)
+    create_schema(engine)
+    return engine
+
+
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Bind address (default from WEALTHDESK_HOST, 127.0.0.1)")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default from WEALTHDESK_PORT, 8000)")] = None,
+) -> None:
+    """Start the HTTP API (OpenAPI docs at /docs, health at /healthz). Ctrl-C finishes running report jobs first."""
+    import uvicorn
+
+    from assistant.api import create_app
+    from assistant.logging import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    app = create_app(settings)
+    console.print(f"WealthDesk API on http://{host or settings.host}:{port or settings.port}  (docs: /docs)")
+    uvicorn.run(
+        app,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_config=None,
+        log_level=settings.log_level.lower(),
+        timeout_graceful_shutdown=30,
+    )
+
+
+@users_app.command("add")
+def users_add(
+    user_id: Annotated[str, typer.Argument(help="RM id (e.g. RM001) or an admin name")],
+    role: Annotated[str, typer.Option("--role", help="rm | admin")] = "rm",
+    wecom_user: Annotated[
+        str | None, typer.Option("--wecom-user", help="WeCom userid to link (企业微信账号)")
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
+) -> None:
+    """Create a user and print a new API key ONCE (only its SHA-256 hash is stored)."""
+    from datastore.repositories.users import add_user, issue_key
+
+    engine = _engine()
+    user = add_user(engine, user_id, role, wecom_user_id=wecom_user)
+    key = issue_key(engine, user.id)
+    if json_out:
+        print_json({"user": user.model_dump(), "api_key": key})
+        return
+    console.print(
+        f"created {user.role} user [bold]{user.id}[/]"
+        + (f" (WeCom {user.wecom_user_id})" if user.wecom_user_id else "")
+    )
+    console.print("API key (shown once, store it now):")
+    typer.echo(key)
+
+
+@users_app.command("key")
+def users_key(user_id: Annotated[str, typer.Argument(help="Existing user id")]) -> None:
+    """Issue an additional API key for an existing user (printed once)."""
+    from datastore.repositories.users import issue_key
+
+    typer.echo(issue_key(_engine(), user_id))
+
+
+@users_app.command("revoke")
+def users_revoke(user_id: Annotated[str, typer.Argument(help="User whose keys to revoke")]) -> None:
+    """Revoke every API key of a user."""
+    from datastore.repositories.users import revoke_keys
+
+    console.print(f"revoked {revoke_keys(_engine(), user_id)} key(s) of {user_id}")
+
+
+@users_app.command("list")
+def users_list(json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List users, roles, linked WeCom ids and their number of active keys (never the keys)."""
+    from rich.table import Table
+
+    from datastore.repositories.users import list_users
+
+    rows = list_users(_engine())
+    if json_out:
+        print_json(rows)
+        return
+    table = Table("id", "role", "rm_id", "wecom", "active", "keys")
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            str(r["role"]),
+            str(r["rm_id"] or ""),
+            str(r["wecom_user_id"] or ""),
+            "yes" if r["active"] else "no",
+            str(r["keys"]),
+        )
+    console.print(table)
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
+    app.command("serve")(serve)
+    app.add_typer(users_app, name="users")

@@ -1,0 +1,79 @@
+"""API-key authentication and the per-key rate limit, as FastAPI dependencies.
+
+A key arrives as ``Authorization: Bearer wd_…`` or ``X-API-Key: wd_…``; its SHA-256 is looked up in
+``api_keys``; the user becomes an ``assistant.access.Caller`` (rm → the RM's book, admin → everything).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from analytics.errors import RateLimited, Unauthenticated
+from assistant.access import Caller
+from datastore.repositories.users import UserRecord, hash_key, user_for_key
+
+_bearer = HTTPBearer(auto_error=False, description="API key from `wealthdesk users add`")
+_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="The same API key, as a header")
+
+
+class RateLimiter:
+    """Sliding one-minute window per key: at most ``per_minute`` requests in any 60 s."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._hits: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, key: str, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            q = self._hits.setdefault(key, deque())
+            while q and now - q[0] >= 60.0:
+                q.popleft()
+            if len(q) >= self.per_minute:
+                retry = max(1, int(60.0 - (now - q[0])) + 1)
+                raise RateLimited(
+                    f"rate limit of {self.per_minute} requests per minute exceeded for this API key",
+                    hint=f"retry in about {retry} s",
+                )
+            q.append(now)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated user and the caller identity that flows into access control."""
+
+    user: UserRecord
+    caller: Caller
+    key_prefix: str
+
+
+def caller_of(user: UserRecord) -> Caller:
+    if user.role == "admin":
+        return Caller.admin(user.id)
+    return Caller(user_id=user.id, role="rm", rm_id=user.rm_id)
+
+
+async def authenticate(
+    request: Request,
+    bearer: HTTPAuthorizationCredentials | None = Depends(_bearer),
+    api_key: str | None = Depends(_header),
+) -> Principal:
+    """401 without a key or with an unknown/revoked one; 429 over the per-key limit."""
+    plain = (bearer.credentials if bearer else None) or api_key
+    if not plain:
+        raise Unauthenticated("missing API key", hint="send Authorization: Bearer <key> or X-API-Key: <key>")
+    ctx = request.app.state.ctx
+    found = user_for_key(ctx.engine, plain.strip())
+    if found is None:
+        raise Unauthenticated("invalid or revoked API key", hint="create one with `wealthdesk users add`")
+    user, prefix = found
+    ctx.limiter.hit(hash_key(plain.strip()))
+    request.state.user_id = user.id  # for the access log
+    return Principal(user=user, caller=caller_of(user), key_prefix=prefix)
