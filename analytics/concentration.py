@@ -1,0 +1,85 @@
+"""Concentration: Herfindahl–Hirschman index and limit flags at each layer (client → fund → manager → company).
+
+Limits are data (``ConcentrationLimits``), not constants in formulas: a bank overrides them per policy.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, Field
+
+Layer = Literal["product", "fund", "manager", "company", "security", "industry"]
+
+
+class ConcentrationLimits(BaseModel):
+    """Thresholds (fractions) above which a concentration flag is raised. Example policy values."""
+
+    product_of_client: float = Field(0.30, description="one product's share of the client's assets")
+    fund_top10_of_nav: float = Field(0.60, description="a held fund's top-10 holdings as share of its NAV")
+    manager_of_equity: float = Field(
+        0.30, description="one fund manager's share of the client's equity exposure"
+    )
+    company_of_funds: float = Field(0.50, description="one fund company's share of the client's fund assets")
+    security_of_client: float = Field(0.10, description="one underlying security's share of client assets")
+    industry_of_equity: float = Field(0.40, description="one Shenwan L1 industry's share of equity exposure")
+
+
+class ConcentrationFlag(BaseModel):
+    """One breach: ``share`` of ``basis`` held in ``key`` exceeds ``threshold``."""
+
+    layer: Layer
+    key: str
+    name: str
+    share: float
+    threshold: float
+    basis: str  # what the share is of: "client assets", "equity exposure", "fund assets", "fund NAV"
+    reason: str
+
+
+def hhi(weights: pd.Series | np.ndarray) -> float:
+    """Herfindahl–Hirschman index Σ s_i² of the weights normalised to sum 1 (1/n … 1). 0 for an empty or
+    all-zero input. Negative weights are not meaningful here and are dropped."""
+    w = np.asarray(weights, dtype=float)
+    w = w[w > 0]
+    total = w.sum()
+    if total <= 0:
+        return 0.0
+    s = w / total
+    return float(np.sum(s * s))
+
+
+def hhi_by_group(values: pd.Series, groups: pd.Series) -> pd.Series:
+    """Vectorised HHI per group (e.g. per client): ``values`` and ``groups`` are aligned Series of
+    (position value, client id). Returns Series group → HHI."""
+    v = values.clip(lower=0).astype(float)
+    tot = v.groupby(groups.to_numpy()).transform("sum")
+    s2 = (v / tot.where(tot > 0)) ** 2
+    return s2.groupby(groups.to_numpy()).sum()
+
+
+def flags_over(
+    shares: pd.Series,
+    names: pd.Series | dict[str, str] | None,
+    *,
+    layer: Layer,
+    threshold: float,
+    basis: str,
+) -> list[ConcentrationFlag]:
+    """One flag per key whose share exceeds ``threshold`` (largest first)."""
+    over = shares[shares > threshold].sort_values(ascending=False)
+    name_of = dict(names) if names is not None else {}
+    return [
+        ConcentrationFlag(
+            layer=layer,
+            key=str(k),
+            name=str(name_of.get(k, k)),
+            share=float(v),
+            threshold=threshold,
+            basis=basis,
+            reason=f"{name_of.get(k, k)} is {v:.1%} of {basis} (limit {threshold:.0%})",
+        )
+        for k, v in over.items()
+    ]

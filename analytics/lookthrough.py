@@ -1,0 +1,575 @@
+"""Fund look-through: positions → products → funds → underlying securities, asset classes, industries.
+
+Two steps, so that a client is cheap:
+
+1. ``build_fund_exposures(market, as_of)`` completes every fund's holdings once per as-of date, using only
+   reports published by then (``published_on ≤ as_of``), and stores dense vectors (funds × securities).
+   Completion is method 2 of ``lookthrough-methodology.md``: keep the latest top-10 at its weights and fill
+   the remainder R = E − S_T (E from the asset-allocation report of the same period) with the names of the
+   last full report that are not in the current top 10, scaled by R/Σ. The same is done for bonds and for
+   held funds. Feeder funds and FOFs recurse into the funds they hold (depth guard ``max_depth``, cycles
+   stop). The fund's own cash (asset mix) is carried as the pseudo-security ``CASH_ID``.
+2. ``lookthrough_client(book, exposures)`` weights those vectors by the client's market values. Non-fund
+   products map straight to their asset class (wmp → fixed_income, deposit → cash, insurance →
+   protection unless the product row says otherwise). Invariant: Σ security weights + Σ direct product
+   weights + idle cash + ``uncovered`` = 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel
+
+from analytics.concentration import ConcentrationFlag, ConcentrationLimits, flags_over, hhi
+from analytics.constants import (
+    FUND_TYPE_ASSET_CLASS,
+    KIND_ASSET_CLASS,
+    MAX_LOOKTHROUGH_DEPTH,
+    SECURITY_KIND_ASSET_CLASS,
+)
+from analytics.errors import InvalidInput
+from analytics.inputs import ClientBook, MarketFrames
+from analytics.overlap import OverlapPair, overlap_pairs
+
+CASH_ID = "CASH"  # pseudo-security: the fund's cash and equivalents from its asset mix
+MIX_CLASSES: tuple[str, ...] = ("equity", "fixed_income", "cash", "other")
+_ALLOC_TO_CLASS = {"stock": "equity", "bond": "fixed_income", "cash": "cash", "other": "other"}
+_KIND_TO_ALLOC = {"stock": "stock", "bond": "bond", "fund": "fund"}
+
+
+@dataclass
+class _FundVec:
+    secs: pd.Series  # security id → share of NAV (incl. CASH_ID)
+    mix: np.ndarray  # over MIX_CLASSES, sums to 1
+    report_date: pd.Timestamp | None
+    full_date: pd.Timestamp | None
+    method: str
+
+
+@dataclass(frozen=True)
+class FundExposures:
+    """Completed look-through of every fund at ``as_of`` (dense arrays for fast client sums).
+
+    ``weights[i, j]`` = share of fund i's NAV in security j (``fund_codes[i]``, ``security_ids[j]``);
+    ``asset_mix[i]`` over ``MIX_CLASSES`` sums to 1; ``coverage[i]`` = Σ_j weights[i, j];
+    ``report_date``/``full_report_date`` are the disclosures used (oldest along a feeder/FOF chain);
+    ``method`` is one of full | top10+full | top10 | allocation | type.
+    """
+
+    as_of: date
+    fund_codes: pd.Index
+    security_ids: pd.Index
+    weights: np.ndarray
+    asset_mix: np.ndarray
+    coverage: np.ndarray
+    report_date: list[date | None]
+    full_report_date: list[date | None]
+    method: list[str]
+    sec_kind: np.ndarray
+    sec_name: np.ndarray
+    sec_industry: np.ndarray  # index into industry_codes, −1 when none
+    industry_codes: pd.Index
+    industry_names: dict[str, str]
+    fund_meta: pd.DataFrame  # index code: name, type, manager_id, company_id, manager_name, company_name
+
+    def rows(self, codes: list[str]) -> np.ndarray:
+        idx = self.fund_codes.get_indexer(codes)
+        if (idx < 0).any():
+            missing = [c for c, i in zip(codes, idx, strict=True) if i < 0]
+            raise InvalidInput(f"no fund data for {missing[0]!r}", field="fund_code")
+        return idx
+
+    def fund_holdings(self, code: str) -> pd.DataFrame:
+        """The completed holdings of one fund: security_id, name, kind, industry_code, weight (desc)."""
+        i = self.rows([code])[0]
+        w = self.weights[i]
+        nz = np.nonzero(w)[0]
+        ind = self.sec_industry[nz]
+        out = pd.DataFrame(
+            {
+                "security_id": self.security_ids[nz],
+                "name": self.sec_name[nz],
+                "kind": self.sec_kind[nz],
+                "industry_code": [self.industry_codes[k] if k >= 0 else None for k in ind],
+                "weight": w[nz],
+            }
+        )
+        return out.sort_values("weight", ascending=False, ignore_index=True)
+
+
+def _ts(x: object) -> pd.Series:
+    return pd.to_datetime(x)  # type: ignore[arg-type]
+
+
+def _d(ts: pd.Timestamp | None) -> date | None:
+    return None if ts is None or pd.isna(ts) else ts.date()
+
+
+def build_fund_exposures(
+    market: MarketFrames, as_of: date, *, max_depth: int = MAX_LOOKTHROUGH_DEPTH
+) -> FundExposures:
+    """Complete every fund's holdings at ``as_of`` (see module docstring). Loops over funds once (a few
+    hundred), so it is precomputed and shared; ``lookthrough_client`` is then a weighted sum."""
+    asof = pd.Timestamp(as_of)
+    funds = market.funds.set_index("code")
+    sec = market.securities.set_index("id")
+    h = market.fund_holdings.copy()
+    h["report_date"], h["published_on"] = _ts(h["report_date"]), _ts(h["published_on"])
+    h = h[h["published_on"] <= asof]
+    if (pd.to_numeric(h["weight"], errors="coerce").fillna(-1) < 0).any():
+        raise InvalidInput("holding weights must be ≥ 0 fractions of NAV", field="fund_holdings.weight")
+    is_fund = h["held_fund_code"].notna()
+    h["target"] = h["security_id"].where(~is_fund, h["held_fund_code"])
+    h["kind"] = h["security_id"].map(sec["kind"]).where(~is_fund, "fund")
+    h["kind"] = h["kind"].fillna("other")
+    a = market.fund_asset_allocation.copy()
+    a["report_date"], a["published_on"] = _ts(a["report_date"]), _ts(a["published_on"])
+    a = a[a["published_on"] <= asof].sort_values("report_date")
+    h_by = {k: g for k, g in h.groupby("fund_code", sort=False)}
+    a_by = {k: g for k, g in a.groupby("fund_code", sort=False)}
+    memo: dict[tuple[str, int], _FundVec] = {}  # keyed by depth too: a truncated chain is not the full one
+
+    def type_mix(code: str) -> np.ndarray:
+        cls = FUND_TYPE_ASSET_CLASS.get(str(funds.at[code, "type"]) if code in funds.index else "", "other")
+        m = np.zeros(len(MIX_CLASSES))
+        m[MIX_CLASSES.index(cls)] = 1.0
+        return m
+
+    def resolve(code: str, depth: int, stack: frozenset[str]) -> _FundVec:
+        if (code, depth) in memo:
+            return memo[(code, depth)]
+        if depth > max_depth or code in stack:  # guard: too deep or a cycle → classify by type only
+            return _FundVec(pd.Series(dtype=float), type_mix(code), None, None, "type")
+        hf = h_by.get(code)
+        af = a_by.get(code)
+        rows = pd.DataFrame(columns=["target", "kind", "weight"])
+        report = full_date = None
+        method = "type"
+        alloc_row = None
+        if hf is not None and len(hf):
+            report = hf["report_date"].max()
+            cur = hf[hf["report_date"] == report]
+            if (cur["disclosure"] == "full").any():
+                rows, method, full_date = cur[cur["disclosure"] == "full"], "full", report
+            else:
+                rows, method = cur, "top10"
+            if af is not None and len(af):
+                same = af[af["report_date"] == report]
+                alloc_row = (same if len(same) else af).iloc[-1]
+            if method == "top10" and alloc_row is not None:
+                fulls = hf[(hf["disclosure"] == "full") & (hf["report_date"] < report)]
+                if len(fulls):
+                    full_date = fulls["report_date"].max()
+                    pool_all = fulls[fulls["report_date"] == full_date]
+                    extra = []
+                    for kind, col in _KIND_TO_ALLOC.items():
+                        cur_k = rows[rows["kind"] == kind]
+                        rem = float(alloc_row[col]) - float(cur_k["weight"].sum())
+                        pool = pool_all[
+                            (pool_all["kind"] == kind) & ~pool_all["target"].isin(cur_k["target"])
+                        ]
+                        tot = float(pool["weight"].sum())
+                        if rem > 1e-12 and tot > 0:
+                            extra.append(pool.assign(weight=pool["weight"] * (rem / tot)))
+                    if extra:
+                        rows, method = pd.concat([rows, *extra], ignore_index=True), "top10+full"
+        elif af is not None and len(af):
+            alloc_row, method = af.iloc[-1], "allocation"
+            report = alloc_row["report_date"]
+        rows = rows[["target", "kind", "weight"]]
+        own = rows[rows["kind"] != "fund"].groupby("target")["weight"].sum()
+        own_mix = np.zeros(len(MIX_CLASSES))
+        for kind, cls in SECURITY_KIND_ASSET_CLASS.items():
+            own_mix[MIX_CLASSES.index(cls)] += float(rows.loc[rows["kind"] == kind, "weight"].sum())
+        mix = np.zeros(len(MIX_CLASSES))  # through held funds
+        parts = [own]
+        oldest_report, oldest_full = report, full_date
+        held_total = 0.0
+        for target, w in rows[rows["kind"] == "fund"].groupby("target")["weight"].sum().items():
+            sub = resolve(str(target), depth + 1, stack | {code})
+            parts.append(sub.secs * w)
+            mix += w * sub.mix
+            held_total += w
+            for cur_d, sub_d, name in (
+                (oldest_report, sub.report_date, "r"),
+                (oldest_full, sub.full_date, "f"),
+            ):
+                if sub_d is not None and (cur_d is None or sub_d < cur_d):
+                    if name == "r":
+                        oldest_report = sub_d
+                    else:
+                        oldest_full = sub_d
+        secs = pd.concat(parts).groupby(level=0).sum() if len(parts) > 1 else own
+        if alloc_row is not None:
+            # Unidentified parts of each class come from the asset mix; the fund's cash becomes CASH_ID.
+            cash_known = float(rows.loc[rows["kind"] == "cash", "weight"].sum())
+            cash_rest = max(float(alloc_row["cash"]) - cash_known, 0.0)
+            if cash_rest > 0:
+                secs = secs.add(pd.Series({CASH_ID: cash_rest}), fill_value=0.0)
+            target_mix = np.array(
+                [
+                    float(alloc_row["stock"]),
+                    float(alloc_row["bond"]),
+                    float(alloc_row["cash"]),
+                    float(alloc_row["other"]),
+                ]
+            )
+            held_rest = max(float(alloc_row["fund"]) - held_total, 0.0)
+            mix += np.maximum(own_mix, target_mix) + held_rest * type_mix(code)
+        else:
+            mix += own_mix
+            mix += max(1.0 - mix.sum(), 0.0) * type_mix(code)
+        if mix.sum() <= 0:
+            mix = type_mix(code)
+        vec = _FundVec(secs[secs != 0], mix / mix.sum(), oldest_report, oldest_full, method)
+        memo[(code, depth)] = vec
+        return vec
+
+    codes = [str(c) for c in funds.index]
+    vecs = [resolve(c, 0, frozenset()) for c in codes]
+    sec_ids = pd.Index(sorted(set().union(*[set(v.secs.index) for v in vecs]) | {CASH_ID}))
+    W = np.zeros((len(codes), len(sec_ids)))
+    for i, v in enumerate(vecs):
+        if len(v.secs):
+            W[i, sec_ids.get_indexer(v.secs.index)] = v.secs.to_numpy()
+    sec_r = sec.reindex(sec_ids)
+    kind = sec_r["kind"].fillna("other").to_numpy().astype(object)
+    kind[sec_ids.get_loc(CASH_ID)] = "cash"
+    name = sec_r["name"].fillna(pd.Series(sec_ids, index=sec_ids)).to_numpy().astype(object)
+    name[sec_ids.get_loc(CASH_ID)] = "现金及等价物 (cash held by funds)"
+    ind_names = dict(
+        zip(market.industries["code"].astype(str), market.industries["name"].astype(str), strict=True)
+    )
+    industry_codes = pd.Index(sorted(set(sec_r["industry_code"].dropna().astype(str)) | set(ind_names)))
+    sec_ind = industry_codes.get_indexer(
+        sec_r["industry_code"].astype(object).where(sec_r["kind"] == "stock")
+    )
+    meta = funds.reindex(codes)[
+        [c for c in ("name", "type", "manager_id", "company_id") if c in funds.columns]
+    ].copy()
+    mgr = dict(zip(market.fund_managers["id"], market.fund_managers["name"], strict=True))
+    comp = dict(zip(market.fund_companies["id"], market.fund_companies["name"], strict=True))
+    meta["manager_name"] = meta["manager_id"].map(lambda x: mgr.get(x, x))
+    meta["company_name"] = meta["company_id"].map(lambda x: comp.get(x, x))
+    if "name" not in meta.columns:
+        meta["name"] = meta.index
+    return FundExposures(
+        as_of=as_of,
+        fund_codes=pd.Index(codes),
+        security_ids=sec_ids,
+        weights=W,
+        asset_mix=np.vstack([v.mix for v in vecs]) if vecs else np.zeros((0, len(MIX_CLASSES))),
+        coverage=W.sum(axis=1),
+        report_date=[_d(v.report_date) for v in vecs],
+        full_report_date=[_d(v.full_date) for v in vecs],
+        method=[v.method for v in vecs],
+        sec_kind=kind,
+        sec_name=name,
+        sec_industry=sec_ind,
+        industry_codes=industry_codes,
+        industry_names=ind_names,
+        fund_meta=meta,
+    )
+
+
+# ================================================================================================ client
+
+
+class LineExposure(BaseModel):
+    """One held product and how far it is looked through."""
+
+    product_code: str
+    name: str
+    kind: str  # fund | wmp | deposit | insurance | cash (idle balance)
+    fund_code: str | None
+    market_value: float
+    weight: float  # share of client assets
+    asset_class: str  # dominant class
+    coverage: float  # share of this line's value looked through to named holdings (1 for direct products)
+    disclosure_as_of: date | None
+    full_report_as_of: date | None
+    method: str  # full | top10+full | top10 | allocation | type | direct
+
+
+class UnderlyingHolding(BaseModel):
+    security_id: str
+    name: str
+    kind: str
+    industry: str | None
+    weight: float  # share of client assets
+    via: list[str]  # fund codes contributing
+    disclosure_as_of: date | None  # oldest disclosure among the contributing funds
+
+
+class IndustryExposure(BaseModel):
+    code: str
+    name: str
+    weight: float  # share of client assets
+    share_of_equity: float  # share of the client's identified stock exposure
+
+
+class LayerShare(BaseModel):
+    id: str
+    name: str
+    share_of_client: float  # share of client assets held through this manager/company
+    share_of_equity: float  # share of the client's equity exposure (through funds)
+
+
+class ClientLookthrough(BaseModel):
+    """Result of ``lookthrough_client``. Invariant: ``looked_through + uncovered == 1`` where
+    ``looked_through`` = Σ underlying security weights + direct products + idle cash."""
+
+    client_id: str
+    as_of: date
+    total_value: float
+    coverage: float
+    uncovered: float
+    asset_classes: dict[str, float]  # sums to 1
+    lines: list[LineExposure]
+    top_holdings: list[UnderlyingHolding]
+    industries: list[IndustryExposure]
+    managers: list[LayerShare]
+    companies: list[LayerShare]
+    hhi: dict[str, float]
+    flags: list[ConcentrationFlag]
+    overlap: list[OverlapPair]
+
+
+def lookthrough_client(
+    book: ClientBook,
+    exposures: FundExposures,
+    *,
+    top_n: int = 10,
+    include_cash: bool = True,
+    limits: ConcentrationLimits | None = None,
+) -> ClientLookthrough:
+    """Look through one client's book. Weights are shares of the client's assets (positions + idle cash
+    when ``include_cash``). Raises ``InvalidInput`` when the client holds nothing."""
+    limits = limits or ConcentrationLimits()
+    hold = book.holdings()
+    hold = hold[hold["market_value"] > 0]
+    cash = float(book.cash) if include_cash else 0.0
+    total = float(hold["market_value"].sum()) + cash
+    if total <= 0:
+        raise InvalidInput(f"client {book.client_id!r} holds nothing to look through", field="client_id")
+    v = hold["market_value"].to_numpy(dtype=float) / total
+    is_fund = (hold["kind"] == "fund").to_numpy() & hold["fund_code"].notna().to_numpy()
+    fcodes = hold.loc[is_fund, "fund_code"].astype(str).tolist()
+    fidx = exposures.rows(fcodes) if fcodes else np.zeros(0, dtype=int)
+    vf = v[is_fund]
+    W = exposures.weights[fidx]
+    u = vf @ W if len(fidx) else np.zeros(len(exposures.security_ids))
+    fund_cov = exposures.coverage[fidx]
+    direct = float(v[~is_fund].sum()) + cash / total
+    uncovered = float(np.sum(vf * (1.0 - fund_cov)))
+    covered = float(u.sum()) + direct
+
+    # Asset classes: funds by their mix, direct products by their class, idle cash as cash.
+    ac: dict[str, float] = {}
+    mix = vf @ exposures.asset_mix[fidx] if len(fidx) else np.zeros(len(MIX_CLASSES))
+    for cls, w in zip(MIX_CLASSES, mix, strict=True):
+        ac[cls] = ac.get(cls, 0.0) + float(w)
+    for (_, row), w in zip(hold[~is_fund].iterrows(), v[~is_fund], strict=True):
+        cls = str(row.get("asset_class") or KIND_ASSET_CLASS.get(str(row["kind"]), "other"))
+        ac[cls] = ac.get(cls, 0.0) + float(w)
+    if cash:
+        ac["cash"] = ac.get("cash", 0.0) + cash / total
+    ac = {k: val for k, val in sorted(ac.items(), key=lambda kv: -kv[1]) if val > 0}
+
+    lines = []
+    for j, (_, row) in enumerate(hold.iterrows()):
+        if is_fund[j]:
+            k = int(exposures.rows([str(row["fund_code"])])[0])
+            dom = MIX_CLASSES[int(np.argmax(exposures.asset_mix[k]))]
+            cov, rep, full, meth = (
+                float(exposures.coverage[k]),
+                exposures.report_date[k],
+                exposures.full_report_date[k],
+                exposures.method[k],
+            )
+        else:
+            dom = str(row.get("asset_class") or KIND_ASSET_CLASS.get(str(row["kind"]), "other"))
+            cov, rep, full, meth = 1.0, book.as_of, None, "direct"
+        lines.append(
+            LineExposure(
+                product_code=str(row["product_code"]),
+                name=str(row.get("name") or row["product_code"]),
+                kind=str(row["kind"]),
+                fund_code=str(row["fund_code"]) if is_fund[j] else None,
+                market_value=float(row["market_value"]),
+                weight=float(v[j]),
+                asset_class=dom,
+                coverage=cov,
+                disclosure_as_of=rep,
+                full_report_as_of=full,
+                method=meth,
+            )
+        )
+    if cash:
+        lines.append(
+            LineExposure(
+                product_code="CASH",
+                name="活期余额 (idle cash)",
+                kind="cash",
+                fund_code=None,
+                market_value=cash,
+                weight=cash / total,
+                asset_class="cash",
+                coverage=1.0,
+                disclosure_as_of=book.as_of,
+                full_report_as_of=None,
+                method="direct",
+            )
+        )
+
+    # Top underlying holdings (excluding the funds' pooled cash).
+    cash_j = exposures.security_ids.get_loc(CASH_ID)
+    u_rank = u.copy()
+    u_rank[cash_j] = 0.0
+    order = np.argsort(-u_rank, kind="stable")[:top_n]
+    top = []
+    for j in order:
+        if u_rank[j] <= 0:
+            break
+        contrib = np.nonzero(W[:, j] > 0)[0]
+        dates = [exposures.report_date[fidx[c]] for c in contrib if exposures.report_date[fidx[c]]]
+        ind = exposures.sec_industry[j]
+        top.append(
+            UnderlyingHolding(
+                security_id=str(exposures.security_ids[j]),
+                name=str(exposures.sec_name[j]),
+                kind=str(exposures.sec_kind[j]),
+                industry=exposures.industry_names.get(
+                    exposures.industry_codes[ind], exposures.industry_codes[ind]
+                )
+                if ind >= 0
+                else None,
+                weight=float(u[j]),
+                via=[fcodes[c] for c in contrib],
+                disclosure_as_of=min(dates) if dates else None,
+            )
+        )
+
+    # Industries (Shenwan L1) over identified stocks.
+    ind_idx = exposures.sec_industry
+    has = ind_idx >= 0
+    ind_w = np.bincount(ind_idx[has], weights=u[has], minlength=len(exposures.industry_codes))
+    stock_total = float(ind_w.sum())
+    industries = [
+        IndustryExposure(
+            code=str(exposures.industry_codes[k]),
+            name=exposures.industry_names.get(
+                str(exposures.industry_codes[k]), str(exposures.industry_codes[k])
+            ),
+            weight=float(ind_w[k]),
+            share_of_equity=float(ind_w[k] / stock_total),
+        )
+        for k in np.argsort(-ind_w)
+        if ind_w[k] > 0
+    ]
+
+    # Layers: manager and company (through funds).
+    meta = exposures.fund_meta.iloc[fidx]
+    eq = vf * exposures.asset_mix[fidx, MIX_CLASSES.index("equity")] if len(fidx) else np.zeros(0)
+    eq_total = float(eq.sum())
+    fund_total = float(vf.sum())
+
+    def layer(key: str, name_col: str) -> tuple[list[LayerShare], pd.Series, pd.Series]:
+        df = pd.DataFrame({"id": meta[key].to_numpy(), "name": meta[name_col].to_numpy(), "v": vf, "eq": eq})
+        g = df.groupby("id", sort=False).agg(name=("name", "first"), v=("v", "sum"), eq=("eq", "sum"))
+        g["share_eq"] = g["eq"] / eq_total if eq_total > 0 else 0.0
+        g = g.sort_values("v", ascending=False)
+        out = [
+            LayerShare(
+                id=str(i),
+                name=str(r["name"]),
+                share_of_client=float(r["v"]),
+                share_of_equity=float(r["share_eq"]),
+            )
+            for i, r in g.iterrows()
+        ]
+        return out, g, g["name"]
+
+    managers, mg, mnames = layer("manager_id", "manager_name")
+    companies, cg, cnames = layer("company_id", "company_name")
+
+    flags: list[ConcentrationFlag] = []
+    prod_w = pd.Series(v, index=hold["product_code"].astype(str).to_numpy())
+    flags += flags_over(
+        prod_w,
+        dict(zip(hold["product_code"], hold["name"], strict=True)),
+        layer="product",
+        threshold=limits.product_of_client,
+        basis="client assets",
+    )
+    for c, k in zip(fcodes, fidx, strict=True):
+        row = exposures.weights[k]
+        top10 = float(np.sort(np.delete(row, cash_j))[-10:].sum())
+        flags += flags_over(
+            pd.Series({c: top10}),
+            {c: str(exposures.fund_meta.iloc[k]["name"])},
+            layer="fund",
+            threshold=limits.fund_top10_of_nav,
+            basis="fund NAV (top-10 holdings)",
+        )
+    if eq_total > 0:
+        flags += flags_over(
+            mg["share_eq"],
+            mnames,
+            layer="manager",
+            threshold=limits.manager_of_equity,
+            basis="equity exposure",
+        )
+    if fund_total > 0:
+        flags += flags_over(
+            cg["v"] / fund_total,
+            cnames,
+            layer="company",
+            threshold=limits.company_of_funds,
+            basis="fund assets",
+        )
+    u_s = pd.Series(u, index=exposures.security_ids).drop(CASH_ID)
+    flags += flags_over(
+        u_s[u_s > limits.security_of_client],
+        dict(zip(exposures.security_ids, exposures.sec_name, strict=True)),
+        layer="security",
+        threshold=limits.security_of_client,
+        basis="client assets",
+    )
+    if stock_total > 0:
+        flags += flags_over(
+            pd.Series({i.code: i.share_of_equity for i in industries}),
+            {i.code: i.name for i in industries},
+            layer="industry",
+            threshold=limits.industry_of_equity,
+            basis="equity exposure",
+        )
+
+    hhis = {
+        "products": hhi(v),
+        "securities": hhi(np.delete(u, cash_j)),
+        "industries": hhi(ind_w),
+        "managers": hhi(mg["v"].to_numpy()) if len(mg) else 0.0,
+        "companies": hhi(cg["v"].to_numpy()) if len(cg) else 0.0,
+    }
+    pairs = overlap_pairs(exposures, sorted(set(fcodes))) if len(set(fcodes)) > 1 else []
+    return ClientLookthrough(
+        client_id=book.client_id,
+        as_of=book.as_of,
+        total_value=total,
+        coverage=covered,
+        uncovered=uncovered,
+        asset_classes=ac,
+        lines=lines,
+        top_holdings=top,
+        industries=industries,
+        managers=managers,
+        companies=companies,
+        hhi=hhis,
+        flags=flags,
+        overlap=pairs,
+    )
