@@ -162,7 +162,7 @@ async def chat_completions(
         raise InvalidInput(
             f"unknown model {body.model!r}", field="model", hint=f"use {MODEL_ID!r} (GET /v1/models)"
         )
-    turns = [
+    turns: list[tuple[str, str]] = [
         (m.role, m.text()) for m in body.messages if m.role in ("system", "user", "assistant", "developer")
     ]
     if not turns or turns[-1][0] != "user" or not turns[-1][1].strip():
