@@ -1,0 +1,187 @@
+"""``ask()``: one question in, one grounded answer out — the entry for CLI, HTTP API and WeCom.
+
+One LangChain ``create_agent`` loop for both modes (only the chat model differs). Per turn:
+open the session → replay its history → run the agent with the caller in the runtime context →
+check every number of the answer against this turn's tool results (``reports.grounding.verify``) →
+in openai mode retry once with feedback when ungrounded → persist the turn and its follow-up state.
+
+>>> ask("C0001近一年收益怎么样", caller=Caller.rm("RM001"), engine=engine, settings=settings)
+AgentAnswer(answer="…", tool_calls=[{"name": "portfolio_performance", "args": {"client_id": "C0001",
+"period": "1y"}}], citations=[], ungrounded_numbers=[], session_id="…", attachments=[])
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from langchain.agents import create_agent
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, ToolMessage
+from pydantic import BaseModel, Field
+from sqlalchemy import Engine
+
+from analytics.errors import InvalidInput
+from assistant.access import Caller
+from assistant.agent_middleware import AuditToolCalls, GuardModelCalls
+from assistant.models import build_model, should_mask
+from assistant.offline.entities import detect_lang
+from assistant.offline.lexicon import load_lexicon
+from assistant.pii import Masker
+from assistant.sessions import history, open_session, save_turn
+from assistant.settings import Settings
+from prompts.loader import load
+from reports.grounding import verify
+from tools.context import AgentContext
+from tools.registry import tools_for
+
+MAX_QUESTION_CHARS = 4000
+_STATE_KEYS = {"client_id": "client_id", "company": "company", "fund": "fund_codes"}
+
+
+class AgentAnswer(BaseModel):
+    answer: str
+    tool_calls: list[dict[str, Any]] = Field(default_factory=list)  # [{"name", "args"}]
+    citations: list[str] = Field(default_factory=list)
+    ungrounded_numbers: list[str] = Field(default_factory=list)
+    session_id: str | None = None
+    attachments: list[str] = Field(default_factory=list)
+
+
+def _system_prompt(lang: str, state: dict[str, Any]) -> str:
+    bits = []
+    if state.get("client_id"):
+        bits.append(("当前对话中的客户：" if lang == "zh" else "Client discussed so far: ") + str(state["client_id"]))
+    if state.get("fund_codes"):
+        bits.append(("当前对话中的基金：" if lang == "zh" else "Funds discussed so far: ") + ", ".join(state["fund_codes"]))
+    if state.get("company"):
+        bits.append(("当前对话中的企业：" if lang == "zh" else "Company discussed so far: ") + str(state["company"]))
+    return load("system", lang).format(context="\n".join(bits))
+
+
+def _turn_facts(messages: list[BaseMessage]) -> tuple[list[dict[str, Any]], list[Any]]:
+    """Tool calls made (name + args) and the tool results (parsed JSON) among this turn's messages."""
+    calls: list[dict[str, Any]] = []
+    results: list[Any] = []
+    for m in messages:
+        if isinstance(m, AIMessage):
+            calls.extend({"name": c["name"], "args": c["args"]} for c in m.tool_calls)
+        elif isinstance(m, ToolMessage):
+            try:
+                results.append(json.loads(str(m.content)))
+            except ValueError:
+                results.append(str(m.content))
+    return calls, results
+
+
+def _next_state(state: dict[str, Any], calls: list[dict[str, Any]], results: list[Any]) -> dict[str, Any]:
+    """Remember the entities of successful calls so "那他的行业分布呢?" resolves next turn."""
+    new = dict(state)
+    for call, result in zip(calls, results, strict=False):
+        if isinstance(result, dict) and result.get("error") in ("forbidden", "unsuitable"):
+            continue  # never remember an entity the caller may not see
+        args = call["args"] or {}
+        if args.get("client_id"):
+            new["client_id"] = args["client_id"]
+        if args.get("fund"):
+            new["fund_codes"] = [args["fund"]]
+        if args.get("fund_codes"):
+            new["fund_codes"] = list(args["fund_codes"])
+        if args.get("company"):
+            new["company"] = args["company"]
+        new["last_tool"] = call["name"]
+    return new
+
+
+def _citations(results: list[Any]) -> list[str]:
+    out: list[str] = []
+    for r in results:
+        if isinstance(r, dict):
+            out.extend(str(c) for c in r.get("_citations", []))
+    return list(dict.fromkeys(out))
+
+
+def ask(
+    question: str,
+    *,
+    caller: Caller,
+    engine: Engine,
+    settings: Settings,
+    session_id: str | None = None,
+    stream: Callable[[str], None] | None = None,
+) -> AgentAnswer:
+    """Answer one question for ``caller``; see the module docstring. Raises ``InvalidInput`` for an empty
+    or over-long question and ``Forbidden`` for another user's session id."""
+    question = (question or "").strip()
+    if not question:
+        raise InvalidInput("the question is empty", field="question", hint="ask about a client, fund or policy")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InvalidInput(f"the question is longer than {MAX_QUESTION_CHARS} characters", field="question")
+    session = open_session(engine, caller, session_id)
+    state = dict(session.state)
+    lang = detect_lang(question)
+    lexicon = load_lexicon(engine, caller)
+    offline = settings.effective_llm_mode == "offline"
+    model = build_model(settings, lexicon=lexicon, state=state, streaming=stream is not None and not offline)
+    ctx = AgentContext(caller=caller, engine=engine, settings=settings)
+    if should_mask(settings):
+        ctx.extras["masker"] = Masker(names=lexicon.client_names)
+    agent = create_agent(
+        model,
+        tools_for(caller),
+        system_prompt=_system_prompt(lang, state),
+        middleware=[AuditToolCalls(), GuardModelCalls()],
+        context_schema=AgentContext,
+    )
+    prior = history(engine, session.id)
+    messages: list[BaseMessage] = [*prior, HumanMessage(question)]
+    final = _run(agent, messages, ctx, stream if not offline else None)
+    turn = final[len(prior):]
+    calls, results = _turn_facts(turn)
+    answer = _answer_text(final)
+    facts = [results, [c["args"] for c in calls]]
+    ungrounded = verify(answer, facts)
+    if ungrounded and not offline:
+        feedback = load("grounding_feedback", lang).format(numbers="、".join(ungrounded))
+        final = _run(agent, [*final, HumanMessage(feedback)], ctx, None)
+        turn = final[len(prior):]
+        calls, results = _turn_facts(turn)
+        answer = _answer_text(final)
+        ungrounded = verify(answer, [results, [c["args"] for c in calls]])
+    if stream is not None and offline:
+        stream(answer)
+    save_turn(engine, session.id, question=question, answer=answer, tool_calls=calls,
+              state=_next_state(state, calls, results))
+    return AgentAnswer(
+        answer=answer,
+        tool_calls=calls,
+        citations=list(dict.fromkeys([*_citations(results), *ctx.citations])),
+        ungrounded_numbers=ungrounded,
+        session_id=session.id,
+        attachments=list(ctx.attachments),
+    )
+
+
+def _answer_text(messages: list[BaseMessage]) -> str:
+    last = next((m for m in reversed(messages) if isinstance(m, AIMessage)), None)
+    if last is None:
+        return ""
+    return last.content if isinstance(last.content, str) else str(last.text)
+
+
+def _run(agent: Any, messages: list[BaseMessage], ctx: AgentContext, stream: Callable[[str], None] | None
+         ) -> list[BaseMessage]:
+    config = {"recursion_limit": 16}
+    if stream is None:
+        return list(agent.invoke({"messages": messages}, context=ctx, config=config)["messages"])
+    final: list[BaseMessage] = messages
+    for mode, chunk in agent.stream({"messages": messages}, context=ctx, config=config,
+                                    stream_mode=["messages", "values"]):
+        if mode == "messages":
+            piece, meta = chunk
+            if isinstance(piece, AIMessageChunk) and piece.content and not piece.tool_call_chunks \
+                    and meta.get("langgraph_node") == "model":
+                stream(str(piece.content))
+        elif mode == "values":
+            final = list(chunk["messages"])
+    return final

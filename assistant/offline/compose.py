@@ -1,0 +1,154 @@
+"""Compose the offline answer from this turn's tool results, with templates from ``prompts/<lang>/``.
+
+Every figure printed here is a value from a tool result, formatted so the grounding verifier can match
+it (fractions → ``12.34%``, yuan → ``12.35万元``/``1.20亿元``/``856.00元``). A tool result is a dict such as
+``{"client_id": "C0001", "as_of": "2026-06-30", "coverage": 0.93, "rows": [{"name": "贵州茅台",
+"weight": 0.052}, …]}``; the tool's template (``answer_tools.md`` section) fills the header from the
+top-level fields, then rows and nested sections are listed generically with translated labels.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import string
+from typing import Any
+
+from prompts.loader import sections
+
+_FRACTION_HINTS = ("weight", "return", "share", "pct", "rate", "drawdown", "volatility", "exposure", "yield",
+                   "overlap", "coverage", "alpha", "effect", "gap", "drift", "margin", "growth", "roe",
+                   "allocation", "selection", "interaction", "active", "ratio_to_target", "target", "actual",
+                   "fee", "cagr", "tracking_error", "excess", "irr", "twr", "success", "percent")
+# whole-word tokens of a key that mean "a plain number" (ratios like Sharpe, counts, ages, days)
+_PLAIN_TOKENS = {"sharpe", "sortino", "calmar", "information", "beta", "current", "quick", "dscr", "multiple",
+                 "days", "age", "years", "count", "n", "num", "rank", "months", "score", "hhi", "interest"}
+_MONEY_HINTS = ("amount", "value", "market_value", "cost", "pnl", "balance", "capital", "revenue", "size",
+                "income", "expense", "aum", "assets", "cash", "need", "principal", "profit", "liabilit",
+                "equity_total", "min_amount", "limit", "outstanding", "spending", "saving", "contribution",
+                "shortfall", "fund_needed", "net_", "gain", "loss", "dividend", "fees_paid", "invested")
+_MAX_ROWS = 10
+
+
+def fmt_money(v: float, lang: str) -> str:
+    a = abs(v)
+    if a >= 1e8:
+        return f"{v / 1e8:.2f}亿元" if lang == "zh" else f"{v / 1e8:.2f}亿 CNY"
+    if a >= 1e4:
+        return f"{v / 1e4:.2f}万元" if lang == "zh" else f"{v / 1e4:.2f}万 CNY"
+    return f"{v:.2f}元" if lang == "zh" else f"{v:.2f} CNY"
+
+
+def fmt_value(key: str, v: Any, lang: str) -> str:
+    """Format one field by what its name says it holds."""
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return ("是" if v else "否") if lang == "zh" else ("yes" if v else "no")
+    if isinstance(v, int) and not isinstance(v, bool):
+        k = key.lower()
+        if any(h in k for h in _MONEY_HINTS) and abs(v) >= 1e4:
+            return fmt_money(float(v), lang)
+        return str(v)
+    if isinstance(v, float):
+        if not math.isfinite(v):
+            return "—"
+        k = key.lower()
+        if _PLAIN_TOKENS & set(k.split("_")):
+            return f"{v:.2f}"
+        if any(h in k for h in _FRACTION_HINTS) and abs(v) <= 10:
+            return f"{v * 100:.2f}%"
+        if any(h in k for h in _MONEY_HINTS):
+            return fmt_money(v, lang)
+        return f"{v:.2f}" if abs(v) >= 1 else f"{v:.4f}"
+    if isinstance(v, list):
+        return "、".join(fmt_value(key, x, lang) for x in v[:_MAX_ROWS]) if lang == "zh" else ", ".join(
+            fmt_value(key, x, lang) for x in v[:_MAX_ROWS])
+    return str(v)
+
+
+def _label(key: str, lang: str) -> str:
+    labels = sections("answer_labels", lang)
+    return labels.get(key, key.replace("_", " "))
+
+
+class _Fields(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+def _row_line(row: Any, lang: str) -> str:
+    if not isinstance(row, dict):
+        return f"- {fmt_value('', row, lang)}"
+    name_keys = [k for k in ("name", "title", "security", "industry", "product", "client", "fund", "label",
+                             "check", "kind", "segment", "asset_class", "pot", "event", "year", "citation")
+                 if k in row]
+    head = " ".join(str(row[k]) for k in name_keys[:2]) if name_keys else ""
+    code_keys = [k for k in ("code", "client_id", "fund_code", "security_id", "id") if k in row]
+    if code_keys and str(row[code_keys[0]]) not in head:
+        head = f"{head}（{row[code_keys[0]]}）" if lang == "zh" else f"{head} ({row[code_keys[0]]})"
+    rest = [
+        f"{_label(k, lang)} {fmt_value(k, v, lang)}"
+        for k, v in row.items()
+        if k not in name_keys[:2] and k not in code_keys[:1] and not isinstance(v, dict | list) and v is not None
+    ]
+    sep = "，" if lang == "zh" else ", "
+    return f"- {head}：{sep.join(rest)}" if lang == "zh" else f"- {head}: {sep.join(rest)}"
+
+
+def render_result(tool: str, result: dict[str, Any], lang: str) -> str:
+    """One tool result as text: the template header, then scalar figures, lists and nested groups."""
+    templates = sections("answer_tools", lang)
+    fields = _Fields({k: fmt_value(k, v, lang) for k, v in result.items() if not isinstance(v, dict | list)})
+    used = {f for _, f, _, _ in string.Formatter().parse(templates.get(tool, "")) if f}
+    lines = [templates[tool].format_map(fields)] if tool in templates else []
+    skip = used | {"note", "citation", "as_of"} | set(result.get("_hide", []))
+    scalars = [
+        f"{_label(k, lang)}：{fmt_value(k, v, lang)}" if lang == "zh" else f"{_label(k, lang)}: {fmt_value(k, v, lang)}"
+        for k, v in result.items()
+        if k not in skip and not k.startswith("_") and not isinstance(v, dict | list) and v is not None
+    ]
+    if scalars:
+        lines.append(("；" if lang == "zh" else "; ").join(scalars))
+    for k, v in result.items():
+        if k.startswith("_") or k in skip:
+            continue
+        if isinstance(v, dict) and v:
+            inner = ("，" if lang == "zh" else ", ").join(
+                f"{_label(ik, lang)} {fmt_value(ik, iv, lang)}" for ik, iv in v.items() if not isinstance(iv, dict | list)
+            )
+            lines.append(f"{_label(k, lang)}：{inner}" if lang == "zh" else f"{_label(k, lang)}: {inner}")
+        elif isinstance(v, list) and v:
+            lines.append(f"{_label(k, lang)}：" if lang == "zh" else f"{_label(k, lang)}:")
+            lines.extend(_row_line(r, lang) for r in v[:_MAX_ROWS])
+            if len(v) > _MAX_ROWS:
+                lines.append(f"- …（另有 {len(v) - _MAX_ROWS} 项）" if lang == "zh" else f"- … ({len(v) - _MAX_ROWS} more)")
+    if result.get("note"):
+        lines.append(str(result["note"]))
+    return "\n".join(line for line in lines if line)
+
+
+def compose(results: list[tuple[str, str]], lang: str) -> str:
+    """``results`` = ``[(tool name, ToolMessage content), …]`` of this turn → the answer text."""
+    msgs = sections("answer_messages", lang)
+    parts: list[str] = []
+    citations: list[str] = []
+    for tool, content in results:
+        try:
+            data = json.loads(content)
+        except (TypeError, ValueError):
+            data = {"error": "error", "message": str(content)[:200]}
+        if not isinstance(data, dict):
+            data = {"items": data}
+        if "error" in data:
+            code = data.get("error")
+            if code in ("forbidden", "unsuitable"):
+                parts.append(str(data.get("message") or msgs["refusal"]))
+            else:
+                parts.append(msgs["tool_error"].format(tool=tool, message=data.get("message", "")))
+            continue
+        citations.extend(str(c) for c in data.get("_citations", []))
+        parts.append(render_result(tool, data, lang) or msgs["no_results"])
+    if citations:
+        parts.append(msgs["sources"] + "\n" + "\n".join(f"[{i}] {c}" for i, c in enumerate(dict.fromkeys(citations), 1)))
+    return "\n\n".join(parts)

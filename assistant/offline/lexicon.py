@@ -1,0 +1,55 @@
+"""Names the offline planner may recognise in a question, limited to what the caller may see.
+
+``Lexicon(clients=[("C0001", "张伟"), …], funds=[("110011", "易方达优质精选混合A", "E Fund …"), …],
+companies=[("E001", "华东精密机械有限公司", "91310000…"), …])``. Client names come only from the
+caller's own book, so another RM's client name is simply not recognised (nothing leaks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    clients: tuple[tuple[str, str], ...] = ()  # (client id, name) visible to the caller
+    funds: tuple[tuple[str, str, str], ...] = ()  # (code, name, name_en)
+    companies: tuple[tuple[str, str, str], ...] = ()  # (id, name, credit code)
+
+    @property
+    def client_names(self) -> list[str]:
+        return [n for _, n in self.clients]
+
+    def fund_name(self, code: str) -> str | None:
+        return next((n for c, n, _ in self.funds if c == code), None)
+
+
+def load_lexicon(engine: object, caller: object) -> Lexicon:
+    """The caller's lexicon: own clients (all for admin, none for the client channel), funds, companies.
+
+    Cached per (engine, caller) for a minute: names change rarely and a warm ``ask`` must stay fast.
+    """
+    import time
+
+    from datastore.repositories.lexicon import client_names, corporate_names, fund_names
+
+    key = (id(engine), getattr(caller, "user_id", ""), getattr(caller, "role", ""))
+    hit = _CACHE.get(key)
+    if hit is not None and time.monotonic() - hit[0] < _TTL_S:
+        return hit[1]
+    role = getattr(caller, "role", "client_channel")
+    if role == "client_channel":
+        clients: list[tuple[str, str]] = []
+    else:
+        clients = client_names(engine, None if role == "admin" else getattr(caller, "rm_id", None))  # type: ignore[arg-type]
+    lex = Lexicon(
+        clients=tuple(clients),
+        funds=tuple(fund_names(engine)),  # type: ignore[arg-type]
+        companies=tuple(corporate_names(engine)),  # type: ignore[arg-type]
+    )
+    _CACHE[key] = (time.monotonic(), lex)
+    return lex
+
+
+_TTL_S = 60.0
+_CACHE: dict[tuple[int, str, str], tuple[float, Lexicon]] = {}

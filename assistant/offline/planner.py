@@ -1,0 +1,200 @@
+"""Plan the next step for a question: tool calls with arguments, or a short reply (clarify / out of scope).
+
+``plan("那他的行业分布呢?", lexicon, state={"client_id": "C0001", "last_tool": "lookthrough_portfolio"})``
+→ ``Plan(calls=[("industry_exposure", {"client_id": "C0001"})], reply=None, lang="zh")``.
+Replies carry no figures; every number in an answer comes from a tool result later.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.offline.entities import Entities, extract
+from assistant.offline.intents import CLIENT_TOOLS, COMPANY_TOOLS, INJECTION, OUT_OF_SCOPE, intents_of
+from assistant.offline.lexicon import Lexicon
+from prompts.loader import sections
+
+_CLIENT_ORDER = [
+    "performance_attribution", "industry_exposure", "lookthrough_portfolio", "retirement_plan",
+    "allocation_review", "portfolio_performance",
+]
+_ASSET_CLASS = [
+    (re.compile(r"保险|insurance|protection", re.I), "protection"),
+    (re.compile(r"货币|现金|活期|cash|money market", re.I), "cash"),
+    (re.compile(r"债|固收|fixed income|bond", re.I), "fixed_income"),
+    (re.compile(r"股票型|权益|偏股|equity|stock fund", re.I), "equity"),
+]
+
+
+@dataclass
+class Plan:
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    reply: str | None = None
+    lang: str = "zh"
+
+
+def _msg(key: str, lang: str, **kw: str) -> str:
+    text = sections("answer_messages", lang)[key]
+    return text.format(**kw) if kw else text
+
+
+def _options(pairs: list[tuple[str, str]]) -> str:
+    return "；".join(f"{name}（{key}）" for key, name in pairs)
+
+
+def _client_args(tool: str, client: str, ent: Entities) -> dict[str, Any]:
+    args: dict[str, Any] = {"client_id": client}
+    if tool in ("portfolio_performance", "performance_attribution") and ent.period:
+        args["period"] = ent.period
+    if tool == "retirement_plan" and ent.retire_age:
+        args["retire_age"] = ent.retire_age
+    if tool == "draft_proposal":
+        args["lang"] = ent.lang
+    return args
+
+
+def _product_args(text: str, ent: Entities, client: str | None) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    if client:
+        args["client_id"] = client
+    risk = ent.product_risk or (f"R{ent.client_risk[1]}" if ent.client_risk else None)
+    if risk:
+        args["max_risk_level"] = risk
+    if ent.amount:
+        args["amount"] = ent.amount
+    for pattern, asset_class in _ASSET_CLASS:
+        if pattern.search(text):
+            args["asset_class"] = asset_class
+            break
+    return args
+
+
+def _dd_scenario(text: str) -> str:
+    if re.search(r"开户|account[- ]opening|open an account", text, re.I):
+        return "account-opening"
+    if re.search(r"变更|change", text, re.I):
+        return "change"
+    return "credit"
+
+
+def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
+    state = state or {}
+    ent = extract(text, lex)
+    lang = ent.lang
+    hits = intents_of(text)
+    out = Plan(lang=lang)
+    client = ent.client_ids[0] if ent.client_ids else None
+    remembered = state.get("client_id")
+
+    if ent.ambiguous_clients and not client:
+        out.reply = _msg("clarify_client_ambiguous", lang, options=_options(ent.ambiguous_clients))
+        return out
+    if OUT_OF_SCOPE.search(text) and not (client or ent.fund_codes or ent.company):
+        out.reply = _msg("out_of_scope", lang)
+        return out
+
+    substantive = [h for h in hits if h != "search_knowledge"]
+    if INJECTION.search(text) and not (client or ent.fund_codes or ent.company):
+        # Legitimate work in the same message still runs (tools enforce access); bare injections stop here.
+        if not substantive or substantive == ["book_scan"] and re.search(r"RM\d{3}|其他|others?|all", text, re.I):
+            out.reply = _msg("injection", lang)
+            return out
+
+    # 1) documents first: they name their subject explicitly
+    if "draft_due_diligence" in hits:
+        company = ent.company or state.get("company")
+        if not company:
+            out.reply = _msg("clarify_company", lang)
+        else:
+            out.calls.append(("draft_due_diligence", {"company": company, "scenario": _dd_scenario(text)}))
+        return out
+    if "draft_proposal" in hits:
+        who = client or remembered
+        if not who:
+            out.reply = _msg("clarify_client", lang)
+        else:
+            out.calls.append(("draft_proposal", _client_args("draft_proposal", who, ent)))
+        return out
+
+    client_hits = [t for t in _CLIENT_ORDER if t in hits]
+    wants_products = "search_products" in hits and not client_hits
+
+    # 2) fund questions (no client named)
+    if ent.fund_codes and not client and not (ent.pronoun and remembered and client_hits):
+        if "fund_overlap" in hits or len(ent.fund_codes) >= 2:
+            codes = ent.fund_codes[:2]
+            if len(codes) < 2:
+                out.reply = _msg("clarify_second_fund", lang)
+            else:
+                out.calls.append(("fund_overlap", {"fund_codes": codes}))
+        else:
+            out.calls.append(("fund_profile", {"fund": ent.fund_codes[0]}))
+        return out
+    if ent.ambiguous_funds and not client:
+        out.reply = _msg("clarify_fund_ambiguous", lang, options=_options(ent.ambiguous_funds))
+        return out
+
+    # 3) company questions
+    if ent.company and not client and not client_hits:
+        out.calls.append(("company_profile", {"company": ent.company}))
+        return out
+
+    # 4) client questions
+    if wants_products:
+        who = client or (remembered if ent.pronoun else None)
+        out.calls.append(("search_products", _product_args(text, ent, who)))
+        return out
+    if client_hits:
+        who = client or remembered
+        if not who:
+            out.reply = _msg("clarify_client", lang)
+            return out
+        for tool in client_hits[:2]:
+            out.calls.append((tool, _client_args(tool, who, ent)))
+        return out
+
+    # 5) book, products, knowledge
+    if "book_scan" in hits:
+        out.calls.append(("book_scan", {}))
+        return out
+    if "fund_overlap" in hits:
+        out.reply = _msg("clarify_fund", lang)
+        return out
+    if "company_profile" in hits and not re.search(r"基金公司|fund compan", text, re.I):
+        company = state.get("company")
+        if company and ent.pronoun:
+            out.calls.append(("company_profile", {"company": company}))
+        elif "search_knowledge" in hits:
+            out.calls.append(("search_knowledge", {"query": text}))
+        else:
+            out.reply = _msg("clarify_company", lang)
+        return out
+    if "fund_profile" in hits and "search_knowledge" not in hits:
+        funds = state.get("fund_codes") or []
+        if funds and ent.pronoun:
+            out.calls.append(("fund_profile", {"fund": funds[0]}))
+        else:
+            out.reply = _msg("clarify_fund", lang)
+        return out
+    if "search_knowledge" in hits:
+        out.calls.append(("search_knowledge", {"query": text}))
+        return out
+
+    # 6) follow-ups with no intent words: "那C0002呢？", "今年以来呢？", "他呢"
+    last = state.get("last_tool")
+    if last and (client or ent.period or ent.pronoun) and (last in CLIENT_TOOLS or last == "search_products"):
+        who = client or remembered
+        if who:
+            out.calls.append((last, _client_args(last, who, ent) if last != "search_products"
+                              else _product_args(text, ent, who)))
+            return out
+    if last in COMPANY_TOOLS and ent.company:
+        out.calls.append((last, {"company": ent.company}))
+        return out
+    if client:
+        out.reply = _msg("clarify_topic", lang, subject=client)
+        return out
+    out.reply = _msg("injection" if INJECTION.search(text) else "out_of_scope", lang)
+    return out

@@ -1,0 +1,34 @@
+"""Name directories for entity recognition: the caller's clients, all funds, all corporates.
+
+Small reads (hundreds of rows) used by the offline planner and PII masking; callers cache them.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from datastore.schema import Client, Corporate, Fund
+
+
+def client_names(engine: Engine, rm_id: str | None) -> list[tuple[str, str]]:
+    """``[(client id, name), …]`` of one RM's book, or of every client when ``rm_id`` is None."""
+    q = select(Client.id, Client.name).order_by(Client.id)
+    if rm_id is not None:
+        q = q.where(Client.rm_id == rm_id)
+    with Session(engine) as s:
+        return [(str(i), str(n)) for i, n in s.execute(q)]
+
+
+def fund_names(engine: Engine) -> list[tuple[str, str, str]]:
+    """``[(code, name, name_en), …]`` of every fund."""
+    with Session(engine) as s:
+        return [(str(c), str(n), str(e or "")) for c, n, e in s.execute(
+            select(Fund.code, Fund.name, Fund.name_en).order_by(Fund.code))]
+
+
+def corporate_names(engine: Engine) -> list[tuple[str, str, str]]:
+    """``[(id, name, credit code), …]`` of every corporate."""
+    with Session(engine) as s:
+        return [(str(i), str(n), str(c)) for i, n, c in s.execute(
+            select(Corporate.id, Corporate.name, Corporate.credit_code).order_by(Corporate.id))]

@@ -1,0 +1,47 @@
+"""All tools by stable name, and the subset a caller may use.
+
+The client FAQ channel gets no client-data tool at all (only knowledge search and public fund/shelf
+information); RMs and admins get everything (tools still check each client id against the caller).
+"""
+
+from __future__ import annotations
+
+from langchain_core.tools import BaseTool
+
+from assistant.access import Caller
+from tools.book import book_scan
+from tools.corporate import company_profile
+from tools.funds import fund_overlap, fund_profile, search_products
+from tools.knowledge import search_knowledge
+from tools.portfolio import (
+    allocation_review,
+    industry_exposure,
+    lookthrough_portfolio,
+    performance_attribution,
+    portfolio_performance,
+    retirement_plan,
+)
+from tools.reports import draft_due_diligence, draft_proposal
+
+TOOL_NAMES = (
+    "lookthrough_portfolio", "portfolio_performance", "industry_exposure", "fund_profile", "fund_overlap",
+    "allocation_review", "performance_attribution", "search_products", "search_knowledge", "book_scan",
+    "retirement_plan", "company_profile", "draft_proposal", "draft_due_diligence",
+)
+PUBLIC_TOOLS = ("search_knowledge", "fund_profile")
+
+
+def all_tools() -> list[BaseTool]:
+    tools: list[BaseTool] = [
+        lookthrough_portfolio, portfolio_performance, industry_exposure, fund_profile, fund_overlap,
+        allocation_review, performance_attribution, search_products, search_knowledge, book_scan,
+        retirement_plan, company_profile, draft_proposal, draft_due_diligence,
+    ]
+    assert tuple(t.name for t in tools) == TOOL_NAMES
+    return tools
+
+
+def tools_for(caller: Caller) -> list[BaseTool]:
+    if caller.role == "client_channel":
+        return [t for t in all_tools() if t.name in PUBLIC_TOOLS]
+    return all_tools()
