@@ -1,0 +1,172 @@
+"""Hybrid retrieval: dense (Chroma, cosine) + BM25 over jieba tokens, fused by reciprocal rank fusion.
+
+Filters (audience, doc_type, product_code) are applied inside each leg — a Chroma ``where`` clause and a
+mask on the BM25 scores — so an internal document is never even a candidate for a client-audience search.
+
+A ``Retriever`` holds the loaded BM25 index, chunk metadata and the chunk vectors; ``search`` keeps one
+per store directory and reloads it when the store's generation token changes (after an ingest).
+
+>>> [p.citation() for p in search("冷静期多久", store_dir="var/chroma", k=2, audience="client")]
+['《示范银行理财产品销售冷静期规则》第二条', '《常见问题·银行理财产品》Q4']
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from analytics.errors import InvalidInput
+from knowledge.embeddings import make_embedding_function
+from knowledge.glossary import chinese_terms, english_terms, expand_query
+from knowledge.models import AUDIENCES, DOC_TYPES, Passage
+from knowledge.store import generation, open_collection
+from knowledge.tokenize import tokens
+
+RRF_K = 60  # the constant from Cormack et al. (2009); flattens the influence of rank 1 vs rank 2
+CANDIDATES = 30  # per leg, before fusion
+Mode = Literal["hybrid", "dense", "bm25"]
+
+
+@dataclass(frozen=True)
+class _Doc:
+    id: str
+    text: str
+    meta: dict[str, Any]
+
+
+def _validate(audience: str | None, doc_type: str | None) -> None:
+    if audience is not None and audience not in AUDIENCES:
+        raise InvalidInput(f"unknown audience {audience!r}", field="audience", hint=f"one of {', '.join(AUDIENCES)}")
+    if doc_type is not None and doc_type not in DOC_TYPES:
+        raise InvalidInput(f"unknown document type {doc_type!r}", field="doc_type", hint=f"one of {', '.join(DOC_TYPES)}")
+
+
+class Retriever:
+    """Everything a warm search needs, loaded once from the store."""
+
+    def __init__(self, store_dir: Path | str, settings: Any = None) -> None:
+        from rank_bm25 import BM25Okapi
+
+        self.store_dir = Path(store_dir)
+        self.generation = generation(store_dir)
+        self.collection = open_collection(store_dir, settings)
+        self.ef = make_embedding_function(settings)
+        got = self.collection.get(include=["documents", "metadatas", "embeddings"])
+        order = sorted(range(len(got["ids"])), key=lambda i: (got["metadatas"][i]["source"], got["metadatas"][i]["ordinal"]))
+        self.docs = [_Doc(got["ids"][i], got["documents"][i], dict(got["metadatas"][i])) for i in order]
+        self.index = {d.id: i for i, d in enumerate(self.docs)}
+        emb = got["embeddings"]
+        self.vectors = (np.asarray([emb[i] for i in order], dtype=np.float32) if len(order)
+                        else np.zeros((0, 1), dtype=np.float32))
+        self.plain_tokens = [tokens(f"{d.meta['title']} {d.meta['section']} {d.text}") for d in self.docs]
+        # Index-side glossary: a Chinese chunk also carries the English names of its domain terms (and
+        # vice versa), so BM25 can match across scripts.
+        self.bilingual_tokens = [
+            toks + tokens(" ".join(english_terms(d.text) if d.meta.get("lang") != "en" else chinese_terms(d.text)))
+            for d, toks in zip(self.docs, self.plain_tokens, strict=True)
+        ]
+        self.bm25 = BM25Okapi(self.bilingual_tokens) if self.docs else None
+        self.bm25_plain = BM25Okapi(self.plain_tokens) if self.docs else None
+
+    # -- filters -------------------------------------------------------------------------------------
+    @staticmethod
+    def _where(audience: str | None, doc_type: str | None, product_code: str | None) -> dict[str, Any] | None:
+        clauses: list[dict[str, Any]] = []
+        if audience:
+            clauses.append({"audience": audience})
+        if doc_type:
+            clauses.append({"doc_type": doc_type})
+        if product_code:
+            clauses.append({"product_codes": {"$contains": product_code}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def _mask(self, audience: str | None, doc_type: str | None, product_code: str | None) -> np.ndarray:
+        return np.array([
+            (audience is None or d.meta["audience"] == audience)
+            and (doc_type is None or d.meta["doc_type"] == doc_type)
+            and (product_code is None or product_code in (d.meta.get("product_codes") or []))
+            for d in self.docs
+        ], dtype=bool)
+
+    # -- legs ----------------------------------------------------------------------------------------
+    def dense(self, qvec: np.ndarray, where: dict[str, Any] | None, n: int) -> list[tuple[int, float]]:
+        """(doc index, cosine similarity), best first, from Chroma's HNSW index."""
+        if not self.docs:
+            return []
+        res = self.collection.query(query_embeddings=[qvec], n_results=min(n, len(self.docs)), where=where,
+                                    include=["distances"])
+        return [(self.index[i], 1.0 - float(dist)) for i, dist in zip(res["ids"][0], res["distances"][0], strict=True)]
+
+    def lexical(self, query: str, mask: np.ndarray, n: int, *, bilingual: bool = True) -> list[tuple[int, float]]:
+        """(doc index, BM25 score > 0), best first, among the docs allowed by ``mask``."""
+        bm25 = self.bm25 if bilingual else self.bm25_plain
+        q = tokens(query)
+        if bm25 is None or not q:
+            return []
+        scores = np.where(mask, bm25.get_scores(q), 0.0)
+        top = np.argsort(-scores)[:n]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    # -- fused ---------------------------------------------------------------------------------------
+    def search(self, query: str, *, k: int = 5, audience: str | None = None, doc_type: str | None = None,
+               product_code: str | None = None, mode: Mode = "hybrid", glossary: bool = True) -> list[Passage]:
+        """Top ``k`` passages; see the module docstring. ``glossary=False`` turns off both sides of the
+        bilingual expansion (for measuring it)."""
+        _validate(audience, doc_type)
+        if not query or not query.strip():
+            raise InvalidInput("the search text is empty", field="query", hint="type a question or keywords")
+        q = expand_query(query) if glossary else query
+        mask = self._mask(audience, doc_type, product_code)
+        qvec = np.asarray(self.ef.embed_query([q])[0], dtype=np.float32)
+        dense = self.dense(qvec, self._where(audience, doc_type, product_code), CANDIDATES) if mode != "bm25" else []
+        lexical = self.lexical(q, mask, CANDIDATES, bilingual=glossary) if mode != "dense" else []
+        fused: dict[int, float] = {}
+        for leg in (dense, lexical):
+            for rank, (i, _) in enumerate(leg):
+                fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
+        bm25_of = dict(lexical)
+        best = sorted(fused, key=lambda i: (-fused[i], i))[:k]
+        # Cosine for every returned passage (also BM25-only ones): used by the FAQ confidence model.
+        cos = self.vectors[best] @ qvec if best else np.zeros(0)
+        return [self._passage(i, fused[i], float(c), bm25_of.get(i)) for i, c in zip(best, cos, strict=True)]
+
+    def _passage(self, i: int, score: float, dense: float, bm25: float | None) -> Passage:
+        d = self.docs[i]
+        m = d.meta
+        page = int(m.get("page", -1))
+        return Passage(
+            id=d.id, score=score, text=d.text, title=m["title"], source=m["source"], section=m.get("section", ""),
+            page=None if page < 0 else page, doc_type=m["doc_type"], audience=m["audience"],
+            product_codes=list(m.get("product_codes") or []), version_date=m.get("version_date", ""),
+            heading=m.get("heading", ""), lang=m.get("lang", "zh"), dense=dense, bm25=bm25,
+        )
+
+
+_cache: dict[tuple[str, str], Retriever] = {}
+_cache_lock = threading.Lock()
+
+
+def get_retriever(store_dir: Path | str, settings: Any = None) -> Retriever:
+    """The cached retriever for ``store_dir``, rebuilt when the store changed since it was loaded."""
+    mode = getattr(settings, "embedding_mode", "bundled") if settings is not None else "bundled"
+    key = (str(Path(store_dir).resolve()), mode)
+    with _cache_lock:
+        r = _cache.get(key)
+        if r is None or r.generation != generation(store_dir):
+            r = _cache[key] = Retriever(store_dir, settings)
+        return r
+
+
+def search(query: str, *, store_dir: Path | str, k: int = 5, audience: str | None = None,
+           doc_type: str | None = None, product_code: str | None = None, settings: Any = None,
+           mode: Mode = "hybrid", glossary: bool = True) -> list[Passage]:
+    """Hybrid search of the knowledge base; see ``Retriever.search``."""
+    return get_retriever(store_dir, settings).search(
+        query, k=k, audience=audience, doc_type=doc_type, product_code=product_code, mode=mode, glossary=glossary
+    )
