@@ -38,3 +38,32 @@ def realdata() -> Path:
     if not REALDATA.is_dir():
         pytest.skip("../shared/realdata is not present")
     return REALDATA
+
+
+@pytest.fixture(scope="session")
+def sample_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A temp SQLite file with the full sample book loaded once per test session."""
+    from datastore.engine import get_engine
+    from datastore.sample import load_sample
+
+    path = tmp_path_factory.mktemp("sampledb") / "wealthdesk.db"
+    load_sample(get_engine(f"sqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def sample_engine(sample_db_path: Path):  # type: ignore[no-untyped-def]
+    """Engine on the session's sample database (treat as read-only; copy the file to mutate)."""
+    from datastore.engine import get_engine
+
+    return get_engine(f"sqlite:///{sample_db_path}")
+
+
+@pytest.fixture(scope="session")
+def sample_settings(sample_db_path: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Settings whose var_dir/store_dir/reports_dir are temp dirs and whose database is the sample DB."""
+    from assistant.settings import Settings
+
+    var = tmp_path_factory.mktemp("var")
+    return Settings(var_dir=var, database_url=f"sqlite:///{sample_db_path}", store_dir=var / "chroma",
+                    reports_dir=var / "reports", _env_file=None)  # type: ignore[call-arg]
