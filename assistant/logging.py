@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import re
 import sys
 import threading
 from collections.abc import Iterable
@@ -43,9 +44,22 @@ def register_names(names: Iterable[str]) -> None:
         _known_names = tuple(sorted(set(_known_names) | {n for n in names if n and len(n) >= 2}))
 
 
+# Logs are stricter than the LLM masker: an 18-character ID-shaped number with a plausible birth date is
+# masked even when its check digit is wrong (a typo'd ID number is still personal data).
+_ID_SHAPED = re.compile(
+    r"(?<![0-9A-Za-z])\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[0-9Xx](?![0-9A-Za-z])"
+)
+
+
+class _LogMasker(Masker):
+    def mask(self, text: str) -> str:
+        text = super().mask(text)
+        return _ID_SHAPED.sub("«ID»", text) if text else text
+
+
 def mask_text(text: str) -> str:
     """Mask personal data in one string (a fresh token numbering per call)."""
-    return Masker(_known_names).mask(text)
+    return _LogMasker(_known_names).mask(text)
 
 
 def _mask_value(masker: Masker, value: Any) -> Any:
@@ -64,7 +78,7 @@ class JsonFormatter(logging.Formatter):
     """Render a record as one JSON object; mask personal data in the message and the extra fields."""
 
     def format(self, record: logging.LogRecord) -> str:
-        masker = Masker(_known_names)  # one per record: the same value gets the same token within a line
+        masker = _LogMasker(_known_names)  # one per record: the same value gets the same token within a line
         out: dict[str, Any] = {
             "ts": datetime.fromtimestamp(record.created, UTC)
             .isoformat(timespec="milliseconds")

@@ -17,7 +17,9 @@ from tests.api.support import FakeServices, make_keys, seed_engine
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(var_dir=tmp_path / "var", llm_mode="offline", report_workers=2, rate_limit_per_minute=1000)
+    return Settings(
+        var_dir=tmp_path / "var", llm_mode="offline", report_workers=2, rate_limit_per_minute=1000
+    )
 
 
 @pytest.fixture

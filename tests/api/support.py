@@ -58,8 +58,16 @@ class FakeServices:
         self.builder_delay = 0.0
         self.lock = threading.Lock()
 
-    def ask(self, question: str, *, caller: Caller, engine: Engine, settings: Any, session_id: str | None = None,
-            stream: Any = None) -> FakeAnswer:
+    def ask(
+        self,
+        question: str,
+        *,
+        caller: Caller,
+        engine: Engine,
+        settings: Any,
+        session_id: str | None = None,
+        stream: Any = None,
+    ) -> FakeAnswer:
         tool_calls = []
         m = re.search(r"C\d{4}", question)
         if m:
@@ -73,7 +81,10 @@ class FakeServices:
             for i in range(0, len(text), 4):
                 stream(text[i : i + 4])
         return FakeAnswer(
-            answer=text, tool_calls=tool_calls, citations=["《个人投资者适当性管理办法》第五条"], session_id=session_id
+            answer=text,
+            tool_calls=tool_calls,
+            citations=["《个人投资者适当性管理办法》第五条"],
+            session_id=session_id,
         )
 
     def _write(self, out: Path, title: str) -> FakeResult:
@@ -85,27 +96,59 @@ class FakeServices:
         doc.add_heading(title, 0)
         out.parent.mkdir(parents=True, exist_ok=True)
         doc.save(str(out))
-        return FakeResult(path=out, sections=["摘要"], figures=[{"name": "total", "value": 1.0, "unit": "yuan"}])
+        return FakeResult(
+            path=out, sections=["摘要"], figures=[{"name": "total", "value": 1.0, "unit": "yuan"}]
+        )
 
-    def build_proposal(self, engine: Engine, caller: Caller, client_id: str, out: Path, *, lang: str = "zh",
-                       settings: Any = None, llm: Any = None) -> FakeResult:
+    def build_proposal(
+        self,
+        engine: Engine,
+        caller: Caller,
+        client_id: str,
+        out: Path,
+        *,
+        lang: str = "zh",
+        settings: Any = None,
+        llm: Any = None,
+    ) -> FakeResult:
         require_client_access(engine, caller, client_id)
         with self.lock:
             self.build_calls.append(("proposal", client_id))
         return self._write(out, f"投资建议书 {client_id}")
 
-    def build_due_diligence(self, engine: Engine, caller: Caller, company: str, scenario: str | None, out: Path, *,
-                            lang: str = "zh", settings: Any = None, llm: Any = None) -> FakeResult:
+    def build_due_diligence(
+        self,
+        engine: Engine,
+        caller: Caller,
+        company: str,
+        scenario: str | None,
+        out: Path,
+        *,
+        lang: str = "zh",
+        settings: Any = None,
+        llm: Any = None,
+    ) -> FakeResult:
         with self.lock:
             self.build_calls.append(("due_diligence", company))
         return self._write(out, f"尽调报告 {company}")
 
-    def answer_faq(self, question: str, *, store_dir: Path, settings: Any = None, llm: Any = None) -> dict[str, Any]:
-        return {"answer": f"FAQ: {question}", "citations": ["《基金销售业务规范》"], "confidence": 0.8, "handoff": False}
+    def answer_faq(
+        self, question: str, *, store_dir: Path, settings: Any = None, llm: Any = None
+    ) -> dict[str, Any]:
+        return {
+            "answer": f"FAQ: {question}",
+            "citations": ["《基金销售业务规范》"],
+            "confidence": 0.8,
+            "handoff": False,
+        }
 
     def services(self) -> Services:
-        return Services(ask=self.ask, build_proposal=self.build_proposal,
-                        build_due_diligence=self.build_due_diligence, answer_faq=self.answer_faq)
+        return Services(
+            ask=self.ask,
+            build_proposal=self.build_proposal,
+            build_due_diligence=self.build_due_diligence,
+            answer_faq=self.answer_faq,
+        )
 
 
 def seed_engine(path: Path) -> Engine:
@@ -113,13 +156,34 @@ def seed_engine(path: Path) -> Engine:
     engine = get_engine(f"sqlite:///{path}")
     create_schema(engine)
     with Session(engine) as s:
-        s.add_all([RM(id="RM001", name="王经理", branch="总行"), RM(id="RM002", name="李经理", branch="分行")])
+        s.add_all(
+            [RM(id="RM001", name="王经理", branch="总行"), RM(id="RM002", name="李经理", branch="分行")]
+        )
         s.commit()
-        for cid, rm, name in (("C0001", "RM001", "张伟"), ("C0002", "RM001", "刘洋"), ("C0003", "RM002", "陈静")):
-            s.add(Client(id=cid, name=name, rm_id=rm, risk_level="C3", risk_assessed_on=date(2026, 1, 1),
-                         birth_date=date(1980, 1, 1), age=46, gender="M", occupation="工程师", life_stage="mature_family",
-                         segment="affluent", annual_income=500000.0, monthly_expense=20000.0,
-                         id_number="110101198001010011", mobile="13812345678"))
+        for cid, rm, name in (
+            ("C0001", "RM001", "张伟"),
+            ("C0002", "RM001", "刘洋"),
+            ("C0003", "RM002", "陈静"),
+        ):
+            s.add(
+                Client(
+                    id=cid,
+                    name=name,
+                    rm_id=rm,
+                    risk_level="C3",
+                    risk_assessed_on=date(2026, 1, 1),
+                    birth_date=date(1980, 1, 1),
+                    age=46,
+                    gender="M",
+                    occupation="工程师",
+                    life_stage="mature_family",
+                    segment="affluent",
+                    annual_income=500000.0,
+                    monthly_expense=20000.0,
+                    id_number="110101198001010011",
+                    mobile="13812345678",
+                )
+            )
         s.commit()
     return engine
 
@@ -143,8 +207,14 @@ class LiveServer:
     def __init__(self, app: FastAPI) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_config=None, lifespan="on",
-                                timeout_graceful_shutdown=30)
+        config = uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=self.port,
+            log_config=None,
+            lifespan="on",
+            timeout_graceful_shutdown=30,
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -166,5 +236,3 @@ class LiveServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-

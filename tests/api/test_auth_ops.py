@@ -17,7 +17,11 @@ def test_every_endpoint_but_health_and_wecom_needs_a_key(client: TestClient) -> 
         ("get", "/api/reports/x", None),
         ("get", "/api/reports/x/file", None),
         ("get", "/v1/models", None),
-        ("post", "/v1/chat/completions", {"model": "wealthdesk", "messages": [{"role": "user", "content": "hi"}]}),
+        (
+            "post",
+            "/v1/chat/completions",
+            {"model": "wealthdesk", "messages": [{"role": "user", "content": "hi"}]},
+        ),
     ]
     for method, path, body in calls:
         r = client.request(method, path, json=body)
@@ -34,7 +38,10 @@ def test_every_endpoint_but_health_and_wecom_needs_a_key(client: TestClient) -> 
 
 def test_invalid_and_revoked_keys_are_401(client: TestClient, keys: dict[str, str], engine) -> None:
     assert client.post("/api/faq", json={"question": "q"}, headers=auth("wd_nope")).status_code == 401
-    assert client.post("/api/faq", json={"question": "q"}, headers={"X-API-Key": keys["RM001"]}).status_code == 200
+    assert (
+        client.post("/api/faq", json={"question": "q"}, headers={"X-API-Key": keys["RM001"]}).status_code
+        == 200
+    )
     revoke_keys(engine, "RM001")
     r = client.post("/api/faq", json={"question": "q"}, headers=auth(keys["RM001"]))
     assert r.status_code == 401 and r.json()["message"] == "invalid or revoked API key"
@@ -61,9 +68,14 @@ def test_validation_errors_are_400_naming_the_field(client: TestClient, keys: di
 
 
 def test_rate_limit_per_key_is_429(settings, engine, fakes, keys) -> None:
-    app = create_app(settings.model_copy(update={"rate_limit_per_minute": 3}), engine=engine, services=fakes.services())
+    app = create_app(
+        settings.model_copy(update={"rate_limit_per_minute": 3}), engine=engine, services=fakes.services()
+    )
     with TestClient(app) as c:
-        codes = [c.post("/api/faq", json={"question": "q"}, headers=auth(keys["RM001"])).status_code for _ in range(5)]
+        codes = [
+            c.post("/api/faq", json={"question": "q"}, headers=auth(keys["RM001"])).status_code
+            for _ in range(5)
+        ]
         assert codes == [200, 200, 200, 429, 429]
         r = c.post("/api/faq", json={"question": "q"}, headers=auth(keys["RM001"]))
         assert r.json()["error"] == "rate_limited" and r.headers["retry-after"]
@@ -74,7 +86,9 @@ def test_rate_limit_per_key_is_429(settings, engine, fakes, keys) -> None:
 def test_request_id_in_and_out(client: TestClient) -> None:
     r = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
     assert r.headers["x-request-id"] == "abc-123"
-    generated = client.get("/healthz", headers={"X-Request-ID": "bad id with spaces<script>"}).headers["x-request-id"]
+    generated = client.get("/healthz", headers={"X-Request-ID": "bad id with spaces<script>"}).headers[
+        "x-request-id"
+    ]
     assert len(generated) == 32 and generated.isalnum()
     err = client.get("/api/reports/x", headers={"X-Request-ID": "trace-9"})
     assert err.json()["request_id"] == "trace-9"
@@ -99,6 +113,8 @@ def test_docs_work_offline(client: TestClient) -> None:
     assert js.status_code == 200 and len(js.content) > 500_000 and b"SwaggerUIBundle" in js.content
     assert client.get("/docs-static/swagger-ui.css").status_code == 200
     spec = client.get("/openapi.json").json()
-    assert {"/v1/chat/completions", "/api/reports", "/channels/wecom/callback", "/healthz"} <= set(spec["paths"])
+    assert {"/v1/chat/completions", "/api/reports", "/channels/wecom/callback", "/healthz"} <= set(
+        spec["paths"]
+    )
     redoc = client.get("/redoc").text
     assert "/docs-static/redoc.standalone.js" in redoc and "fonts.googleapis" not in redoc

@@ -45,11 +45,15 @@ def test_streaming_matches_plain_and_ends_with_done(live, keys) -> None:
     deltas = [c.choices[0].delta.content or "" for c in chunks]
     assert len([d for d in deltas if d]) > 3  # really streamed in pieces
     text = "".join(deltas)
-    assert text.startswith("第1轮回答: C0002怎么样") and "🔧 调用工具: lookthrough_portfolio(client_id=C0002)" in text
+    assert (
+        text.startswith("第1轮回答: C0002怎么样")
+        and "🔧 调用工具: lookthrough_portfolio(client_id=C0002)" in text
+    )
     assert chunks[-1].choices[0].finish_reason == "stop"
     # raw wire format: SSE data lines and the final [DONE]
     raw = httpx.post(
-        live.url + "/v1/chat/completions", headers={"Authorization": f"Bearer {keys['RM001']}"},
+        live.url + "/v1/chat/completions",
+        headers={"Authorization": f"Bearer {keys['RM001']}"},
         json={"model": "wealthdesk", "stream": True, "messages": [{"role": "user", "content": "hi"}]},
     )
     assert raw.headers["content-type"].startswith("text/event-stream")
@@ -70,7 +74,9 @@ def test_history_maps_to_one_session(live, keys, fakes) -> None:
     assert a3 is not None and a3.startswith("第1轮")
     # explicit session via the `user` field
     for expected in ("第1轮", "第2轮"):
-        r = c.chat.completions.create(model="wealthdesk", user="sess-42", messages=[{"role": "user", "content": "x"}])
+        r = c.chat.completions.create(
+            model="wealthdesk", user="sess-42", messages=[{"role": "user", "content": "x"}]
+        )
         assert (r.choices[0].message.content or "").startswith(expected)
     assert "RM001:sess-42" in fakes.memory
 
@@ -81,8 +87,11 @@ def test_forbidden_client_raises_permission_denied(live, keys) -> None:
         c.chat.completions.create(model="wealthdesk", messages=[{"role": "user", "content": "C0001的持仓"}])
     assert "not your client" in str(err.value)
     with pytest.raises(openai.PermissionDeniedError):
-        list(c.chat.completions.create(model="wealthdesk", stream=True,
-                                       messages=[{"role": "user", "content": "C0001的持仓"}]))
+        list(
+            c.chat.completions.create(
+                model="wealthdesk", stream=True, messages=[{"role": "user", "content": "C0001的持仓"}]
+            )
+        )
     with pytest.raises(openai.AuthenticationError):
         _client(live, "wd_wrong").models.list()
     with pytest.raises(openai.BadRequestError):
