@@ -1,0 +1,342 @@
+"""Allocation: target mix by risk level and "three pots", gap analysis, a gated rebalancing proposal, and a
+backtest of the proposed vs the current mix.
+
+Policy values are data (``AllocationPolicy``); the defaults are the example policy of
+``reference/domain.md`` and a bank overrides them by passing its own object.
+
+Asset classes: cash, fixed_income, equity, alternative, protection (insurance). Three pots:
+liquidity (随时要用的钱) = ``liquidity_months`` of monthly expenses held as cash; protection (家庭保障的钱) =
+``protection_share`` of assets in insurance; growth (财富增值的钱) = the rest, split by the risk-level mix.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, Field, field_validator
+
+from analytics.constants import ASSET_CLASSES
+from analytics.errors import InvalidInput
+from analytics.performance import annual_return, annual_volatility, max_drawdown
+from analytics.suitability import check_suitability, client_level, product_level
+
+__all__ = [
+    "AllocationPolicy",
+    "DEFAULT_POLICY",
+    "check_suitability",
+    "target_mix",
+    "three_pots",
+    "gap_analysis",
+    "propose_rebalance",
+    "backtest_mix",
+    "compare_backtest",
+]
+
+_DEFAULT_MIX = {  # cash / fixed income / equity / alternatives (example policy)
+    "C1": {"cash": 0.20, "fixed_income": 0.75, "equity": 0.00, "alternative": 0.05},
+    "C2": {"cash": 0.15, "fixed_income": 0.65, "equity": 0.15, "alternative": 0.05},
+    "C3": {"cash": 0.10, "fixed_income": 0.50, "equity": 0.35, "alternative": 0.05},
+    "C4": {"cash": 0.05, "fixed_income": 0.35, "equity": 0.55, "alternative": 0.05},
+    "C5": {"cash": 0.05, "fixed_income": 0.20, "equity": 0.70, "alternative": 0.05},
+}
+
+
+class AllocationPolicy(BaseModel):
+    """The bank's allocation policy. Every number here is overridable."""
+
+    target_mix: dict[str, dict[str, float]] = Field(
+        default_factory=lambda: {k: dict(v) for k, v in _DEFAULT_MIX.items()}
+    )
+    liquidity_months: tuple[float, float] = (3.0, 6.0)  # band of monthly expenses for the liquidity pot
+    protection_share: float = 0.10  # share of assets for the protection pot (insurance)
+    rebalance_band: float = 0.03  # ignore gaps smaller than this share of assets
+    assessment_valid_days: int = 365
+
+    @field_validator("target_mix")
+    @classmethod
+    def _mixes_sum_to_one(cls, v: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        for level, mix in v.items():
+            if abs(sum(mix.values()) - 1.0) > 1e-9:
+                raise InvalidInput(f"target mix for {level} sums to {sum(mix.values())}", field="target_mix")
+        return v
+
+
+DEFAULT_POLICY = AllocationPolicy()
+
+
+def target_mix(risk_level: str, policy: AllocationPolicy = DEFAULT_POLICY) -> pd.Series:
+    """The growth-pot mix for a client risk level, e.g. C3 → cash .10, fixed_income .50, equity .35, alt .05."""
+    client_level(risk_level)
+    if risk_level not in policy.target_mix:
+        raise InvalidInput(f"policy has no target mix for {risk_level}", field="risk_level")
+    return pd.Series(policy.target_mix[risk_level], dtype=float)
+
+
+class Pot(BaseModel):
+    name: str
+    label_zh: str
+    target: float  # yuan
+    target_low: float
+    target_high: float
+    current: float
+    gap: float  # target − current (positive = add)
+
+
+class ThreePots(BaseModel):
+    total: float
+    pots: list[Pot]
+    target_by_class: dict[str, float]  # yuan per asset class; sums to total
+
+
+def three_pots(
+    total: float,
+    monthly_expense: float,
+    current_by_class: pd.Series | dict[str, float],
+    risk_level: str,
+    policy: AllocationPolicy = DEFAULT_POLICY,
+) -> ThreePots:
+    """Size the three pots and the target amount per asset class.
+
+    Liquidity target = midpoint of the band (e.g. 4.5 months of expenses), capped at total; protection
+    = protection_share·total (insurance); growth = the rest split by ``target_mix(risk_level)``.
+    ``current_by_class``: asset class → yuan (cash counts towards liquidity, protection towards
+    protection, everything else towards growth)."""
+    if total <= 0:
+        raise InvalidInput("total assets must be positive", field="total")
+    if monthly_expense < 0:
+        raise InvalidInput("must be ≥ 0", field="monthly_expense")
+    cur = pd.Series(current_by_class, dtype=float).reindex(list(ASSET_CLASSES), fill_value=0.0)
+    lo, hi = (m * monthly_expense for m in policy.liquidity_months)
+    liq = min((lo + hi) / 2, total)
+    prot = min(policy.protection_share * total, total - liq)
+    growth = total - liq - prot
+    mix = target_mix(risk_level, policy)
+    by_class = {c: float(growth * mix.get(c, 0.0)) for c in ASSET_CLASSES}
+    by_class["cash"] += liq
+    by_class["protection"] += prot
+    cur_growth = float(cur.drop(["cash", "protection"]).sum())
+    pots = [
+        Pot(
+            name="liquidity",
+            label_zh="随时要用的钱",
+            target=liq,
+            target_low=min(lo, total),
+            target_high=min(hi, total),
+            current=float(cur["cash"]),
+            gap=liq - float(cur["cash"]),
+        ),
+        Pot(
+            name="protection",
+            label_zh="家庭保障的钱",
+            target=prot,
+            target_low=prot,
+            target_high=prot,
+            current=float(cur["protection"]),
+            gap=prot - float(cur["protection"]),
+        ),
+        Pot(
+            name="growth",
+            label_zh="财富增值的钱",
+            target=growth,
+            target_low=growth,
+            target_high=growth,
+            current=cur_growth,
+            gap=growth - cur_growth,
+        ),
+    ]
+    return ThreePots(total=total, pots=pots, target_by_class=by_class)
+
+
+def gap_analysis(
+    current: pd.Series, target: pd.Series, *, band: float = DEFAULT_POLICY.rebalance_band
+) -> pd.DataFrame:
+    """Current vs target per asset class (yuan in, yuan out).
+
+    Columns: current, target, gap (= target − current), current_weight, target_weight, action (add | reduce
+    | hold, hold when |gap| < band·total). Σ gap = 0 when both sides have the same total."""
+    cur = pd.Series(current, dtype=float)
+    tgt = pd.Series(target, dtype=float)
+    if (cur < 0).any() or (tgt < 0).any():
+        raise InvalidInput("amounts must be ≥ 0", field="current" if (cur < 0).any() else "target")
+    idx = [c for c in ASSET_CLASSES if c in cur.index or c in tgt.index] + sorted(
+        (set(cur.index) | set(tgt.index)) - set(ASSET_CLASSES)
+    )
+    cur, tgt = cur.reindex(idx, fill_value=0.0), tgt.reindex(idx, fill_value=0.0)
+    total = float(cur.sum()) or 1.0
+    gap = tgt - cur
+    action = np.where(gap.abs() < band * total, "hold", np.where(gap > 0, "add", "reduce"))
+    out = pd.DataFrame(
+        {
+            "current": cur,
+            "target": tgt,
+            "gap": gap,
+            "current_weight": cur / total,
+            "target_weight": tgt / (float(tgt.sum()) or 1.0),
+            "action": action,
+        }
+    )
+    out.index.name = "asset_class"
+    return out
+
+
+class ProposalLine(BaseModel):
+    action: str  # buy | sell
+    product_code: str
+    name: str
+    asset_class: str
+    risk_level: str
+    amount: float  # yuan
+    reason: str
+
+
+class RebalanceProposal(BaseModel):
+    client_id: str
+    as_of: date
+    risk_level: str
+    gaps: list[dict[str, Any]]  # rows of gap_analysis
+    lines: list[ProposalLine]
+    current_mix: dict[str, float]
+    proposed_mix: dict[str, float]
+    suitability_checked: list[str]  # product codes that passed check_suitability
+
+
+def propose_rebalance(
+    client: pd.Series,
+    holdings: pd.DataFrame,
+    shelf: pd.DataFrame,
+    as_of: date,
+    *,
+    cash: float = 0.0,
+    policy: AllocationPolicy = DEFAULT_POLICY,
+    dual_recording_confirmed: bool = False,
+) -> RebalanceProposal:
+    """Close the gaps to the three-pots target with on-shelf products whose R ≤ C.
+
+    ``holdings``: product_code, name, asset_class, risk_level, market_value (``ClientBook.holdings()``);
+    ``shelf``: products rows (code, name, kind, asset_class, risk_level, status, min_amount,
+    expected_yield). Reductions sell the client's own holdings in over-weight classes, highest risk level
+    first (so a holding above the client's level goes first). Additions buy the best on-shelf candidate of
+    the class (highest expected yield, then lowest risk) and EVERY buy line passes ``check_suitability``,
+    which raises ``SuitabilityError`` (e.g. expired assessment) and so stops the proposal.
+    """
+    risk = str(client["risk_level"])
+    c = client_level(risk)
+    cur = holdings.groupby("asset_class")["market_value"].sum()
+    cur["cash"] = cur.get("cash", 0.0) + cash
+    total = float(cur.sum())
+    pots = three_pots(total, float(client.get("monthly_expense", 0.0) or 0.0), cur, risk, policy)
+    gaps = gap_analysis(cur, pd.Series(pots.target_by_class), band=policy.rebalance_band)
+    lines: list[ProposalLine] = []
+    checked: list[str] = []
+    for cls, row in gaps[gaps["action"] == "reduce"].iterrows():
+        need = -float(row["gap"])
+        mine = holdings[holdings["asset_class"] == cls].copy()
+        mine["lvl"] = mine["risk_level"].map(product_level)
+        for _, h in mine.sort_values(["lvl", "market_value"], ascending=False).iterrows():
+            if need <= 0:
+                break
+            amt = min(need, float(h["market_value"]))
+            need -= amt
+            over = int(h["lvl"]) > c
+            lines.append(
+                ProposalLine(
+                    action="sell",
+                    product_code=str(h["product_code"]),
+                    name=str(h["name"]),
+                    asset_class=str(cls),
+                    risk_level=str(h["risk_level"]),
+                    amount=amt,
+                    reason=(f"{h['risk_level']} above {risk}; " if over else "")
+                    + f"{cls} over target by {-row['gap']:,.0f}",
+                )
+            )
+    on = shelf[(shelf["status"] == "on_shelf")].copy()
+    on["lvl"] = on["risk_level"].map(product_level)
+    on = on[on["lvl"] <= c]  # candidate filter; the gate below still checks every line
+    yld = on["expected_yield"] if "expected_yield" in on.columns else pd.Series(0.0, index=on.index)
+    on["yld"] = pd.to_numeric(yld, errors="coerce").fillna(0.0)
+    for cls, row in gaps[gaps["action"] == "add"].iterrows():
+        amt = float(row["gap"])
+        cands = on[(on["asset_class"] == cls) & (pd.to_numeric(on.get("min_amount", 0.0)).fillna(0.0) <= amt)]
+        if cands.empty:
+            continue
+        best = cands.sort_values(["yld", "lvl"], ascending=[False, True]).iloc[0]
+        check_suitability(
+            client,
+            best,
+            as_of,
+            policy.assessment_valid_days,
+            dual_recording_confirmed=dual_recording_confirmed,
+        )
+        checked.append(str(best["code"]))
+        lines.append(
+            ProposalLine(
+                action="buy",
+                product_code=str(best["code"]),
+                name=str(best["name"]),
+                asset_class=str(cls),
+                risk_level=str(best["risk_level"]),
+                amount=amt,
+                reason=f"{cls} under target by {amt:,.0f}",
+            )
+        )
+    proposed = cur.copy()
+    for ln in lines:
+        proposed[ln.asset_class] = proposed.get(ln.asset_class, 0.0) + (
+            ln.amount if ln.action == "buy" else -ln.amount
+        )
+    sells, buys = (
+        sum(ln.amount for ln in lines if ln.action == "sell"),
+        sum(ln.amount for ln in lines if ln.action == "buy"),
+    )
+    proposed["cash"] = proposed.get("cash", 0.0) + sells - buys  # trades settle through the current account
+    ptotal = float(proposed.sum())
+    return RebalanceProposal(
+        client_id=str(client.get("id", "")),
+        as_of=as_of,
+        risk_level=risk,
+        gaps=gaps.reset_index().to_dict(orient="records"),
+        lines=lines,
+        current_mix={k: float(v / total) for k, v in cur.items() if v},
+        proposed_mix={k: float(v / ptotal) for k, v in proposed.items() if abs(v) > 1e-9},
+        suitability_checked=checked,
+    )
+
+
+def backtest_mix(class_returns: pd.DataFrame, weights: pd.Series | dict[str, float]) -> pd.Series:
+    """Daily returns of a constant-mix portfolio (rebalanced daily to ``weights``): r_t = Σ_c w_c·r_c,t.
+
+    ``class_returns``: date × asset class simple returns (e.g. cash = deposit rate/252, fixed_income = bond
+    index, equity = CSI 300). Weights are normalised to sum 1; a class without a return column raises."""
+    w = pd.Series(weights, dtype=float)
+    w = w[w != 0]
+    missing = [c for c in w.index if c not in class_returns.columns]
+    if missing:
+        raise InvalidInput(f"no return series for class {missing[0]!r}", field="class_returns")
+    if w.sum() <= 0:
+        raise InvalidInput("weights must sum to a positive number", field="weights")
+    w = w / w.sum()
+    r = class_returns[w.index]
+    if r.isna().any().any():
+        raise InvalidInput("class returns contain gaps", field="class_returns")
+    return (r * w).sum(axis=1).rename("returns")
+
+
+def compare_backtest(
+    class_returns: pd.DataFrame,
+    current: pd.Series | dict[str, float],
+    proposed: pd.Series | dict[str, float],
+) -> dict[str, dict[str, float]]:
+    """{"current": {...}, "proposed": {...}} with annual_return, annual_volatility, max_drawdown."""
+    out = {}
+    for name, w in (("current", current), ("proposed", proposed)):
+        r = backtest_mix(class_returns, w)
+        out[name] = {
+            "annual_return": annual_return(r),
+            "annual_volatility": annual_volatility(r),
+            "max_drawdown": max_drawdown(r),
+        }
+    return out
