@@ -17,7 +17,7 @@ Not figures (never reported, never need a fact):
 * dates: ``2025-06-30``, ``2025/6/30``, ``2025年6月30日``, ``2025年``, ``6月30日``, ``6月``, ``June 30,
   2025``, bare four-digit years 1900–2100 without a unit;
 * identifiers: digits touching an ASCII letter or ``_`` (``C0001``, ``RM001``, ``R3``, ``FY2024``,
-  ``600519.SH``, ``T+1``), bare digit strings of six or more digits without separators, decimals or unit
+  ``600519.SH``, ``T+1``), standard numbers (``GB 32100-2015``), bare digit strings of six or more digits without separators, decimals or unit
   (fund codes ``000001``, id numbers), bracketed citation marks ``[3]``;
 * ordinals and ranks: ``第3``, ``前20大``/``前20名``, ``Top 20``;
 * time windows: ``近3年``, ``过去12个月``, ``最近6个月``, ``未来12个月``, ``3个月``, ``12-month``;
@@ -125,6 +125,7 @@ _EXCLUDED_SPANS = [
     re.compile(r"前\s*\d+\s*(?:大|名|位)"),
     re.compile(r"top\s*\d+", re.IGNORECASE),
     re.compile(r"\[\d+\]"),
+    re.compile(r"\b(?:GB|GB/T|JR/T|ISO)\s*\d+(?:[-.:]\d+)*"),  # standards: GB 32100-2015, GB/T 11714
 ]
 
 

@@ -216,9 +216,11 @@ def build(path: Path = BASE_PATH) -> Path:
     toc_heading = doc.styles["TOC Heading"]
     set_fonts(toc_heading, HEAD_LATIN, HEAD_CJK)
     toc_heading.font.color.rgb = NAVY
+    # TOC Heading is based on Heading 1 and would inherit its number: numId 0 switches numbering off
     ppr = toc_heading.element.get_or_add_pPr()
     for numpr in ppr.findall(qn("w:numPr")):
         ppr.remove(numpr)
+    ppr.insert(0, parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>'))
 
     missing = doc.styles.add_style("WD Missing", WD_STYLE_TYPE.CHARACTER)
     missing.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)

@@ -1,0 +1,134 @@
+"""Content models shared by the report builders: figures with provenance, and a generic document tree.
+
+Builders produce a domain content model first (``ProposalContent``, ``DueDiligenceContent``), then lay
+it out as a ``DocContent`` (cover + sections of blocks) that ``reports.render`` writes to .docx. Every
+number printed comes from a ``Figure`` recorded in a ``FigureBook`` with the tool/function that
+computed it and its data date, which feeds the provenance appendix and the grounding facts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Lang = Literal["zh", "en"]
+MISSING = {"zh": "数据缺失", "en": "data missing"}
+
+
+class Figure(BaseModel):
+    """One number used in a report. ``value`` in base units (fraction, yuan, times, days)."""
+
+    name: str
+    value: float | None
+    unit: str  # fraction | yuan | times | days | count
+    tool: str  # e.g. "analytics.corporate.ratios"
+    as_of: date | None = None
+
+
+class ReportResult(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    path: Path
+    sections: list[str]
+    figures: list[Figure]
+    ungrounded_numbers: list[str]
+    pdf_path: Path | None = None
+
+
+class FigureBook:
+    """Records figures as they are formatted, so what is printed and what is cited cannot diverge."""
+
+    def __init__(self, lang: Lang) -> None:
+        self.lang = lang
+        self.figures: list[Figure] = []
+
+    def _add(self, name: str, value: float | None, unit: str, tool: str, as_of: date | None) -> None:
+        self.figures.append(Figure(name=name, value=value, unit=unit, tool=tool, as_of=as_of))
+
+    def pct(
+        self, name: str, value: float | None, tool: str, as_of: date | None = None, digits: int = 2
+    ) -> str:
+        self._add(name, value, "fraction", tool, as_of)
+        return MISSING[self.lang] if value is None else f"{value * 100:.{digits}f}%"
+
+    def money(self, name: str, value: float | None, tool: str, as_of: date | None = None) -> str:
+        self._add(name, value, "yuan", tool, as_of)
+        return MISSING[self.lang] if value is None else fmt_money(value, self.lang)
+
+    def times(
+        self, name: str, value: float | None, tool: str, as_of: date | None = None, digits: int = 2
+    ) -> str:
+        self._add(name, value, "times", tool, as_of)
+        if value is None:
+            return MISSING[self.lang]
+        return f"{value:.{digits}f}" + ("倍" if self.lang == "zh" else "x")
+
+    def days(self, name: str, value: float | None, tool: str, as_of: date | None = None) -> str:
+        self._add(name, value, "days", tool, as_of)
+        if value is None:
+            return MISSING[self.lang]
+        return f"{value:.1f}" + ("天" if self.lang == "zh" else " days")
+
+    def count(self, name: str, value: float | None, tool: str, as_of: date | None = None) -> str:
+        self._add(name, value, "count", tool, as_of)
+        return MISSING[self.lang] if value is None else f"{value:,.0f}"
+
+
+def fmt_money(value: float, lang: Lang) -> str:
+    """Yuan for display: 万/亿 in Chinese, thousands-separated yuan or ``mn`` in English."""
+    a = abs(value)
+    if lang == "zh":
+        if a >= 1e8:
+            return f"{value / 1e8:.2f}亿元"
+        if a >= 1e4:
+            return f"{value / 1e4:.2f}万元"
+        return f"{value:,.2f}元"
+    if a >= 1e6:
+        return f"{value / 1e6:,.2f} mn"
+    return f"{value:,.2f}"
+
+
+# ------------------------------------------------------------------------------- document tree
+
+
+class Para(BaseModel):
+    kind: Literal["para"] = "para"
+    text: str
+    style: str | None = None  # a paragraph style of the base template, e.g. "WD Note"
+    narrative: bool = False  # written from a template or by the LLM (verified for grounding)
+
+
+class Table(BaseModel):
+    kind: Literal["table"] = "table"
+    columns: list[str]
+    rows: list[list[str]]
+    caption: str | None = None
+    numeric: list[int] = Field(default_factory=list)  # right-aligned column indexes
+
+
+class Chart(BaseModel):
+    kind: Literal["chart"] = "chart"
+    png: bytes
+    caption: str
+    width_cm: float = 14.0
+
+
+Block = Para | Table | Chart
+
+
+class Section(BaseModel):
+    title: str
+    level: int = 1
+    blocks: list[Block] = Field(default_factory=list)
+
+
+class DocContent(BaseModel):
+    title: str
+    subtitle: str
+    badge: str  # "仅供内部参考" / "客户版" / "内部资料"
+    cover_lines: list[str]
+    sections: list[Section]
+    lang: Lang = "zh"
