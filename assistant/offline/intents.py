@@ -29,7 +29,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
         r"my clients|my book|which clients|book scan|scan|maturing|idle cash|alerts?|follow[- ]?up list", _I)),
     ("portfolio_performance", re.compile(
         r"收益|盈亏|赚了|亏了|亏损|盈利|回报|表现|业绩|浮盈|浮亏|市值|return|p&l|pnl|profit|loss|performance|"
-        r"gain|how (?:is|are|did) .* doing|market value", _I)),
+        r"gain|how (?:is|are|did|has|have) .* (?:doing|done|performed|going)|market value|earn|made|lost", _I)),
     ("company_profile", re.compile(
         r"工商|注册资本|法人|股东|财务|授信|征信|风险事件|诉讼|处罚|被执行|企业|公司情况|信用|"
         r"company|corporate|credit|lawsuit|penalt|shareholder|financials", _I)),

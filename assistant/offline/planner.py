@@ -120,6 +120,13 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
 
     client_hits = [t for t in _CLIENT_ORDER if t in hits]
     wants_products = "search_products" in hits and not client_hits
+    if wants_products and not client and not ent.pronoun:
+        # "what is the cooling-off period for wealth products?" is a policy question, and
+        # "which of my clients have products maturing?" is a book scan, not a shelf search
+        if "book_scan" in hits:
+            wants_products = False
+        elif "search_knowledge" in hits and not (ent.amount or ent.product_risk or ent.client_risk):
+            wants_products = False
 
     # 2) fund questions (no client named)
     if ent.fund_codes and not client and not (ent.pronoun and remembered and client_hits):
@@ -192,6 +199,9 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
             return out
     if last in COMPANY_TOOLS and ent.company:
         out.calls.append((last, {"company": ent.company}))
+        return out
+    if client and ent.period:  # "C0002 since 2023?" — a client and a period: performance
+        out.calls.append(("portfolio_performance", _client_args("portfolio_performance", client, ent)))
         return out
     if client:
         out.reply = _msg("clarify_topic", lang, subject=client)
