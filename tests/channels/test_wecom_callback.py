@@ -186,7 +186,7 @@ def test_report_request_is_delivered_as_a_file(live, wecom, fakes) -> None:
 def test_long_answers_are_split_at_2048_bytes(live, wecom, fakes) -> None:
     fake, _ = wecom
     _push(live, _text("wang", "长" * 1500, "9401"))
-    sent = fake.wait_for(3)
+    fake.wait_for(3)
     time.sleep(0.2)
     parts = [m["text"]["content"] for m in fake.sent]
     assert len(parts) >= 3 and all(len(p.encode("utf-8")) <= 2048 for p in parts)
