@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from datastore.sample.clients import SCENARIOS
 from datastore.sample.loader import digest, load_sample
 from datastore.schema import Base
 
@@ -23,12 +24,17 @@ AS_OF = date(2026, 11, 20)
 
 @lru_cache(maxsize=1)
 def _generate_cached() -> dict[str, pd.DataFrame]:
+    from datastore.sample.clients import generate_clients
+    from datastore.sample.corporates import generate_corporates
     from datastore.sample.funds import generate_funds
     from datastore.sample.market import generate_market
+    from datastore.sample.products import generate_products
 
     market = generate_market()
     funds = generate_funds(market)
-    tables = {**market.tables, **funds.tables}
+    products = generate_products()
+    clients = generate_clients(funds, products, market.days)
+    tables = {**market.tables, **funds.tables, "products": products, **clients, **generate_corporates()}
     out = {}
     for name, df in tables.items():
         cols = [c.name for c in Base.metadata.tables[name].columns]
@@ -44,4 +50,4 @@ def generate() -> dict[str, pd.DataFrame]:
     return {k: v.copy() for k, v in _generate_cached().items()}
 
 
-__all__ = ["AS_OF", "digest", "generate", "load_sample"]
+__all__ = ["AS_OF", "SCENARIOS", "digest", "generate", "load_sample"]

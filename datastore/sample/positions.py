@@ -27,7 +27,7 @@ def derive_positions(transactions: pd.DataFrame, splits: pd.DataFrame, as_of: da
         C0001     001101        10000.00  15150.00  2023-03-01  2026-11-20
     """
     tx = transactions[pd.to_datetime(transactions["date"]) <= pd.Timestamp(as_of)]
-    tx = tx.assign(_d=pd.to_datetime(tx["date"]).dt.date).sort_values(["client_id", "product_code", "_d"], kind="stable")
+    tx = tx.assign(tdate=pd.to_datetime(tx["date"]).dt.date).sort_values(["client_id", "product_code", "tdate"], kind="stable")
     split_map: dict[str, list[tuple[date, float]]] = {}
     for row in splits.itertuples(index=False):
         split_map.setdefault(str(row.product_code), []).append((pd.Timestamp(row.date).date(), float(row.split_ratio)))
@@ -40,13 +40,13 @@ def derive_positions(transactions: pd.DataFrame, splits: pd.DataFrame, as_of: da
         first_buy: date | None = None
         ei = 0
         for t in grp.itertuples(index=False):
-            while ei < len(events) and events[ei][0] <= t._d:  # split effective before that day's trades
+            while ei < len(events) and events[ei][0] <= t.tdate:  # split effective before that day's trades
                 shares *= events[ei][1]
                 ei += 1
             if t.type == "buy":
                 shares += float(t.shares)
                 cost += float(t.amount)
-                first_buy = first_buy or t._d
+                first_buy = first_buy or t.tdate
             elif t.type == "sell":
                 sold = min(float(t.shares), shares)
                 cost -= cost * (sold / shares) if shares > 0 else 0.0
