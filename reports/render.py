@@ -129,7 +129,7 @@ def outline(path: Path) -> list[str]:
             from docx.text.paragraph import Paragraph
 
             para = Paragraph(child, doc)
-            text = para.text.strip()
+            text = " / ".join(part.strip() for part in para.text.strip().splitlines())
             if child.findall(".//" + qn("w:drawing")):
                 lines.append("[image]")
             if text:
@@ -138,7 +138,7 @@ def outline(path: Path) -> list[str]:
             from docx.table import Table as DocxTable
 
             for row in DocxTable(child, doc).rows:
-                lines.append("table | " + " | ".join(c.text.strip() for c in row.cells))
+                lines.append("table | " + " | ".join(" / ".join(p.strip() for p in c.text.strip().splitlines()) for c in row.cells))
     return lines
 
 

@@ -120,3 +120,10 @@ def test_english_report(dd_engine, tmp_path) -> None:
     assert result.sections[0] == "Summary" and result.ungrounded_numbers == []
     lines = outline(result.path)
     assert any(line.startswith("table | Revenue | data missing |") for line in lines)
+
+
+def test_golden_view_zh(dd_docx) -> None:
+    from tests.reports.golden_util import check_golden
+
+    out, _ = dd_docx
+    check_golden(out, "dd_E901_credit_zh")
