@@ -18,6 +18,7 @@ Output: one row per finding — client_id, client_name, rule, reason, figure, un
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -276,4 +277,30 @@ def book_scan(
         out.sort_values(["_r", "_s", "client_id"], kind="stable")
         .drop(columns=["_r", "_s"])
         .reset_index(drop=True)
+    )
+
+
+@dataclass(frozen=True)
+class BookFrames:
+    """A whole book's inputs for ``scan_book`` (see the module docstring for columns)."""
+
+    clients: pd.DataFrame
+    positions: pd.DataFrame
+    products: pd.DataFrame
+    cash: pd.DataFrame | None = None
+    funds: pd.DataFrame | None = None
+    fund_equity: pd.Series | None = None
+
+
+def scan_book(frames: BookFrames, *, as_of: date, rules: BookScanRules | None = None) -> pd.DataFrame:
+    """``book_scan`` on a ``BookFrames`` (what ``datastore.repositories.analytics_inputs.client_books`` loads)."""
+    return book_scan(
+        frames.clients,
+        frames.positions,
+        frames.products,
+        as_of,
+        cash=frames.cash,
+        funds=frames.funds,
+        fund_equity=frames.fund_equity,
+        rules=rules,
     )

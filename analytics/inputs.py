@@ -134,3 +134,71 @@ class ClientBook:
         ]
         out = self.positions.join(prod[cols], on="product_code")
         return out.sort_values("market_value", ascending=False, kind="stable").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class NavFrames:
+    """NAV history of some funds plus benchmark index levels (wide frames, DatetimeIndex ascending)::
+
+    unit_nav      date × fund_code   单位净值 (NaN where a fund has no NAV that day)
+    dividends     date × fund_code   cash dividend per unit on the ex-date (0 otherwise)
+    split_ratios  date × fund_code   份额折算 k on the split date (NaN otherwise)
+    index_levels  date × index_code  e.g. 000300, CBA00101
+    """
+
+    unit_nav: pd.DataFrame
+    dividends: pd.DataFrame
+    split_ratios: pd.DataFrame
+    index_levels: pd.DataFrame
+
+    @classmethod
+    def from_long(cls, nav: pd.DataFrame, index_levels: pd.DataFrame | None = None) -> NavFrames:
+        """From long rows (fund_code, date, unit_nav, dividend, split_ratio) and (index_code, date, level)."""
+        require_columns(nav, ("fund_code", "date", "unit_nav"), "nav")
+        nav = nav.assign(date=pd.to_datetime(nav["date"]))
+        wide = nav.pivot(index="date", columns="fund_code", values="unit_nav").sort_index()
+        div = (
+            nav.pivot(index="date", columns="fund_code", values="dividend").reindex(wide.index).fillna(0.0)
+            if "dividend" in nav.columns
+            else pd.DataFrame(0.0, index=wide.index, columns=wide.columns)
+        )
+        split = (
+            nav.pivot(index="date", columns="fund_code", values="split_ratio").reindex(wide.index)
+            if "split_ratio" in nav.columns
+            else pd.DataFrame(index=wide.index, columns=wide.columns, dtype=float)
+        )
+        if index_levels is not None and len(index_levels):
+            il = index_levels.assign(date=pd.to_datetime(index_levels["date"]))
+            lv = il.pivot(index="date", columns="index_code", values="level").sort_index()
+        else:
+            lv = pd.DataFrame(index=pd.DatetimeIndex([]))
+        return cls(unit_nav=wide, dividends=div, split_ratios=split, index_levels=lv)
+
+    def fund_returns(self, code: str) -> pd.Series:
+        """Adjusted daily simple returns of one fund (``performance.returns_from_nav``)."""
+        from analytics.performance import returns_from_nav
+
+        if code not in self.unit_nav.columns:
+            raise InvalidInput(f"no NAV history for fund {code!r}", field="fund_code")
+        nav = self.unit_nav[code].dropna()
+        return returns_from_nav(
+            nav,
+            dividends=self.dividends[code].reindex(nav.index),
+            split_ratios=self.split_ratios[code].reindex(nav.index),
+        )
+
+    def nav_on(self, day: date) -> pd.Series:
+        """fund_code → last unit NAV on or before ``day`` (NaN when none yet)."""
+        upto = self.unit_nav.loc[: pd.Timestamp(day)]
+        return upto.ffill().iloc[-1] if len(upto) else pd.Series(float("nan"), index=self.unit_nav.columns)
+
+    def splits_long(self) -> pd.DataFrame:
+        """product_code (= fund code), date, split_ratio rows for ``pnl.position_pnl(splits=…)``."""
+        s = self.split_ratios.stack().dropna()
+        return pd.DataFrame(
+            {
+                "product_code": s.index.get_level_values(1),
+                "date": s.index.get_level_values(0),
+                "split_ratio": s.to_numpy(),
+            }
+        )

@@ -86,13 +86,16 @@ def position_pnl(
     *,
     start: date | None = None,
     prices_start: pd.Series | None = None,
+    splits: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """P&L per product over (start, as_of] (``start=None``: since the first transaction).
 
     ``prices_end``/``prices_start``: product_code → price per share at as_of / at start (only products with
-    shares then are needed). Returns one row per product, index product_code, columns: shares,
-    market_value_start, market_value, cost, invested, proceeds, realized, unrealized, dividends, fees (all
-    fees paid: buy/sell fees and fee charges), gain, first_buy, holding_days, xirr (None when undefined).
+    shares then are needed). ``splits`` (product_code, date, split_ratio): a 份额折算 multiplies the units
+    held before that date by k, cost unchanged (as ``datastore.sample.positions.derive_positions``).
+    Returns one row per product, index product_code, columns: shares, market_value_start, market_value,
+    cost, invested, proceeds, realized, unrealized, dividends, fees (all fees paid: buy/sell fees and fee
+    charges), gain, first_buy, holding_days, xirr (None when undefined).
     """
     t = _check_txns(transactions)
     end_ts = pd.Timestamp(as_of)
@@ -100,32 +103,48 @@ def position_pnl(
     if start_ts is not None and start_ts >= end_ts:
         raise InvalidInput("start must be before the as-of date", field="start")
     t = t[t["date"] <= end_ts]
+    split_map: dict[str, list[tuple[pd.Timestamp, float]]] = {}
+    if splits is not None and len(splits):
+        sp = splits.assign(date=pd.to_datetime(splits["date"])).sort_values("date")
+        sp = sp[(sp["date"] <= end_ts) & sp["split_ratio"].notna()]
+        for code_, d_, k_ in zip(sp["product_code"], sp["date"], sp["split_ratio"], strict=True):
+            split_map.setdefault(str(code_), []).append((d_, float(k_)))
     rows = []
     for code, g in t.groupby("product_code", sort=True):
+        events = split_map.get(str(code), [])
+        ei = 0
         shares = cost = 0.0
-        s_shares = s_cost = 0.0
+        s_shares = s_cost = 0.0  # opening state of the period
         acc = dict(invested=0.0, proceeds=0.0, realized=0.0, dividends=0.0, fees=0.0, charges=0.0)
         flows: list[tuple[date, float]] = []
         first_buy = None
         for r in g.itertuples(index=False):
+            while (
+                ei < len(events) and events[ei][0] <= r.date
+            ):  # a split takes effect before that day's trades
+                shares *= events[ei][1]
+                if start_ts is not None and events[ei][0] <= start_ts:
+                    s_shares *= events[ei][1]
+                ei += 1
             in_period = start_ts is None or r.date > start_ts
             if r.type == "buy":
                 shares += r.shares
                 cost += r.amount
                 first_buy = first_buy or r.date.date()
             elif r.type == "sell":
-                if r.shares > shares + 1e-9:
+                if r.shares > shares * (1 + 1e-6) + 0.01:  # units are stored to 2 dp
                     raise InvalidInput(
                         f"{code}: sells {r.shares} shares on {r.date.date()} but holds {shares}",
                         field="transactions.shares",
                     )
-                removed = cost * (r.shares / shares) if shares > 0 else 0.0
-                shares -= r.shares
+                sold = min(float(r.shares), shares)
+                removed = cost * (sold / shares) if shares > 0 else 0.0
+                shares -= sold
                 cost -= removed
                 if in_period:
                     acc["realized"] += r.amount - removed
             if not in_period:
-                s_shares, s_cost = shares, cost  # opening state of the period
+                s_shares, s_cost = shares, cost
                 continue
             sign = {"buy": -1.0, "sell": 1.0, "dividend": 1.0, "fee": -1.0}[r.type]
             flows.append((r.date.date(), sign * r.amount))
@@ -136,16 +155,17 @@ def position_pnl(
             acc["fees"] += (r.fee if r.type in ("buy", "sell") else 0.0) + (
                 r.amount if r.type == "fee" else 0.0
             )
-        if abs(shares) < 1e-9:
+        for d_, k_ in events[ei:]:  # splits after the last trade
+            shares *= k_
+            if start_ts is not None and d_ <= start_ts:
+                s_shares *= k_
+        if shares < 1e-6:
             shares, cost = 0.0, 0.0
         mv = shares * _price(prices_end, code, "prices_end") if shares else 0.0
-        mv_s = (
-            s_shares * _price(prices_start, code, "prices_start")
-            if (start_ts is not None and s_shares)
-            else 0.0
-        )
+        has_start = start_ts is not None and s_shares > 1e-6
+        mv_s = s_shares * _price(prices_start, code, "prices_start") if has_start else 0.0
         unreal_end = mv - cost
-        unreal_start = (mv_s - s_cost) if start_ts is not None and s_shares else 0.0
+        unreal_start = (mv_s - s_cost) if has_start else 0.0
         gain = acc["realized"] + (unreal_end - unreal_start) + acc["dividends"] - acc["charges"]
         if mv_s:
             flows.insert(0, (start_ts.date(), -mv_s))  # type: ignore[union-attr]

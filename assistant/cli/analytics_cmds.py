@@ -1,9 +1,326 @@
-"""CLI commands for the analytics area."""
+"""CLI commands for the analytics area: ``lookthrough``, ``metrics``, ``book-scan``.
+
+Loading goes through ``datastore.repositories.analytics_inputs`` and numbers come from ``analytics``
+(the same entry points the agent tools and reports use). ``--json`` output uses fractions (not percent)
+and ISO dates; the human output is rich tables.
+"""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+from typing import Any
+
 import typer
+
+_CASH = re.compile(r"派现金\s*([\d.]+)\s*元")
+_SPLIT = re.compile(r"折算\s*([\d.]+)\s*份")
+
+
+def _engine_and_day():  # noqa: ANN202 - (engine, as_of); imports are lazy to keep --help fast
+    from analytics.errors import DataUnavailable
+    from assistant.cli.common import get_settings
+    from datastore.engine import get_engine
+    from datastore.repositories.meta import data_as_of
+
+    engine = get_engine(get_settings().resolved_database_url)
+    try:
+        day = data_as_of(engine)
+    except Exception:  # noqa: BLE001 - an empty/missing database reads as "not initialised"
+        day = None
+    if day is None:
+        raise DataUnavailable("the database has no data yet", hint="run: wealthdesk init")
+    return engine, day
+
+
+# ------------------------------------------------------------------------------------------------ NAV files
+
+
+def read_nav_file(path: Path, fmt: str) -> tuple[Any, Any, Any]:
+    """(unit NAV, cash dividends, split ratios) Series indexed by date from a NAV file.
+
+    ``eastmoney``: columns 净值日期, 单位净值, 分红送配 (text like 每份派现金0.1000元 / 每份基金份额折算1.7356份).
+    ``csv``: a ``date`` column and one of unit_nav | nav | close | level; optional dividend, split_ratio.
+    """
+    import pandas as pd
+
+    from analytics.errors import InvalidInput
+
+    if not path.is_file():
+        raise InvalidInput(f"no such file: {path}", field="--nav")
+    try:
+        df = pd.read_csv(path, dtype=str)
+    except Exception as exc:  # noqa: BLE001 - any parse failure is the user's file
+        raise InvalidInput(f"cannot read {path.name} as CSV: {exc}", field="--nav") from None
+    if fmt == "eastmoney":
+        need = {"净值日期", "单位净值"}
+        if not need <= set(df.columns):
+            raise InvalidInput(
+                f"{path.name} lacks eastmoney columns {sorted(need - set(df.columns))}",
+                field="--format",
+                hint="use --format csv for date,nav files",
+            )
+        dates = pd.to_datetime(df["净值日期"], errors="coerce")
+        nav = pd.to_numeric(df["单位净值"], errors="coerce")
+        text = df["分红送配"].fillna("") if "分红送配" in df.columns else pd.Series("", index=df.index)
+        div = text.str.extract(_CASH)[0].astype(float).fillna(0.0)
+        split = text.str.extract(_SPLIT)[0].astype(float)
+    elif fmt == "csv":
+        cols = {c.lower(): c for c in df.columns}
+        value = next((cols[c] for c in ("unit_nav", "nav", "close", "level") if c in cols), None)
+        if "date" not in cols or value is None:
+            raise InvalidInput(f"{path.name} needs a date column and unit_nav|nav|close|level", field="--nav")
+        dates = pd.to_datetime(df[cols["date"]], errors="coerce")
+        nav = pd.to_numeric(df[value], errors="coerce")
+        div = (
+            pd.to_numeric(df[cols["dividend"]], errors="coerce").fillna(0.0)
+            if "dividend" in cols
+            else 0.0 * nav
+        )
+        split = (
+            pd.to_numeric(df[cols["split_ratio"]], errors="coerce")
+            if "split_ratio" in cols
+            else nav * float("nan")
+        )
+    else:
+        raise InvalidInput(f"unknown format {fmt!r}", field="--format", hint="eastmoney or csv")
+    if dates.isna().any():
+        raise InvalidInput(
+            f"unparseable date in row {int(dates.isna().to_numpy().argmax()) + 2}", field="--nav"
+        )
+    out = pd.DataFrame(
+        {"nav": nav.to_numpy(), "div": pd.Series(div).to_numpy(), "split": pd.Series(split).to_numpy()},
+        index=pd.DatetimeIndex(dates),
+    )
+    if not out.index.is_monotonic_increasing:  # vendor files are often newest-first; sorting is not a guess
+        out = out.sort_index(kind="stable")
+    return out["nav"], out["div"], out["split"]
+
+
+def metrics_payload(nav_path: Path, fmt: str, benchmark: Path | None, risk_free: float) -> dict[str, Any]:
+    """The ``metrics --json`` payload (keys = analytics.performance function names, fractions, ISO dates)."""
+    from analytics import performance as perf
+
+    nav, div, split = read_nav_file(nav_path, fmt)
+    r = perf.returns_from_nav(nav, dividends=div, split_ratios=split)
+    bench = None
+    if benchmark is not None:
+        bnav, bdiv, bsplit = read_nav_file(
+            benchmark, "csv" if fmt == "eastmoney" and _is_plain(benchmark) else fmt
+        )
+        bench = perf.returns_from_nav(bnav, dividends=bdiv, split_ratios=bsplit)
+    rf = risk_free / 252.0
+    core = perf.metrics_summary(r, benchmark=bench, risk_free=rf)
+    dd = perf.drawdown_details(r)
+    end = r.index[-1].date()
+    return {
+        "file": nav_path.name,
+        "start": nav.index[0].date(),
+        "end": end,
+        "observations": int(len(r)),
+        "risk_free": risk_free,
+        **core,
+        "max_drawdown_peak": dd.peak_date or nav.index[0].date(),
+        "max_drawdown_trough": dd.trough_date,
+        "max_drawdown_recovery": dd.recovery_date,
+        "period_returns": perf.period_returns(r, end, start_date=nav.index[0].date()),
+        "benchmark": benchmark.name if benchmark else None,
+    }
+
+
+def _is_plain(path: Path) -> bool:
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        return "净值日期" not in fh.readline()
+
+
+# ------------------------------------------------------------------------------------------------ rendering
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x:.2%}"
+
+
+def _print_lookthrough(lt: Any) -> None:
+    from rich.table import Table
+
+    from assistant.cli.common import console
+
+    console.print(
+        f"[bold]{lt.client_id}[/] as of {lt.as_of.isoformat()} — total ¥{lt.total_value:,.0f}, "
+        f"looked through {_pct(lt.coverage)}, uncovered {_pct(lt.uncovered)}"
+    )
+    t = Table(title="Holdings (持仓)")
+    for c in ("product", "kind", "value ¥", "weight", "class", "coverage", "disclosure", "method"):
+        t.add_column(c)
+    for ln in lt.lines:
+        t.add_row(
+            f"{ln.name} ({ln.product_code})",
+            ln.kind,
+            f"{ln.market_value:,.0f}",
+            _pct(ln.weight),
+            ln.asset_class,
+            _pct(ln.coverage),
+            ln.disclosure_as_of.isoformat() if ln.disclosure_as_of else "—",
+            ln.method,
+        )
+    console.print(t)
+    t = Table(title="Asset classes (大类资产)")
+    t.add_column("class")
+    t.add_column("weight", justify="right")
+    for k, v in lt.asset_classes.items():
+        t.add_row(k, _pct(v))
+    console.print(t)
+    t = Table(title="Top underlying holdings (穿透前十大)")
+    for c in ("security", "kind", "industry", "weight", "via", "as of"):
+        t.add_column(c)
+    for h in lt.top_holdings:
+        t.add_row(
+            f"{h.name} ({h.security_id})",
+            h.kind,
+            h.industry or "—",
+            _pct(h.weight),
+            ",".join(h.via),
+            h.disclosure_as_of.isoformat() if h.disclosure_as_of else "—",
+        )
+    console.print(t)
+    t = Table(title="Industries (申万一级)")
+    for c in ("industry", "weight", "share of equity"):
+        t.add_column(c)
+    for i in lt.industries[:10]:
+        t.add_row(i.name, _pct(i.weight), _pct(i.share_of_equity))
+    console.print(t)
+    if lt.overlap:
+        t = Table(title="Fund overlap (Σ min)")
+        for c in ("pair", "score", "shared", "top shared"):
+            t.add_column(c)
+        for p in lt.overlap:
+            t.add_row(
+                f"{p.fund_a}–{p.fund_b}",
+                _pct(p.score),
+                str(p.shared_count),
+                ", ".join(s.name for s in p.shared_top[:3]),
+            )
+        console.print(t)
+    if lt.flags:
+        t = Table(title="Concentration flags")
+        for c in ("layer", "reason"):
+            t.add_column(c)
+        for f in lt.flags:
+            t.add_row(f.layer, f.reason)
+        console.print(t)
+    console.print("HHI " + ", ".join(f"{k} {v:.3f}" for k, v in lt.hhi.items()))
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
+
+    @app.command("lookthrough")
+    def lookthrough_cmd(
+        client: str = typer.Option(..., "--client", help="Client id, e.g. C0001."),
+        as_user: str = typer.Option(..., "--as", help="Who is asking: an RM id (RM001) or admin."),
+        json_out: bool = typer.Option(
+            False, "--json", help="Machine-readable output (fractions, ISO dates)."
+        ),
+        top: int = typer.Option(10, "--top", min=1, max=100, help="How many underlying holdings to list."),
+    ) -> None:
+        """Look through a client's funds to the underlying securities, industries and managers (穿透)."""
+        from analytics.lookthrough import lookthrough_client
+        from assistant.access import Caller, require_client_access
+        from assistant.cli.common import print_json
+        from datastore.repositories import analytics_inputs as ai
+
+        caller = Caller.from_cli(as_user)
+        engine, day = _engine_and_day()
+        require_client_access(engine, caller, client.strip().upper())
+        book = ai.client_book(engine, client.strip().upper(), day)
+        lt = lookthrough_client(book, ai.fund_exposures(engine, day), top_n=top)
+        if json_out:
+            print_json(lt.model_dump(mode="json"))
+        else:
+            _print_lookthrough(lt)
+
+    @app.command("metrics")
+    def metrics_cmd(
+        nav: Path = typer.Option(..., "--nav", help="NAV file (eastmoney export or date,nav CSV)."),
+        fmt: str = typer.Option("eastmoney", "--format", help="eastmoney | csv"),
+        benchmark: Path | None = typer.Option(
+            None, "--benchmark", help="Benchmark file (date,close CSV or same format)."
+        ),
+        risk_free: float = typer.Option(
+            0.0, "--risk-free", help="Annual risk-free rate as a fraction, e.g. 0.02."
+        ),
+        json_out: bool = typer.Option(
+            False, "--json", help="Machine-readable output (fractions, ISO dates)."
+        ),
+    ) -> None:
+        """Performance and risk statistics of any NAV file (adjusted for dividends and splits)."""
+        from rich.table import Table
+
+        from analytics.constants import PERIOD_LABELS
+        from assistant.cli.common import console, print_json
+
+        payload = metrics_payload(nav, fmt, benchmark, risk_free)
+        if json_out:
+            print_json(payload)
+            return
+        t = Table(
+            title=f"{payload['file']}: {payload['start']} → {payload['end']} ({payload['observations']} days)"
+        )
+        t.add_column("metric")
+        t.add_column("value", justify="right")
+        for k, v in payload.items():
+            if k in ("file", "start", "end", "observations", "period_returns", "benchmark"):
+                continue
+            if isinstance(v, float) and k not in (
+                "sharpe_ratio",
+                "sortino_ratio",
+                "calmar_ratio",
+                "beta",
+                "information_ratio",
+            ):
+                t.add_row(k, _pct(v))
+            elif isinstance(v, float):
+                t.add_row(k, f"{v:.3f}")
+            else:
+                t.add_row(k, "—" if v is None else str(v))
+        for k, v in payload["period_returns"].items():
+            t.add_row(PERIOD_LABELS[k], _pct(v))
+        console.print(t)
+
+    @app.command("book-scan")
+    def book_scan_cmd(
+        as_user: str = typer.Option(..., "--as", help="Whose book: an RM id (RM001) or admin (all clients)."),
+        json_out: bool = typer.Option(
+            False, "--json", help="Machine-readable output (fractions, ISO dates)."
+        ),
+        limit: int = typer.Option(50, "--limit", min=1, help="Rows to show in the table (JSON has all)."),
+    ) -> None:
+        """Scan the book for follow-ups: losses, risk mismatch, concentration, maturities, idle cash."""
+        from rich.table import Table
+
+        from analytics.book import scan_book
+        from assistant.access import Caller, visible_client_ids
+        from assistant.cli.common import console, print_json
+        from datastore.repositories import analytics_inputs as ai
+
+        caller = Caller.from_cli(as_user)
+        engine, day = _engine_and_day()
+        ids = visible_client_ids(engine, caller)
+        found = scan_book(ai.client_books(engine, ids, day), as_of=day)
+        rows = found.astype(object).where(found.notna(), None).to_dict(orient="records")
+        if json_out:
+            print_json(
+                {
+                    "as_of": day,
+                    "rm": caller.rm_id,
+                    "clients": None if ids is None else len(ids),
+                    "findings": rows,
+                }
+            )
+            return
+        t = Table(title=f"Book scan {caller.user_id} as of {day.isoformat()}: {len(rows)} findings")
+        for c in ("client", "rule", "reason"):
+            t.add_column(c)
+        for r in rows[:limit]:
+            t.add_row(f"{r['client_name']} ({r['client_id']})", str(r["rule"]), str(r["reason"]))
+        console.print(t)
