@@ -5,6 +5,7 @@ Limits are data (``ConcentrationLimits``), not constants in formulas: a bank ove
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 import numpy as np
@@ -61,25 +62,29 @@ def hhi_by_group(values: pd.Series, groups: pd.Series) -> pd.Series:
 
 
 def flags_over(
-    shares: pd.Series,
-    names: pd.Series | dict[str, str] | None,
+    shares: pd.Series | Mapping[str, float],
+    names: pd.Series | Mapping[str, str] | None,
     *,
     layer: Layer,
     threshold: float,
     basis: str,
 ) -> list[ConcentrationFlag]:
-    """One flag per key whose share exceeds ``threshold`` (largest first)."""
-    over = shares[shares > threshold].sort_values(ascending=False)
-    name_of = dict(names) if names is not None else {}
-    return [
-        ConcentrationFlag(
-            layer=layer,
-            key=str(k),
-            name=str(name_of.get(k, k)),
-            share=float(v),
-            threshold=threshold,
-            basis=basis,
-            reason=f"{name_of.get(k, k)} is {v:.1%} of {basis} (limit {threshold:.0%})",
+    """One flag per key whose share exceeds ``threshold`` (largest first). ``shares``: key → share."""
+    items = shares.items() if isinstance(shares, pd.Series) else shares.items()
+    over = sorted(((str(k), float(v)) for k, v in items if v > threshold), key=lambda kv: -kv[1])
+    name_of = {str(k): str(n) for k, n in (names.items() if names is not None else ())}
+    out = []
+    for k, v in over:
+        name = name_of.get(k, k)
+        out.append(
+            ConcentrationFlag(
+                layer=layer,
+                key=k,
+                name=name,
+                share=v,
+                threshold=threshold,
+                basis=basis,
+                reason=f"{name} is {v:.1%} of {basis} (limit {threshold:.0%})",
+            )
         )
-        for k, v in over.items()
-    ]
+    return out

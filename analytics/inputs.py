@@ -116,24 +116,29 @@ class ClientBook:
 
     def holdings(self) -> pd.DataFrame:
         """Positions joined with their product row: product_code, market_value, kind, fund_code, asset_class,
-        risk_level, name (one row per held product, value > 0 first)."""
-        prod = self.products.set_index("code")
-        cols = [
-            c
-            for c in (
-                "name",
-                "kind",
-                "fund_code",
-                "asset_class",
-                "risk_level",
-                "maturity_date",
-                "liquidity_days",
-                "status",
-            )
-            if c in prod.columns
-        ]
-        out = self.positions.join(prod[cols], on="product_code")
-        return out.sort_values("market_value", ascending=False, kind="stable").reset_index(drop=True)
+        risk_level, name (one row per held product, largest value first). Computed once per book; each
+        call returns a copy, so callers may modify it."""
+        cached = self.__dict__.get("_holdings")
+        if cached is None:
+            prod = self.products.drop_duplicates("code").set_index("code")
+            cols = [
+                c
+                for c in (
+                    "name",
+                    "kind",
+                    "fund_code",
+                    "asset_class",
+                    "risk_level",
+                    "maturity_date",
+                    "liquidity_days",
+                    "status",
+                )
+                if c in prod.columns
+            ]
+            out = self.positions.join(prod[cols], on="product_code")
+            cached = out.sort_values("market_value", ascending=False, kind="stable").reset_index(drop=True)
+            object.__setattr__(self, "_holdings", cached)  # frozen dataclass: cache without a public field
+        return cached.copy()
 
 
 @dataclass(frozen=True)
