@@ -186,6 +186,7 @@ class JobQueue:
             return  # not started: the job stays queued in the DB and runs after the next start
         fut = self._pool.submit(self._run, job_id)
         self._futures[job_id] = fut
+
         def _forget(_f: Future[None], j: str = job_id) -> None:
             self._futures.pop(j, None)
 

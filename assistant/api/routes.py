@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 
 from analytics.errors import InvalidInput, NotFound
-from assistant.access import Caller
+from assistant.access import Caller, require_client_access
 from assistant.api.errors import error_body
 from assistant.api.security import Principal, authenticate
 from assistant.api.services import as_dict
@@ -40,6 +40,20 @@ def scoped_session_id(caller: Caller, session_id: str | None) -> str | None:
 def unscoped(caller: Caller, stored: str | None) -> str | None:
     prefix = f"{caller.user_id}:"
     return stored[len(prefix) :] if stored and stored.startswith(prefix) else stored
+
+
+def enforce_client_scope(engine: Any, caller: Caller, answer: dict[str, Any]) -> None:
+    """Raise ``Forbidden`` when the agent's turn touched a client outside the caller's book.
+
+    The agent already refuses such tool calls (the data never leaves the tool); this turns that refusal
+    into the API's 403 so HTTP clients see an error, not a polite paragraph with status 200.
+    """
+    for call in answer.get("tool_calls") or []:
+        args = call.get("args") or {}
+        ids = [args["client_id"]] if args.get("client_id") else []
+        ids += [c for c in args.get("client_ids") or [] if isinstance(c, str)]
+        for cid in ids:
+            require_client_access(engine, caller, str(cid))
 
 
 # ---------------------------------------------------------------------------------------------- chat
@@ -72,6 +86,7 @@ def chat(body: ChatRequest, request: Request, who: Principal = Depends(authentic
             body.message, caller=who.caller, engine=ctx.engine, settings=ctx.settings, session_id=sid
         )
     )
+    enforce_client_scope(ctx.engine, who.caller, ans)
     return ChatResponse(
         answer=ans.get("answer", ""),
         session_id=unscoped(who.caller, ans.get("session_id") or sid),

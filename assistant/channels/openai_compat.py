@@ -39,7 +39,7 @@ from starlette.concurrency import run_in_threadpool
 
 from analytics.errors import InvalidInput, WealthDeskError
 from assistant.api.errors import error_response
-from assistant.api.routes import scoped_session_id
+from assistant.api.routes import enforce_client_scope, scoped_session_id
 from assistant.api.security import Principal, authenticate
 from assistant.api.services import as_dict
 
@@ -173,7 +173,7 @@ async def chat_completions(
     created = int(time.time())
 
     def call(stream: Any = None) -> dict[str, Any]:
-        return as_dict(
+        ans = as_dict(
             ctx.services.ask(
                 question,
                 caller=who.caller,
@@ -183,6 +183,8 @@ async def chat_completions(
                 stream=stream,
             )
         )
+        enforce_client_scope(ctx.engine, who.caller, ans)  # another RM's client → 403 (or an SSE error)
+        return ans
 
     def remember(full_text: str) -> None:
         ctx.conversations.put(

@@ -137,7 +137,10 @@ class WeComChannel:
                 self.client.send_file(wid, Path(path))
 
     def _deliver_proposal(self, wid: str, caller: Any, client_id: str) -> None:
-        job, _ = self.jobs.submit(caller, ReportRequest(type="proposal", client_id=client_id, company=None, scenario=None, lang="zh"))
+        job, _ = self.jobs.submit(
+            caller,
+            ReportRequest(type="proposal", client_id=client_id, company=None, scenario=None, lang="zh"),
+        )
         self.client.send_text(wid, f"收到，正在为 {client_id} 生成投资建议书，完成后发送文件给您。")
         deadline = time.monotonic() + self.report_timeout_s
         while time.monotonic() < deadline:
