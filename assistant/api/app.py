@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 
 from assistant.api.errors import install_error_handlers
 from assistant.api.middleware import RequestContextMiddleware
+from assistant.api.routes import TTLCache
 from assistant.api.routes import router as api_router
 from assistant.api.security import RateLimiter
 from assistant.api.services import Services
@@ -52,6 +53,7 @@ class AppContext:
     jobs: JobQueue
     limiter: RateLimiter
     conversations: ConversationMap = field(default_factory=ConversationMap)
+    faq_cache: TTLCache = field(default_factory=TTLCache)
     wecom_crypto: WeComCrypto | None = None
     wecom: Any = None  # WeComChannel when sending is configured
 

@@ -7,6 +7,9 @@ so the event loop keeps serving other requests.
 from __future__ import annotations
 
 import re
+import threading
+import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +101,33 @@ def chat(body: ChatRequest, request: Request, who: Principal = Depends(authentic
 
 
 # ---------------------------------------------------------------------------------------------- FAQ
+class TTLCache:
+    """Small thread-safe LRU with a time-to-live. FAQ traffic repeats the same questions and the answer depends
+    only on the question and the knowledge base, so answers are reused for ``ttl_s`` (a re-ingest shows up
+    within that time)."""
+
+    def __init__(self, size: int = 2048, ttl_s: float = 300.0) -> None:
+        self._data: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self.size, self.ttl_s = size, ttl_s
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is None or time.monotonic() - hit[0] > self.ttl_s:
+                self._data.pop(key, None)
+                return None
+            self._data.move_to_end(key)
+            return hit[1]
+
+    def put(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._data[key] = (time.monotonic(), value)
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+
 class FaqRequest(BaseModel):
     question: str = Field(min_length=1, max_length=1000, examples=["基金定投怎么赎回？"])
 
@@ -114,11 +144,13 @@ def faq(body: FaqRequest, request: Request, _who: Principal = Depends(authentica
     # The key authenticates the calling system (e.g. the bank's app backend); the answer is produced as
     # Caller.client_channel(): answer_faq reads only the knowledge base, never client data or the agent's tools.
     ctx = request.app.state.ctx
-    ans = as_dict(
-        ctx.services.answer_faq(
-            body.question, store_dir=ctx.settings.resolved_store_dir, settings=ctx.settings
+    key = " ".join(body.question.split())
+    ans = ctx.faq_cache.get(key)
+    if ans is None:
+        ans = as_dict(
+            ctx.services.answer_faq(key, store_dir=ctx.settings.resolved_store_dir, settings=ctx.settings)
         )
-    )
+        ctx.faq_cache.put(key, ans)
     return FaqResponse(
         answer=ans.get("answer", ""),
         citations=list(ans.get("citations") or []),

@@ -56,6 +56,7 @@ class FakeServices:
         self.build_calls: list[tuple[str, str]] = []
         self.builder_gate: threading.Event | None = None
         self.builder_delay = 0.0
+        self.faq_calls = 0
         self.lock = threading.Lock()
 
     def ask(
@@ -135,6 +136,7 @@ class FakeServices:
     def answer_faq(
         self, question: str, *, store_dir: Path, settings: Any = None, llm: Any = None
     ) -> dict[str, Any]:
+        self.faq_calls += 1
         return {
             "answer": f"FAQ: {question}",
             "citations": ["《基金销售业务规范》"],

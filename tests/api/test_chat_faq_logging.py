@@ -27,7 +27,7 @@ def test_chat_session_memory_is_per_user_and_session(client: TestClient, keys, f
     assert bad.status_code == 400 and bad.json()["field"] == "session_id"
 
 
-def test_faq_answers_with_citations(client: TestClient, keys) -> None:
+def test_faq_answers_with_citations(client: TestClient, keys, fakes) -> None:
     r = client.post("/api/faq", json={"question": "基金怎么赎回"}, headers=auth(keys["RM001"]))
     assert r.status_code == 200
     assert r.json() == {
@@ -36,6 +36,11 @@ def test_faq_answers_with_citations(client: TestClient, keys) -> None:
         "confidence": 0.8,
         "handoff": False,
     }
+    # repeated questions (modulo whitespace) are served from the answer cache
+    again = client.post("/api/faq", json={"question": " 基金怎么赎回 "}, headers=auth(keys["RM002"]))
+    assert again.json()["answer"] == "FAQ: 基金怎么赎回" and fakes.faq_calls == 1
+    client.post("/api/faq", json={"question": "另一个问题"}, headers=auth(keys["RM001"]))
+    assert fakes.faq_calls == 2
 
 
 def test_log_lines_are_json_with_pii_masked() -> None:
