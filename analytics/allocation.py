@@ -340,3 +340,149 @@ def compare_backtest(
             "max_drawdown": max_drawdown(r),
         }
     return out
+
+
+# ============================================================================================ client level
+
+
+class AllocationReview(BaseModel):
+    """``review_allocation`` result: where the money is, where the policy wants it, and how to get there."""
+
+    client_id: str
+    as_of: date
+    risk_level: str
+    assessment_expired: bool
+    total: float
+    current_by_class: dict[str, float]  # yuan, by product asset class (+ idle cash)
+    lookthrough_mix: dict[str, float] | None  # funds by their reported asset mix (share of total)
+    pots: ThreePots
+    gaps: list[dict[str, Any]]
+    proposal: RebalanceProposal | None
+    blocked: str | None  # why no proposal: the suitability gate's message
+
+
+def _fund_mix(market: Any, as_of: date) -> pd.DataFrame:
+    """fund_code → latest published asset mix (stock/bond/cash/other + fund) as fractions."""
+    a = market.fund_asset_allocation
+    a = a[pd.to_datetime(a["published_on"]) <= pd.Timestamp(as_of)].sort_values("report_date")
+    return a.groupby("fund_code")[["stock", "bond", "cash", "other", "fund"]].last()
+
+
+def review_allocation(
+    book: Any,
+    market: Any = None,
+    *,
+    as_of: date,
+    policy: AllocationPolicy = DEFAULT_POLICY,
+    dual_recording_confirmed: bool = False,
+) -> AllocationReview:
+    """Allocation review of one ``ClientBook``: current mix, three pots, gaps, and a gated rebalancing
+    proposal from the on-shelf products in ``book.products``. ``market`` (a ``MarketFrames``, optional)
+    adds the look-through mix of funds from their latest published asset allocation. A suitability refusal
+    (e.g. expired assessment) leaves ``proposal`` empty and says why in ``blocked``."""
+    from analytics.errors import SuitabilityError
+    from analytics.suitability import assessment_expired
+
+    client = book.client
+    hold = book.holdings()
+    hold = hold[hold["market_value"] > 0]
+    cur = hold.groupby("asset_class")["market_value"].sum()
+    cur["cash"] = cur.get("cash", 0.0) + float(book.cash)
+    total = float(cur.sum())
+    if total <= 0:
+        raise InvalidInput(f"client {book.client_id!r} holds nothing", field="client_id")
+    risk = str(client["risk_level"])
+    pots = three_pots(total, float(client.get("monthly_expense", 0.0) or 0.0), cur, risk, policy)
+    gaps = gap_analysis(cur, pd.Series(pots.target_by_class), band=policy.rebalance_band)
+    lt_mix = None
+    if market is not None:
+        mixes = _fund_mix(market, as_of)
+        fund = hold[(hold["kind"] == "fund") & hold["fund_code"].isin(mixes.index)]
+        m = mixes.loc[fund["fund_code"]].to_numpy() * fund["market_value"].to_numpy()[:, None]
+        cols = dict(zip(["equity", "fixed_income", "cash", "other", "fund"], m.sum(axis=0), strict=True))
+        rest = hold.drop(fund.index).groupby("asset_class")["market_value"].sum()
+        for k, val in rest.items():
+            cols[str(k)] = cols.get(str(k), 0.0) + float(val)
+        cols["cash"] = cols.get("cash", 0.0) + float(book.cash)
+        lt_mix = {k: float(val / total) for k, val in cols.items() if abs(val) > 1e-9}
+    proposal, blocked = None, None
+    try:
+        proposal = propose_rebalance(
+            client,
+            hold,
+            book.products,
+            as_of,
+            cash=float(book.cash),
+            policy=policy,
+            dual_recording_confirmed=dual_recording_confirmed,
+        )
+    except SuitabilityError as exc:  # the gate refused a line: no proposal, and say why
+        blocked = exc.message
+    return AllocationReview(
+        client_id=book.client_id,
+        as_of=as_of,
+        risk_level=risk,
+        assessment_expired=assessment_expired(
+            pd.Timestamp(client["risk_assessed_on"]).date(), as_of, policy.assessment_valid_days
+        ),
+        total=total,
+        current_by_class={str(k): float(v) for k, v in cur.items()},
+        lookthrough_mix=lt_mix,
+        pots=pots,
+        gaps=gaps.reset_index().to_dict(orient="records"),
+        proposal=proposal,
+        blocked=blocked,
+    )
+
+
+def suitable_products(
+    shelf: pd.DataFrame,
+    *,
+    book: Any = None,
+    as_of: date,
+    max_risk_level: str | None = None,
+    asset_class: str | None = None,
+    amount: float | None = None,
+    limit: int = 5,
+    valid_days: int = DEFAULT_POLICY.assessment_valid_days,
+) -> pd.DataFrame:
+    """On-shelf products matching the filters; with a client ``book`` only those that PASS
+    ``check_suitability`` for that client (each candidate goes through the gate). Highest expected yield
+    first. Columns: code, name, kind, asset_class, risk_level, min_amount, expected_yield, liquidity_days,
+    maturity_date."""
+    from analytics.errors import SuitabilityError
+
+    s = shelf[shelf["status"] == "on_shelf"].copy()
+    if max_risk_level:
+        s = s[s["risk_level"].map(product_level) <= product_level(max_risk_level)]
+    if asset_class:
+        s = s[s["asset_class"] == asset_class]
+    if amount is not None:
+        s = s[pd.to_numeric(s["min_amount"], errors="coerce").fillna(0.0) <= amount]
+    if book is not None:
+        ok = []
+        for row in s.to_dict(orient="records"):
+            try:
+                check_suitability(book.client, row, as_of, valid_days)
+                ok.append(True)
+            except SuitabilityError:
+                ok.append(False)
+        s = s[ok]
+    s = s.assign(_y=pd.to_numeric(s.get("expected_yield"), errors="coerce").fillna(-1.0))
+    s = s.sort_values(["_y", "code"], ascending=[False, True]).drop(columns="_y")
+    cols = [
+        c
+        for c in (
+            "code",
+            "name",
+            "kind",
+            "asset_class",
+            "risk_level",
+            "min_amount",
+            "expected_yield",
+            "liquidity_days",
+            "maturity_date",
+        )
+        if c in s.columns
+    ]
+    return s[cols].head(limit).reset_index(drop=True)

@@ -451,3 +451,44 @@ def metrics_summary(
             "information_ratio": information_ratio(returns, benchmark, periods_per_year=ppy),
         }
     return {k: (None if v is None or not np.isfinite(v) else float(v)) for k, v in out.items()}
+
+
+_ZH_PERIODS = {v: k for k, v in PERIOD_LABELS.items()} | {
+    "近一月": "1m",
+    "近三月": "3m",
+    "近六月": "6m",
+    "近一年": "1y",
+}
+
+
+def period_start(period: str, as_of: date) -> date | None:
+    """Start date of a named period ending ``as_of``; None means since inception / first purchase.
+
+    Accepts ``1m 3m 6m 1y ytd since_inception`` (and ``all``), their Chinese labels (近1月 … 成立以来,
+    今年以来), ``Ny`` / ``Nm`` (e.g. ``3y``), or an ISO date ``2025-01-01``::
+
+        period_start("ytd", date(2026, 11, 20))  # date(2025, 12, 31)
+    """
+    p = (period or "").strip()
+    key = _ZH_PERIODS.get(p, p.lower())
+    asof = pd.Timestamp(as_of)
+    if key in ("since_inception", "all", "inception"):
+        return None
+    if key == "ytd":
+        return date(asof.year - 1, 12, 31)
+    if key in PERIOD_MONTHS:
+        return (asof - pd.DateOffset(months=PERIOD_MONTHS[key])).date()
+    if len(key) >= 2 and key[:-1].isdigit() and key[-1] in "ym":
+        n = int(key[:-1])
+        return (asof - pd.DateOffset(months=n * (12 if key[-1] == "y" else 1))).date()
+    try:
+        start = date.fromisoformat(p)
+    except ValueError:
+        raise InvalidInput(
+            f"unknown period {period!r}",
+            field="period",
+            hint="1m, 3m, 6m, 1y, ytd, since_inception, 3y, or a date like 2025-01-01",
+        ) from None
+    if start >= as_of:
+        raise InvalidInput("the period must start before the as-of date", field="period")
+    return start

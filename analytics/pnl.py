@@ -26,8 +26,8 @@ import pandas as pd
 from pydantic import BaseModel
 
 from analytics.errors import InvalidInput
-from analytics.inputs import TRANSACTION_COLS, require_columns
-from analytics.performance import xirr
+from analytics.inputs import TRANSACTION_COLS, ClientBook, NavFrames, require_columns
+from analytics.performance import period_start, xirr
 
 TXN_TYPES = {"buy", "sell", "dividend", "fee"}
 SUM_COLS = [
@@ -244,11 +244,12 @@ def client_pnl(
     start: date | None = None,
     prices_start: pd.Series | None = None,
     daily_values: pd.Series | None = None,
+    splits: pd.DataFrame | None = None,
 ) -> ClientPnL:
     """Whole-client P&L; every total is the sum of the position rows (so they reconcile exactly). The
     client XIRR uses all the client's cash flows plus the ending market value. ``daily_values`` (date →
     client market value) enables the time-weighted return."""
-    pos = position_pnl(transactions, prices_end, as_of, start=start, prices_start=prices_start)
+    pos = position_pnl(transactions, prices_end, as_of, start=start, prices_start=prices_start, splits=splits)
     kinds = products.set_index("code")["kind"]
     pos["kind"] = pos.index.map(kinds).fillna("other")
     total = PnLTotals(**{c: float(pos[c].sum()) for c in SUM_COLS})
@@ -291,3 +292,126 @@ def time_weighted_return(values: pd.Series, flows: pd.Series) -> float:
         if vals[i - 1] > 0:
             growth *= (vals[i] - fl[i]) / vals[i - 1]
     return growth - 1.0
+
+
+# ============================================================================================ client level
+
+
+def _prices_on(book_products: pd.DataFrame, navs: NavFrames, day: date) -> pd.Series:
+    """product_code → price on ``day``: unit NAV for funds (last NAV ≤ day), 1.0 per principal unit else."""
+    p = book_products.drop_duplicates("code").set_index("code")
+    nav = navs.nav_on(day)
+    price = pd.Series(1.0, index=p.index, dtype=float)
+    is_fund = (p["kind"] == "fund") & p["fund_code"].notna()
+    price[is_fund] = p.loc[is_fund, "fund_code"].map(nav).astype(float)
+    return price.dropna()
+
+
+def _splits_by_product(products: pd.DataFrame, navs: NavFrames) -> pd.DataFrame:
+    sp = navs.splits_long()
+    if sp.empty:
+        return sp
+    fund_to_product = (
+        products.dropna(subset=["fund_code"]).drop_duplicates("fund_code").set_index("fund_code")["code"]
+    )
+    return sp.assign(product_code=sp["product_code"].map(fund_to_product)).dropna(subset=["product_code"])
+
+
+def daily_values(
+    transactions: pd.DataFrame,
+    products: pd.DataFrame,
+    navs: NavFrames,
+    start: date | None,
+    end: date,
+    splits: pd.DataFrame | None = None,
+) -> tuple[pd.Series, pd.Series]:
+    """(end-of-day client market value, net external flow) on every NAV date in [start, end].
+
+    Units per product come from cumulative trades (split-adjusted), priced at the day's unit NAV (funds)
+    or 1.0 (other products). Trades on a non-NAV day count on the next NAV date. Vectorised over
+    products and dates (no loop per day)."""
+    t = _check_txns(transactions)
+    dates = navs.unit_nav.index[navs.unit_nav.index <= pd.Timestamp(end)]
+    if t.empty or len(dates) < 2:
+        raise InvalidInput("not enough history for a time-weighted return", field="period")
+    t = t.assign(_d=np.searchsorted(dates.to_numpy(), t["date"].to_numpy(), side="left"))
+    t = t[t["_d"] < len(dates)]
+    codes = sorted(set(t["product_code"]))
+    factor = pd.DataFrame(1.0, index=dates, columns=codes)
+    if splits is not None and len(splits):
+        sp = splits[splits["product_code"].isin(codes)]
+        for code, d, k in zip(sp["product_code"], pd.to_datetime(sp["date"]), sp["split_ratio"], strict=True):
+            factor.loc[factor.index >= d, code] *= float(k)  # one column op per split event (a handful)
+    f_at = factor.to_numpy()[t["_d"].to_numpy(), factor.columns.get_indexer(t["product_code"])]
+    sign = t["type"].map({"buy": 1.0, "sell": -1.0}).fillna(0.0)
+    t = t.assign(_adj=sign * t["shares"] / f_at)  # units in "before any split" terms
+    units = (
+        t.pivot_table(index="_d", columns="product_code", values="_adj", aggfunc="sum")
+        .reindex(index=range(len(dates)), columns=codes)
+        .fillna(0.0)
+        .cumsum()
+    )
+    units.index = dates
+    units = units * factor
+    prod = products.drop_duplicates("code").set_index("code")
+    price = pd.DataFrame(1.0, index=dates, columns=codes)
+    for c in codes:  # one column per held product
+        fc = prod.at[c, "fund_code"] if c in prod.index else None
+        if isinstance(fc, str) and fc in navs.unit_nav.columns:
+            price[c] = navs.unit_nav[fc].reindex(dates).ffill()
+    values = (units * price).sum(axis=1)
+    flow_sign = t["type"].map({"buy": 1.0, "sell": -1.0, "dividend": -1.0, "fee": 1.0})
+    flows = (flow_sign * t["amount"]).groupby(dates[t["_d"].to_numpy()]).sum()
+    if start is not None:
+        values = values[values.index >= pd.Timestamp(start)]
+        flows = flows[flows.index > values.index[0]] if len(values) else flows.iloc[:0]
+    return values, flows
+
+
+class ClientPerformance(BaseModel):
+    """``client_performance`` result: P&L over the period plus money- and time-weighted returns."""
+
+    client_id: str
+    period: str
+    start: date | None
+    as_of: date
+    pnl: ClientPnL
+    gain: float
+    xirr: float | None
+    twr: float | None
+    return_on_capital: float | None  # gain / (opening value + money put in during the period)
+
+
+def client_performance(
+    book: ClientBook, navs: NavFrames, *, period: str = "ytd", as_of: date
+) -> ClientPerformance:
+    """A client's P&L and returns over a named period (``performance.period_start``): totals, by kind and
+    by position (reconciling exactly), XIRR, TWR (from daily valuations) and gain / capital employed."""
+    start = period_start(period, as_of)
+    first = pd.to_datetime(book.transactions["date"]).min() if len(book.transactions) else None
+    if start is not None and first is not None and pd.Timestamp(start) < first:
+        start = None  # the period starts before the first purchase: since inception
+    splits = _splits_by_product(book.products, navs)
+    end_p = _prices_on(book.products, navs, as_of)
+    start_p = _prices_on(book.products, navs, start) if start else None
+    res = client_pnl(
+        book.transactions, book.products, end_p, as_of, start=start, prices_start=start_p, splits=splits
+    )
+    twr = None
+    try:
+        values, flows = daily_values(book.transactions, book.products, navs, start, as_of, splits)
+        twr = time_weighted_return(values, flows)
+    except InvalidInput:
+        twr = None
+    capital = res.total.market_value_start + res.total.invested
+    return ClientPerformance(
+        client_id=book.client_id,
+        period=period,
+        start=start,
+        as_of=as_of,
+        pnl=res,
+        gain=res.total.gain,
+        xirr=res.xirr,
+        twr=twr,
+        return_on_capital=res.total.gain / capital if capital > 0 else None,
+    )
