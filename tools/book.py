@@ -8,9 +8,11 @@ from typing import Any
 from langchain.tools import ToolRuntime, tool
 from pydantic import BaseModel, Field
 
+from analytics.book import scan_book
 from analytics.errors import Forbidden
 from assistant.access import CLIENT_CHANNEL_DENIED, visible_client_ids
-from tools.common import as_of, compact, context, need
+from datastore.repositories.analytics_inputs import client_books
+from tools.common import as_of, compact, context
 from tools.context import AgentContext
 
 
@@ -27,6 +29,7 @@ def book_scan(runtime: ToolRuntime[AgentContext], limit: int = 20) -> dict[str, 
     if ids is not None and not ids and ctx.caller.role == "client_channel":
         raise Forbidden(CLIENT_CHANNEL_DENIED)
     day = as_of(ctx)
-    scan = need("analytics.book_scan", "scan_book")
-    books = need("datastore.repositories.analytics_inputs", "client_books")(ctx.engine, ids, day)
-    return compact(scan(books, as_of=day, settings=ctx.settings), max_rows=limit)
+    findings = scan_book(client_books(ctx.engine, ids, day), as_of=day)
+    counts = findings["rule"].value_counts().to_dict() if len(findings) else {}
+    return compact({"as_of": day, "clients_scanned": len(ids) if ids is not None else None,
+                    "findings_by_rule": counts, "findings": findings.to_dict("records")}, max_rows=limit)

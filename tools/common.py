@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import importlib
 import math
+import re
 from datetime import date, datetime
 from typing import Any
 
+import pandas as pd
 from langchain.tools import ToolRuntime
 
 from analytics.errors import DataUnavailable, InvalidInput
@@ -49,7 +51,40 @@ def need(module: str, attr: str) -> Any:
 
 def as_of(ctx: AgentContext) -> date:
     """The data set's as-of date ("today" for analytics), never ``date.today()``."""
-    return need("datastore.repositories.meta", "as_of_date")(ctx.engine)
+    from datastore.repositories.meta import data_as_of
+
+    day = data_as_of(ctx.engine)
+    if day is None:
+        raise DataUnavailable("no data is loaded yet", hint="run `wealthdesk init` first")
+    return day
+
+
+def resolve_period(period: str | None, today: date) -> tuple[date | None, date]:
+    """``(start, end)`` of a period token; the P&L window is (start, end]. ``None`` start = since the first
+    purchase. ``"ytd"`` on 2026-11-20 → (2025-12-31, 2026-11-20); ``"last_year"`` → (2024-12-31, 2025-12-31);
+    ``"6m"`` → (2026-05-20, 2026-11-20); ``"since:2023-01-01"`` → (2023-01-01, 2026-11-20)."""
+    token = (period or "ytd").strip().lower()
+    m = re.fullmatch(r"(\d+)\s*([ymw])", token)
+    if m:
+        n, unit = int(m.group(1)), m.group(2)
+        offset = {"y": pd.DateOffset(years=n), "m": pd.DateOffset(months=n), "w": pd.DateOffset(weeks=n)}[unit]
+        return (pd.Timestamp(today) - offset).date(), today
+    if token == "ytd":
+        return date(today.year - 1, 12, 31), today
+    if token == "last_year":
+        return date(today.year - 2, 12, 31), date(today.year - 1, 12, 31)
+    if token == "since_inception":
+        return None, today
+    m = re.fullmatch(r"since:(\d{4})-(\d{2})-(\d{2})", token)
+    if m:
+        start = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if start < today:
+            return start, today
+    m = re.fullmatch(r"year:(\d{4})", token)
+    if m and int(m.group(1)) <= today.year:
+        y = int(m.group(1))
+        return date(y - 1, 12, 31), min(date(y, 12, 31), today)
+    raise InvalidInput(f"unknown period {period!r}", field="period", hint=PERIOD_HELP)
 
 
 def compact(obj: Any, *, max_rows: int = 10, depth: int = 0) -> Any:

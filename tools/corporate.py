@@ -7,8 +7,10 @@ from typing import Any
 from langchain.tools import ToolRuntime, tool
 from pydantic import BaseModel, Field
 
-from analytics.errors import InvalidInput, NotFound
-from tools.common import as_of, compact, context, need
+from analytics import corporate
+from analytics.errors import Forbidden, InvalidInput, NotFound
+from datastore.repositories import corporate as corp_repo
+from tools.common import as_of, compact, context
 from tools.context import AgentContext
 from tools.resolve import best_match
 
@@ -42,10 +44,16 @@ def company_profile(company: str, runtime: ToolRuntime[AgentContext]) -> dict[st
     """A company's profile: registration (credit code, legal representative, capital, status), three-year
     financial ratios, risk events (lawsuits, penalties, enforcement, pledges) and credit with the bank."""
     ctx = context(runtime)
+    if ctx.caller.role == "client_channel":
+        raise Forbidden("客户服务渠道不能查询企业数据 (the client channel has no access to corporate data)")
     cid = resolve_company(ctx, company)
     day = as_of(ctx)
-    frames = need("datastore.repositories.corporate", "corporate_frames")(ctx.engine, cid)
-    ratios = need("analytics.corporate", "ratios")(frames.financials)
-    flags = need("analytics.corporate", "evaluate_flags")
-    return compact({"company_id": cid, "as_of": day, "profile": frames.profile, "ratios": ratios,
-                    "flags": flags(frames, ratios, as_of=day)}, max_rows=20)
+    reg = corp_repo.find_corporate(ctx.engine, cid) or {}
+    years = corporate.expected_years(day)
+    ratios = corporate.ratios(corp_repo.corporate_financials(ctx.engine, cid), years)
+    latest = [r.model_dump(include={"metric", "value", "unit"}) for r in ratios if r.year == years[-1]]
+    keep = ("id", "name", "credit_code", "legal_rep", "registered_capital", "founded", "industry", "status", "listed")
+    return compact({"company_id": cid, "as_of": day, "profile": {k: reg.get(k) for k in keep},
+                    "ratios_year": years[-1], "ratios": latest,
+                    "risk_events": corp_repo.corporate_risk_events(ctx.engine, cid).to_dict("records"),
+                    "credit": corp_repo.corporate_credit(ctx.engine, cid).to_dict("records")}, max_rows=16)

@@ -7,12 +7,18 @@ from typing import Any, Literal
 from langchain.tools import ToolRuntime, tool
 from pydantic import BaseModel, Field
 
-from analytics.errors import InvalidInput, NotFound
-from tools.common import as_of, client_guard, compact, context, need
+from analytics import overlap, performance, suitability
+from analytics.errors import InvalidInput, NotFound, SuitabilityError
+from datastore.repositories import analytics_inputs as inputs
+from datastore.repositories.clients import get_client, products
+from datastore.repositories.market import get_fund
+from tools.common import as_of, client_guard, compact, context
 from tools.context import AgentContext
 from tools.resolve import best_match
 
-_INPUTS = "datastore.repositories.analytics_inputs"
+_METRICS = ("annual_return", "annual_volatility", "max_drawdown", "sharpe_ratio", "sortino_ratio", "calmar_ratio")
+_PRODUCT_KEYS = ("code", "name", "kind", "asset_class", "risk_level", "expected_yield", "min_amount",
+                 "liquidity_days", "maturity_date")
 
 
 class FundArgs(BaseModel):
@@ -62,25 +68,33 @@ def resolve_fund(ctx: AgentContext, text: str) -> str:
 
 @tool("fund_profile", args_schema=FundArgs)
 def fund_profile(fund: str, runtime: ToolRuntime[AgentContext]) -> dict[str, Any]:
-    """A fund's profile (基金档案): type, risk level, fees, size, its manager and company, and performance
-    metrics (annual return, volatility, max drawdown, Sharpe) up to the as-of date."""
+    """A fund's profile (基金档案): type, risk level, fees, size, its manager and company, period returns
+    (近1月…成立以来) and risk metrics (annual return, volatility, max drawdown, Sharpe) to the as-of date."""
     ctx = context(runtime)
     code = resolve_fund(ctx, fund)
-    return compact(need("analytics.fund_profile", "fund_profile")(ctx.engine, code, as_of(ctx)))
+    day = as_of(ctx)
+    row = get_fund(ctx.engine, code)
+    nav = inputs.fund_nav_series(ctx.engine, code, day).set_index("date")
+    returns = performance.returns_from_nav(nav["unit_nav"], nav["dividend"], nav["split_ratio"])
+    metrics = performance.metrics_summary(returns)
+    keep = ("code", "name", "type", "risk_level", "manager_name", "company_name", "benchmark", "size",
+            "management_fee", "custody_fee", "subscription_fee", "redemption_fee", "inception_date")
+    return compact({**{k: row.get(k) for k in keep}, "as_of": day,
+                    "period_returns": performance.period_returns(returns, day),
+                    "metrics": {k: metrics.get(k) for k in _METRICS}})
 
 
 @tool("fund_overlap", args_schema=OverlapArgs)
 def fund_overlap(fund_codes: list[str], runtime: ToolRuntime[AgentContext]) -> dict[str, Any]:
-    """Holdings overlap between funds (持仓重合度): symmetric score Σ min(w_A, w_B) per pair with the common
-    securities and the coverage of each fund's disclosure."""
+    """Holdings overlap between funds (持仓重合度): symmetric score Σ min(w_A, w_B) per pair with the largest
+    shared securities and the coverage of each fund's disclosure."""
     ctx = context(runtime)
     codes = list(dict.fromkeys(resolve_fund(ctx, f) for f in fund_codes))
     if len(codes) < 2:
         raise InvalidInput("need two different funds", field="fund_codes", hint="name a second fund")
     day = as_of(ctx)
-    market = need(_INPUTS, "market_frames")(ctx.engine, day)
-    exposures = need("analytics.lookthrough", "build_fund_exposures")(market, day)
-    return compact(need("analytics.overlap", "overlap_matrix")(exposures, codes))
+    pairs = overlap.overlap_pairs(inputs.fund_exposures(ctx.engine, day), codes)
+    return compact({"as_of": day, "funds": codes, "pairs": pairs})
 
 
 @tool("search_products", args_schema=ProductArgs)
@@ -92,16 +106,32 @@ def search_products(
     amount: float | None = None,
     limit: int = 5,
 ) -> dict[str, Any]:
-    """Products on the bank's shelf (产品筛选). With a client, only products that pass the suitability gate
-    for that client (risk level R ≤ C, valid assessment, age rules) are returned."""
+    """Products on the bank's shelf (产品筛选), highest expected yield first. With a client, only products
+    that pass the suitability gate for that client (R ≤ C, valid risk assessment, age rules) are returned."""
     ctx = context(runtime)
+    cid = client_guard(runtime, client_id)[1] if client_id else None  # entitlement first, before any read
     day = as_of(ctx)
-    shelf = need("datastore.repositories.clients", "shelf_products")(ctx.engine)
-    book = None
-    if client_id:
-        ctx, cid = client_guard(runtime, client_id)
-        book = need(_INPUTS, "client_book")(ctx.engine, cid, day)
-    search = need("analytics.allocation", "suitable_products")
-    found = search(shelf, book=book, as_of=day, max_risk_level=max_risk_level, asset_class=asset_class,
-                   amount=amount, limit=limit, settings=ctx.settings)
-    return compact(found, max_rows=limit)
+    shelf = products(ctx.engine, status="on_shelf")
+    if max_risk_level:
+        shelf = shelf[shelf["risk_level"] <= max_risk_level]  # "R1" < "R2" < … as strings
+    if asset_class:
+        shelf = shelf[shelf["asset_class"] == asset_class]
+    if amount:
+        shelf = shelf[shelf["min_amount"] <= amount]
+    out: dict[str, Any] = {"as_of": day, "filters": {"max_risk_level": max_risk_level, "asset_class": asset_class,
+                                                     "amount": amount}}
+    rows = shelf.sort_values(["expected_yield", "code"], ascending=[False, True]).to_dict("records")
+    if cid:
+        client = get_client(ctx.engine, cid)
+        out["client_id"], out["client_risk_level"] = cid, client["risk_level"] if client else None
+        ok, refused = [], {}
+        for r in rows:
+            try:
+                suitability.check_suitability(client, r, day, ctx.settings.risk_assessment_valid_days)
+                ok.append(r)
+            except SuitabilityError as exc:  # the gate's reason, counted per reason
+                refused[exc.message] = refused.get(exc.message, 0) + 1
+        rows = ok
+        out["excluded_by_suitability"] = [{"reason": k, "count": v} for k, v in refused.items()]
+    out["products"] = [{k: r.get(k) for k in _PRODUCT_KEYS} for r in rows[:limit]]
+    return compact(out, max_rows=limit)

@@ -16,7 +16,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 _FUND_NOISE = re.compile(
-    r"(证券投资基金|发起式|联接|混合型|股票型|债券型|混合|股票|债券|指数|货币|基金|LOF|ETF|FOF|QDII|"
+    r"(证券投资基金|发起式|混合型|股票型|债券型|混合|股票|债券|指数|货币|基金|LOF|ETF|FOF|QDII|"
     r"人民币|[（(][^）)]*[）)]|[A-Z]$|[A-Z]类$)"
 )
 _COMPANY_NOISE = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团|股份|公司)")
@@ -36,6 +36,8 @@ def core_name(name: str, kind: str) -> str:
     core = name
     for _ in range(3):  # suffixes can stack: 混合(LOF)A
         core = pattern.sub("", core).strip()
+    if len(core) <= 3:  # "华鼎货币A" → "华鼎" would match every 华鼎 fund: keep the type word
+        core = re.sub(r"[A-C]类?$", "", name)
     return core or name
 
 
@@ -64,19 +66,23 @@ def score_name(question: str, name: str, kind: str) -> float:
         )
         return max(best, fuzzy / len(words))
     core = core_name(name, kind)
+    if kind == "fund":  # the same noise the names lose: "华鼎沪深300ETF联接A" ~ core "华鼎沪深300联接"
+        question = re.sub(r"ETF|LOF|QDII|FOF", "", question)
     if len(core) < 2:
         return 0.0
     if core in question:
-        return 1.0
+        return 1.0 + len(core) / 100  # the longest exact name wins ("华鼎沪深300联接" over "华鼎沪深300")
     grams = _bigrams(core)
     hits = len(grams & _bigrams(question))
     ratio = hits / len(grams) if hits >= 2 else 0.0
-    # a long exact run ("优质精选" inside "易方达优质精选") is strong evidence even without the prefix
+    if ratio >= 0.55:
+        return ratio
+    # a long exact run ("优质精选" inside "易方达优质精选") is evidence even without the prefix
     run = SequenceMatcher(None, core, question, autojunk=False).find_longest_match().size
     if run >= 4:
-        ratio = max(ratio, 0.8)
-    elif run == 3 and len(core) <= 6:
-        ratio = max(ratio, 0.6)
+        return 0.6
+    if run == 3 and len(core) <= 6:
+        return 0.55
     return ratio
 
 
@@ -103,6 +109,8 @@ def best_match(
         return None, []
     top = hits[0][2]
     tied = [h for h in hits if h[2] >= top - 1e-9]
+    if top > 1.0:  # exact names in the text: one per distinct core is an answer, not an ambiguity
+        tied = [h for h in hits if h[2] > 1.0 and h[2] >= top - 1e-9]
     if len(tied) == 1:
         return tied[0][0], []
     cores = {core_name(n, kind) for _, n, _ in tied}

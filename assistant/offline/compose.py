@@ -19,14 +19,17 @@ from prompts.loader import sections
 _FRACTION_HINTS = ("weight", "return", "share", "pct", "rate", "drawdown", "volatility", "exposure", "yield",
                    "overlap", "coverage", "alpha", "effect", "gap", "drift", "margin", "growth", "roe",
                    "allocation", "selection", "interaction", "active", "ratio_to_target", "target", "actual",
-                   "fee", "cagr", "tracking_error", "excess", "irr", "twr", "success", "percent")
+                   "fee", "cagr", "tracking_error", "excess", "irr", "twr", "success", "percent", "stress",
+                   "probability", "contribution_share")
 # whole-word tokens of a key that mean "a plain number" (ratios like Sharpe, counts, ages, days)
-_PLAIN_TOKENS = {"sharpe", "sortino", "calmar", "information", "beta", "current", "quick", "dscr", "multiple",
+_PLAIN_TOKENS = {"sharpe", "sortino", "calmar", "information", "beta", "dscr", "multiple",
                  "days", "age", "years", "count", "n", "num", "rank", "months", "score", "hhi", "interest"}
 _MONEY_HINTS = ("amount", "value", "market_value", "cost", "pnl", "balance", "capital", "revenue", "size",
                 "income", "expense", "aum", "assets", "cash", "need", "principal", "profit", "liabilit",
                 "equity_total", "min_amount", "limit", "outstanding", "spending", "saving", "contribution",
-                "shortfall", "fund_needed", "net_", "gain", "loss", "dividend", "fees_paid", "invested")
+                "shortfall", "fund_needed", "net_", "gain", "loss", "dividend", "fees_paid", "invested",
+                "equity", "cfo", "due", "receivable", "inventory", "debt", "wealth", "premium", "cover", "corpus",
+                "projected", "savings")
 _MAX_ROWS = 10
 
 
@@ -39,8 +42,26 @@ def fmt_money(v: float, lang: str) -> str:
     return f"{v:.2f}元" if lang == "zh" else f"{v:.2f} CNY"
 
 
+# Exact keys whose unit the substring hints would get wrong.
+_EXACT = {"fees": "money", "fee_paid": "money", "realized": "money", "unrealized": "money", "threshold": "fraction",
+          "xirr": "fraction", "share": "fraction", "score": "fraction", "hhi": "plain", "value": "plain",
+          "age": "plain", "retire_age": "plain", "current_ratio": "plain", "quick_ratio": "plain",
+          "target": "money", "current": "money", "gap": "money", "target_low": "money", "target_high": "money", "years_to_retirement": "plain", "confidence": "fraction"}
+# Dicts whose values are all fractions (asset-class mixes) or all yuan.
+_FRACTION_DICTS = ("asset_classes", "current_mix", "proposed_mix", "mix", "weights", "period_returns")
+_MONEY_DICTS = ("gain_by_kind", "target_by_class", "by_class", "percentiles")
+
+
 def fmt_value(key: str, v: Any, lang: str) -> str:
     """Format one field by what its name says it holds."""
+    exact = _EXACT.get(key.lower())
+    if exact and isinstance(v, float) and math.isfinite(v):
+        if exact == "money":
+            return fmt_money(v, lang)
+        if exact == "fraction" and abs(v) <= 10:
+            return f"{v * 100:.2f}%"
+        if exact == "plain":
+            return f"{v:.2f}"
     if v is None:
         return "—"
     if isinstance(v, bool):
@@ -81,12 +102,18 @@ def _row_line(row: Any, lang: str) -> str:
     if not isinstance(row, dict):
         return f"- {fmt_value('', row, lang)}"
     name_keys = [k for k in ("name", "title", "security", "industry", "product", "client", "fund", "label",
-                             "check", "kind", "segment", "asset_class", "pot", "event", "year", "citation")
+                             "check", "kind", "segment", "asset_class", "pot", "event", "year", "citation", "metric",
+                             "client_name", "rule", "fund_a")
                  if k in row]
     head = " ".join(str(row[k]) for k in name_keys[:2]) if name_keys else ""
     code_keys = [k for k in ("code", "client_id", "fund_code", "security_id", "id") if k in row]
     if code_keys and str(row[code_keys[0]]) not in head:
         head = f"{head}（{row[code_keys[0]]}）" if lang == "zh" else f"{head} ({row[code_keys[0]]})"
+    if "unit" in row and "value" in row:  # {"metric": "roe", "value": 0.12, "unit": "fraction"}
+        unit_key = {"fraction": "share", "times": "multiple", "days": "days", "yuan": "amount"}.get(
+            str(row["unit"]), "value")
+        row = {**{k: v for k, v in row.items() if k not in ("unit", "value", "missing")},
+               "value": fmt_value(unit_key, row["value"], lang) if row["value"] is not None else "—"}
     rest = [
         f"{_label(k, lang)} {fmt_value(k, v, lang)}"
         for k, v in row.items()
@@ -114,15 +141,17 @@ def render_result(tool: str, result: dict[str, Any], lang: str) -> str:
         if k.startswith("_") or k in skip:
             continue
         if isinstance(v, dict) and v:
+            unit_key = "share" if k in _FRACTION_DICTS else ("fees" if k in _MONEY_DICTS else None)
             inner = ("，" if lang == "zh" else ", ").join(
-                f"{_label(ik, lang)} {fmt_value(ik, iv, lang)}" for ik, iv in v.items() if not isinstance(iv, dict | list)
+                f"{_label(ik, lang)} {fmt_value(unit_key or ik, iv, lang)}"
+                for ik, iv in v.items() if not isinstance(iv, dict | list)
             )
             lines.append(f"{_label(k, lang)}：{inner}" if lang == "zh" else f"{_label(k, lang)}: {inner}")
         elif isinstance(v, list) and v:
             lines.append(f"{_label(k, lang)}：" if lang == "zh" else f"{_label(k, lang)}:")
             lines.extend(_row_line(r, lang) for r in v[:_MAX_ROWS])
-            if len(v) > _MAX_ROWS:
-                lines.append(f"- …（另有 {len(v) - _MAX_ROWS} 项）" if lang == "zh" else f"- … ({len(v) - _MAX_ROWS} more)")
+            if len(v) > _MAX_ROWS:  # no count here: every figure in the answer must come from a tool
+                lines.append("- …（其余从略）" if lang == "zh" else "- … (more omitted)")
     if result.get("note"):
         lines.append(str(result["note"]))
     return "\n".join(line for line in lines if line)

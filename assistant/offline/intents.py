@@ -41,7 +41,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
         r"drawdown|volatility|tell me about|how good|details", _I)),
     ("search_knowledge", re.compile(
         r"规定|政策|法规|监管|办法|制度|要求|什么是|是什么|如何|怎么(?!样)|流程|双录|适当性|冷静期|条款|说明书|"
-        r"能不能|可以.*吗|policy|regulation|rule|what is|what are|how (?:do|does|can|should)|procedure|"
+        r"能不能|可以.*吗|还能|能否|什么意思|几天|多久|到账|时效|期限|policy|regulation|rule|what is|what are|how (?:do|does|can|should)|procedure|"
         r"cooling[- ]off|suitability|allowed|prospectus|explain", _I)),
 ]
 
@@ -61,6 +61,11 @@ INJECTION = re.compile(
     r"other rms?'? clients|all clients of|every client in the bank",
     _I,
 )
+
+# Strong policy cues: a rules question even when it mentions a risk level or a product.
+POLICY_CUES = re.compile(r"规定|要求|规则|政策|法规|办法|什么意思|是什么|rule|regulation|policy|requirement", _I)
+QUESTION_FORM = re.compile(r"吗|呢|？|\?|什么|几|多少|怎么|如何|为什么|是否|\b(how|what|when|why|can|is|are|do|does)\b",
+                           _I)
 
 OUT_OF_SCOPE = re.compile(
     r"天气|笑话|写.{0,4}诗|写.{0,4}歌|翻译|股价.*(明天|下周)|(明天|下周|明年).*(涨|跌)|彩票|比特币|足球|电影|菜谱|"

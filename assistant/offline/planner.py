@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.offline.entities import Entities, extract
-from assistant.offline.intents import CLIENT_TOOLS, COMPANY_TOOLS, INJECTION, OUT_OF_SCOPE, intents_of
+from assistant.offline.intents import (
+    CLIENT_TOOLS,
+    COMPANY_TOOLS,
+    INJECTION,
+    OUT_OF_SCOPE,
+    POLICY_CUES,
+    QUESTION_FORM,
+    intents_of,
+)
 from assistant.offline.lexicon import Lexicon
 from prompts.loader import sections
 
@@ -125,7 +133,9 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
         # "which of my clients have products maturing?" is a book scan, not a shelf search
         if "book_scan" in hits:
             wants_products = False
-        elif "search_knowledge" in hits and not (ent.amount or ent.product_risk or ent.client_risk):
+        elif "search_knowledge" in hits and (
+            POLICY_CUES.search(text) or not (ent.amount or ent.product_risk or ent.client_risk)
+        ):
             wants_products = False
 
     # 2) fund questions (no client named)
@@ -158,7 +168,9 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
         if not who:
             out.reply = _msg("clarify_client", lang)
             return out
-        for tool in client_hits[:2]:
+        # two analyses in one message only for the natural pair "穿透 + 行业"; otherwise the most specific
+        pair = set(client_hits[:2]) == {"industry_exposure", "lookthrough_portfolio"}
+        for tool in client_hits[: 2 if pair else 1]:
             out.calls.append((tool, _client_args(tool, who, ent)))
         return out
 
@@ -204,7 +216,12 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
         out.calls.append(("portfolio_performance", _client_args("portfolio_performance", client, ent)))
         return out
     if client:
-        out.reply = _msg("clarify_topic", lang, subject=client)
+        out.reply = _msg("clarify_topic", lang)
         return out
-    out.reply = _msg("injection" if INJECTION.search(text) else "out_of_scope", lang)
+    if INJECTION.search(text):
+        out.reply = _msg("injection", lang)
+    elif QUESTION_FORM.search(text) and len(text) >= 6:  # an unmatched business question: try the knowledge base
+        out.calls.append(("search_knowledge", {"query": text}))
+    else:
+        out.reply = _msg("out_of_scope", lang)
     return out
