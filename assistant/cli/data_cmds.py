@@ -1,9 +1,122 @@
-"""CLI commands for the data area."""
+"""CLI commands for the data area: ``init``, ``data import-nav``, ``data import-bank``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import typer
+
+data_app = typer.Typer(help="Import real data: eastmoney NAV exports, a bank's client CSV files.",
+                       no_args_is_help=True)
+
+
+def _engine(settings: Any):  # noqa: ANN202 - sqlalchemy Engine
+    from datastore.engine import get_engine
+
+    return get_engine(settings.resolved_database_url)
+
+
+def init(
+    skip_kb: bool = typer.Option(False, "--skip-kb", help="Do not ingest the document corpus."),
+    json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+) -> None:
+    """Create var/, load the sample book (idempotent) and ingest the document corpus."""
+    from assistant.cli.common import console, get_settings, print_json
+    from datastore.sample import load_sample
+
+    settings = get_settings()
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    result = load_sample(_engine(settings))
+    kb: dict[str, Any] | str
+    if skip_kb:
+        kb = "skipped (--skip-kb)"
+    else:
+        try:
+            from knowledge.bootstrap import init_knowledge
+        except ImportError as exc:  # the knowledge area is optional in a minimal build
+            kb = f"not available in this build ({exc})"
+        else:
+            kb = init_knowledge(settings)
+    if json_out:
+        print_json({**result, "database": settings.resolved_database_url, "knowledge": kb})
+        return
+    _print_summary(console, result, settings.resolved_database_url, kb)
+
+
+def _print_summary(console: Any, result: dict[str, Any], url: str, kb: dict[str, Any] | str) -> None:
+    from rich.table import Table
+
+    status = {"unchanged": "[green]no changes[/] (sample data already loaded)",
+              "loaded": "[green]loaded[/] the sample data set", "reloaded": "[yellow]reloaded[/] (sample data changed)"}
+    console.print(f"Database: {url}")
+    console.print(f"Sample book as of {result['as_of']}: {status[result['status']]} in {result['seconds']} s")
+    table = Table("table", "rows", title="Sample data")
+    for name, n in result["counts"].items():
+        table.add_row(name, f"{n:,}")
+    console.print(table)
+    console.print(f"digest {result['digest'][:16]}…")
+    if isinstance(kb, dict):
+        changed = kb.get("added", 0) or kb.get("removed", 0)
+        console.print(f"Knowledge base: {'updated' if changed else 'no changes'} "
+                      f"(added {kb.get('added', 0)}, unchanged {kb.get('unchanged', 0)}, removed {kb.get('removed', 0)}"
+                      + (f", failed {kb['failed']}" if kb.get("failed") else "") + ")")
+    else:
+        console.print(f"Knowledge base: {kb}")
+
+
+@data_app.command("import-nav")
+def import_nav(
+    file: Path = typer.Argument(..., help="NAV history CSV (eastmoney 历史净值 export)."),
+    fmt: str = typer.Option("eastmoney", "--format", help="File format (eastmoney)."),
+    code: str | None = typer.Option(None, "--code", help="Fund code; default: the file name if it is 6 digits."),
+    create: bool = typer.Option(False, "--create", help="Create a minimal fund record if the code is unknown."),
+    name: str | None = typer.Option(None, "--name", help="Fund name (with --create)."),
+    fund_type: str | None = typer.Option(None, "--type", help="equity|hybrid|bond|money|index|qdii|fof|feeder (with --create)."),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Store a fund's NAV history (dividends and 份额折算 parsed from 分红送配)."""
+    from analytics.errors import InvalidInput
+    from assistant.cli.common import console, get_settings, print_json
+    from datastore.importers.eastmoney import import_eastmoney_nav
+
+    if fmt != "eastmoney":
+        raise InvalidInput(f"unknown format {fmt!r}", field="--format", hint="eastmoney")
+    code = code or (file.stem if file.stem.isdigit() and len(file.stem) == 6 else None)
+    if code is None:
+        raise InvalidInput("cannot tell the fund code from the file name", field="--code", hint="add --code 161725")
+    settings = get_settings()
+    res = import_eastmoney_nav(_engine(settings), file, code, create=create, name=name, fund_type=fund_type)
+    if json_out:
+        print_json(res)
+        return
+    console.print(f"Imported {res['rows']:,} NAV rows for {res['code']} ({res['first']} → {res['last']}): "
+                  f"{res['dividends']} dividends, {res['splits']} splits"
+                  + (" [created minimal fund record]" if res["created_fund"] else ""))
+
+
+@data_app.command("import-bank")
+def import_bank(
+    file: Path = typer.Argument(..., help="CSV file from the bank's systems (see docs/importers.md)."),
+    kind: str = typer.Option(..., "--kind", help="clients | transactions | holdings"),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Import a bank CSV of clients, transactions or a holdings snapshot (all-or-nothing per file)."""
+    from analytics.errors import InvalidInput
+    from assistant.cli.common import console, get_settings, print_json
+    from datastore.importers.bank_csv import import_bank_csv
+
+    if kind not in ("clients", "transactions", "holdings"):
+        raise InvalidInput(f"unknown kind {kind!r}", field="--kind", hint="clients | transactions | holdings")
+    res = import_bank_csv(_engine(get_settings()), file, kind)  # type: ignore[arg-type]
+    if json_out:
+        print_json(res)
+        return
+    console.print(f"{kind}: {res['inserted']} inserted, {res['updated']} updated, {res['skipped']} unchanged "
+                  f"({res['clients']} clients) from {res['file']}")
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
+    app.command("init")(init)
+    app.add_typer(data_app, name="data")

@@ -6,6 +6,7 @@ one registration record). Missing statement items stay NaN — never 0 — so an
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -72,3 +73,46 @@ def corporate_risk_events(engine: Engine, corporate_id: str) -> pd.DataFrame:
 
 def corporate_credit(engine: Engine, corporate_id: str) -> pd.DataFrame:
     return _frame(engine, CorporateCredit, corporate_id, [CorporateCredit.start_date, CorporateCredit.id])
+
+
+def list_corporates(engine: Engine) -> pd.DataFrame:
+    """All corporates (schema columns), by id."""
+    cols = list(Corporate.__table__.columns)
+    with Session(engine) as s:
+        rows = s.execute(select(*cols).order_by(Corporate.id)).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=[c.name for c in cols])
+
+
+def search_corporates(engine: Engine, text: str) -> pd.DataFrame:
+    """Corporates whose id, credit code or name equals ``text``, else whose name contains it (all matches,
+    by id). Use ``find_corporate`` when exactly one answer is needed."""
+    key = text.strip()
+    df = list_corporates(engine)
+    exact = df[(df["id"] == key.upper()) | (df["name"] == key) | (df["credit_code"] == key.upper())]
+    if not exact.empty or not key:
+        return exact.reset_index(drop=True)
+    return df[df["name"].str.contains(key, regex=False)].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class CorporateFrames:
+    """Everything known about one corporate: ``profile`` (the ``find_corporate`` dict) and its frames."""
+
+    profile: dict[str, Any]
+    financials: pd.DataFrame
+    shareholders: pd.DataFrame
+    risk_events: pd.DataFrame
+    credit: pd.DataFrame
+
+
+def corporate_frames(engine: Engine, corporate_id: str) -> CorporateFrames:
+    """All frames of one corporate; raises ``NotFound`` for an unknown id or name."""
+    from analytics.errors import NotFound
+
+    profile = find_corporate(engine, corporate_id)
+    if profile is None:
+        raise NotFound(f"no corporate {corporate_id!r}", field="company", hint="use an id like E001 or the full name")
+    cid = profile["id"]
+    return CorporateFrames(profile=profile, financials=corporate_financials(engine, cid),
+                           shareholders=corporate_shareholders(engine, cid),
+                           risk_events=corporate_risk_events(engine, cid), credit=corporate_credit(engine, cid))

@@ -36,3 +36,13 @@ def data_as_of(engine: Engine) -> date | None:
     """The as-of date of the loaded data set ("today" for analytics), or None before ``init``."""
     v = get_meta(engine, "as_of")
     return date.fromisoformat(v) if v else None
+
+
+def as_of_date(engine: Engine) -> date:
+    """The loaded data set's as-of date; raises ``DataUnavailable`` before ``wealthdesk init``."""
+    from analytics.errors import DataUnavailable
+
+    d = data_as_of(engine)
+    if d is None:
+        raise DataUnavailable("no data loaded (meta.as_of missing)", hint="run `wealthdesk init`")
+    return d

@@ -247,10 +247,7 @@ def _execute(cid: str, plan: Plan, funds: FundData, products: pd.DataFrame) -> l
             continue
         _mg, _cu, sub, red = fees(fee_of[code])
         unit = funds.unit_nav[code]
-        div = funds.dividends[code]
-        spl = funds.splits[code]
-        events = [(ts.date(), "dividend", float(v)) for ts, v in div[div > 0].items()]
-        events += [(ts.date(), "split", float(v)) for ts, v in spl.dropna().items()]
+        events = _fund_events(funds, code)
         shares = 0.0
         timeline = sorted([(d, 0 if a in ("split", "dividend") else 1, a, v) for d, a, v in events + acts])
         for d, _prio, action, value in timeline:
@@ -274,6 +271,19 @@ def _execute(cid: str, plan: Plan, funds: FundData, products: pd.DataFrame) -> l
                 shares = round(shares - sold, 2)
                 out.append(_tx(cid, code, d, "sell", round(gross - fee, 2), sold, nav, fee))
     return out
+
+
+_EVENTS: dict[tuple[int, str], list[tuple[date, str, float]]] = {}
+
+
+def _fund_events(funds: FundData, code: str) -> list[tuple[date, str, float]]:
+    """Dividend and split days of a fund (memoised per FundData: clients share the same funds)."""
+    key = (id(funds), code)
+    if key not in _EVENTS:
+        div, spl = funds.dividends[code], funds.splits[code]
+        ev = [(ts.date(), "dividend", float(v)) for ts, v in div[div > 0].items()]
+        _EVENTS[key] = ev + [(ts.date(), "split", float(v)) for ts, v in spl.dropna().items()]
+    return _EVENTS[key]
 
 
 def _execute_fixed(cid: str, code: str, acts: list[tuple[date, str, float]], prod: pd.Series) -> list[dict]:

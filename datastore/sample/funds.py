@@ -72,8 +72,13 @@ def _targets_for(spec: FundSpec, m: MarketData, rng: np.random.Generator, days_i
                  pickers: dict[str, dict[int, pd.Series]], bond_pool: pd.DataFrame) -> dict[int, pd.Series]:
     """Target weights (fractions of NAV, cash sleeve in CASH.DEP) at each rebalance day."""
     out: dict[int, pd.Series] = {}
-    px = m.prices
+    px_arr = m.prices.to_numpy()
     sec = m.securities.set_index("id")
+    if spec.type == "index":  # constituents: all A-shares (000300) or one industry, cap-weighted
+        ids = sec.index[(sec["kind"] == "stock") & sec["market"].isin(["SH", "SZ"])]
+        if spec.tilt[0] != EQUITY_INDEX:
+            ids = ids[sec.loc[ids, "industry_code"] == spec.tilt[0]]
+        index_cols = (ids, m.prices.columns.get_indexer(ids), m.shares_out[ids].to_numpy())
     if spec.type == "bond" or spec.bond_share > 0:
         kinds = spec.tilt if spec.type == "bond" else ("government", "policy_bank", "credit")
         pool = bond_pool[bond_pool["bond_type"].isin(kinds)]["id"].tolist()
@@ -84,12 +89,9 @@ def _targets_for(spec: FundSpec, m: MarketData, rng: np.random.Generator, days_i
             w = rng.dirichlet([30, 40, 25, 5])
             parts.append(pd.Series(w, index=["CASH.DEP", "CASH.REPO", "CASH.NCD", "CASH.RES"]))
         elif spec.type == "index":
-            code = spec.tilt[0]
-            ids = sec.index[(sec["kind"] == "stock") & sec["market"].isin(["SH", "SZ"])]
-            if code != EQUITY_INDEX:
-                ids = ids[sec.loc[ids, "industry_code"] == code]
-            caps = px[ids].iloc[r] * m.shares_out[ids]
-            parts.append((caps / caps.sum() * spec.stock_share).round(6))
+            ids, pos, shares = index_cols
+            caps = px_arr[r, pos] * shares
+            parts.append(pd.Series(caps / caps.sum() * spec.stock_share, index=ids).round(6))
         elif spec.stock_share > 0:
             parts.append(_pick(pickers[spec.style][r], spec))
         if spec.type == "bond" or spec.bond_share > 0:

@@ -1,0 +1,33 @@
+"""Shared helper: run a SELECT and return a DataFrame with the schema's column names.
+
+Date columns hold ``datetime.date`` objects (as in the schema); NULL floats become NaN, NULL strings
+None. Callers that need a time index convert with ``pd.to_datetime``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, Select
+
+
+def read_frame(engine: Engine, stmt: Select[Any], columns: Sequence[str] | None = None) -> pd.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execute(stmt)
+        cols = list(columns) if columns is not None else list(result.keys())
+        return pd.DataFrame(result.fetchall(), columns=cols)
+
+
+def as_list(values: str | Iterable[str] | None) -> list[str] | None:
+    """Accept one id or many; None means "no filter"."""
+    if values is None:
+        return None
+    if isinstance(values, str):
+        return [values]
+    return [str(v) for v in values]
+
+
+def model_columns(model: Any) -> list[Any]:
+    return list(model.__table__.columns)
