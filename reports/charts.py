@@ -29,7 +29,7 @@ from analytics.errors import ConfigurationError  # noqa: E402
 
 # A muted bank palette (navy first); colour-blind friendly enough for 6–8 slices.
 PALETTE = ["#1F4E79", "#C0504D", "#9BBB59", "#F2A93B", "#8064A2", "#4BACC6", "#7F7F7F", "#D99694"]
-_DPI = 150
+_DPI = 130
 
 
 def cjk_font_files() -> dict[str, Path]:
@@ -58,19 +58,23 @@ def setup_fonts() -> str:
 
 def _png(fig: plt.Figure) -> bytes:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=_DPI, bbox_inches="tight")
+    # fixed margins instead of bbox_inches="tight" (which draws the figure twice) and light PNG
+    # compression: together they halve the time per chart, which dominates report build time
+    fig.savefig(buf, format="png", dpi=_DPI, pil_kwargs={"compress_level": 1})
     plt.close(fig)
     return buf.getvalue()
 
 
 def _pct(x: float, _pos: int | None = None) -> str:
-    return f"{x * 100:.0f}%"
+    v = x * 100
+    return f"{v:.0f}%" if abs(v - round(v)) < 1e-9 else f"{v:.1f}%"
 
 
 def donut(labels: Sequence[str], weights: Sequence[float], title: str, *, centre: str = "") -> bytes:
     """Allocation donut. ``weights`` are fractions (they need not sum to 1: the rest is not drawn)."""
     setup_fonts()
-    fig, ax = plt.subplots(figsize=(5.2, 3.6))
+    fig, ax = plt.subplots(figsize=(6.0, 3.6))
+    fig.subplots_adjust(left=0.02, right=0.58, top=0.88, bottom=0.04)
     pairs = [(lbl, w) for lbl, w in zip(labels, weights, strict=True) if w > 0]
     if pairs:
         wedges, _ = ax.pie(
@@ -101,7 +105,8 @@ def bars(
     """Horizontal grouped bars (e.g. industry weights: client vs benchmark). Values are fractions if percent."""
     setup_fonts()
     n = len(labels)
-    fig, ax = plt.subplots(figsize=(6.0, max(2.2, 0.32 * n + 1.0)))
+    fig, ax = plt.subplots(figsize=(6.4, max(2.2, 0.32 * n + 1.0)))
+    fig.subplots_adjust(left=0.22, right=0.97, top=0.88, bottom=0.1)
     k = max(1, len(series))
     height = 0.8 / k
     for i, (name, values) in enumerate(series.items()):
@@ -122,6 +127,7 @@ def lines(series: Mapping[str, pd.Series], title: str, *, ylabel: str = "") -> b
     """NAV / backtest lines: each Series indexed by date (values e.g. growth of 1)."""
     setup_fonts()
     fig, ax = plt.subplots(figsize=(6.4, 3.2))
+    fig.subplots_adjust(left=0.1, right=0.97, top=0.88, bottom=0.2)
     for i, (name, s) in enumerate(series.items()):
         ax.plot(s.index, s.to_numpy(), label=name, color=PALETTE[i % len(PALETTE)], linewidth=1.4)
     ax.set_title(title, fontsize=11)
@@ -138,6 +144,7 @@ def drawdown(series: Mapping[str, pd.Series], title: str) -> bytes:
     """Drawdown areas: each Series is a drawdown path (≤ 0 fractions) indexed by date."""
     setup_fonts()
     fig, ax = plt.subplots(figsize=(6.4, 2.6))
+    fig.subplots_adjust(left=0.1, right=0.97, top=0.86, bottom=0.22)
     for i, (name, s) in enumerate(series.items()):
         colour = PALETTE[i % len(PALETTE)]
         ax.fill_between(s.index, s.to_numpy(), 0, alpha=0.35, color=colour, label=name)

@@ -1,0 +1,96 @@
+"""Client proposal on the sample book: access, golden view, numbers equal analytics, variants, grounding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage
+
+from analytics import allocation, lookthrough
+from analytics.errors import Forbidden, GroundingError
+from assistant.access import Caller
+from datastore.repositories import analytics_inputs as inp
+from datastore.repositories.meta import data_as_of
+from reports.models import fmt_money
+from reports.proposal import build_proposal, proposal_content
+from reports.render import outline
+from tests.reports.golden_util import check_golden
+
+RM1 = Caller.rm("RM001")
+CLIENT = "C0001"  # an RM001 client of the sample book
+
+
+@pytest.fixture(scope="module")
+def internal_zh(sample_engine, tmp_path_factory) -> tuple[Path, object]:
+    out = tmp_path_factory.mktemp("proposal") / "p.docx"
+    return out, build_proposal(sample_engine, RM1, CLIENT, out)
+
+
+def test_another_rms_client_is_refused(sample_engine, tmp_path) -> None:
+    out = tmp_path / "x.docx"
+    with pytest.raises(Forbidden):
+        build_proposal(sample_engine, Caller.rm("RM002"), CLIENT, out)
+    with pytest.raises(Forbidden):  # same refusal for a client that does not exist
+        proposal_content(sample_engine, RM1, "C9999")
+    assert not out.exists()
+
+
+def test_golden_view_internal_zh(internal_zh) -> None:
+    out, result = internal_zh
+    assert result.ungrounded_numbers == []
+    assert result.sections[0] == "致客户" and result.sections[-1] == "数据来源"
+    check_golden(out, "proposal_C0001_internal_zh")
+
+
+def test_numbers_equal_analytics(sample_engine, internal_zh) -> None:
+    out, _ = internal_zh
+    text = "\n".join(outline(out))
+    day = data_as_of(sample_engine)
+    book = inp.client_book(sample_engine, CLIENT, day)
+    look = lookthrough.lookthrough_client(book, inp.fund_exposures(sample_engine, day), top_n=10)
+    assert f"权益类占比{look.asset_classes['equity'] * 100:.2f}%" in text
+    assert f"穿透覆盖率为{look.coverage * 100:.2f}%" in text
+    content = proposal_content(sample_engine, RM1, CLIENT)
+    assert f"持仓累计盈亏{fmt_money(content.pnl.gain, 'zh')}" in text
+    assert content.rebalance is not None and content.backtest is not None
+    bt = allocation.compare_backtest(
+        inp.class_returns(sample_engine, *content.backtest_window),
+        content.rebalance.current_mix,
+        content.rebalance.proposed_mix,
+    )
+    row = f"table | 年化波动 | {bt['current']['annual_volatility'] * 100:.2f}% | {bt['proposed']['annual_volatility'] * 100:.2f}%"
+    assert row in text
+    # every buy line passed the suitability gate and is within the client's risk level
+    for line in content.rebalance.lines:
+        if line.action == "buy":
+            assert line.product_code in content.rebalance.suitability_checked
+            assert int(line.risk_level[1]) <= int(content.client["risk_level"][1])
+
+
+def test_client_variant_hides_pii(sample_engine, tmp_path) -> None:
+    out = tmp_path / "client.docx"
+    result = build_proposal(sample_engine, RM1, CLIENT, out, variant="client")
+    text = "\n".join(outline(out))
+    content = proposal_content(sample_engine, RM1, CLIENT, variant="client")
+    assert "id_number" not in content.client and "mobile" not in content.client
+    internal = proposal_content(sample_engine, RM1, CLIENT)
+    assert internal.client["id_number"] not in text and internal.client["mobile"] not in text
+    assert "客户版" in text and "仅供内部参考" not in text and f"（{CLIENT}）" not in text
+    assert result.ungrounded_numbers == []
+
+
+def test_english_proposal(sample_engine, tmp_path) -> None:
+    result = build_proposal(sample_engine, RM1, CLIENT, tmp_path / "en.docx", lang="en")
+    assert result.sections[0] == "Introduction" and result.ungrounded_numbers == []
+    assert any(line.startswith("Heading 1 | Risk disclosures") for line in outline(result.path))
+
+
+def test_forged_number_blocks_the_proposal(sample_engine, tmp_path) -> None:
+    llm = GenericFakeChatModel(messages=iter([AIMessage(content="客户持仓累计收益高达88.88%，表现优异。")]))
+    out = tmp_path / "forged.docx"
+    with pytest.raises(GroundingError) as err:
+        build_proposal(sample_engine, RM1, CLIENT, out, llm=llm)
+    assert err.value.ungrounded == ["88.88%"]
+    assert not out.exists()
