@@ -45,6 +45,10 @@ def _day(x: Any) -> str:
 
 
 def _liquidity(days: int, kind: str) -> str:
+    if kind == "deposit":
+        if days < 0:
+            return "到期支取；可提前支取，提前支取部分按支取日活期利率计息"
+        return f"支取前须提前 {days} 天通知" if days > 1 else "可随时支取"
     if days < 0:
         return "持有到期，到期前不可赎回" if kind != "insurance" else "长期保障，提前退保按现金价值领取"
     if days == 0:
@@ -52,8 +56,8 @@ def _liquidity(days: int, kind: str) -> str:
     return f"开放期可赎回，赎回款一般 T+{days} 日到账"
 
 
-def render_one(p: pd.Series, fund: pd.Series | None, as_of: date | None) -> str:
-    """Markdown text of one product's factsheet."""
+def render_one(p: pd.Series, fund: pd.Series | None, as_of: date | None, issuer: str | None = None) -> str:
+    """Markdown text of one product's factsheet; ``issuer`` overrides the table's issuer id with a name."""
     code, name, risk, kind = str(p["code"]), str(p["name"]), str(p["risk_level"]), str(p["kind"])
     lines = ["---", f"title: {name}（{code}）产品概要", "doc_type: product", "audience: client",
              f"version_date: {as_of.isoformat() if as_of else ''}", f"product_codes: {code}", "---",
@@ -64,10 +68,11 @@ def render_one(p: pd.Series, fund: pd.Series | None, as_of: date | None) -> str:
         lines.append(f"- 资产类别：{ASSET_CLASSES.get(str(p['asset_class']), str(p['asset_class']))}")
     lines += [f"- 风险等级：{risk}（{RISK_NAMES.get(risk, '')}）",
               f"- 适合客户：风险承受能力为 {CLIENT_FOR_RISK.get(risk, '')} 及以上的客户",
-              f"- 发行/管理机构：{p['issuer']}", f"- 起购金额：{float(p['min_amount']):,.0f} 元",
+              f"- 发行/管理机构：{issuer or p['issuer']}", f"- 起购金额：{float(p['min_amount']):,.0f} 元",
               f"- 流动性：{_liquidity(int(p['liquidity_days']), kind)}"]
     if not _missing(p.get("expected_yield")):
-        label = "存款年利率" if kind == "deposit" else "业绩比较基准（年化，不代表实际收益）"
+        label = {"deposit": "存款年利率", "insurance": "预定利率（年化，以保险合同为准）"}.get(
+            kind, "业绩比较基准（年化，不代表实际收益）")
         lines.append(f"- {label}：{_pct(p['expected_yield'])}")
     if not _missing(p.get("term_days")):
         lines.append(f"- 产品期限：{int(p['term_days'])} 天")
@@ -96,8 +101,10 @@ def render_one(p: pd.Series, fund: pd.Series | None, as_of: date | None) -> str:
 
 
 def render_factsheets(products: pd.DataFrame, funds: pd.DataFrame, out_dir: Path | str, *,
-                      as_of: date | None = None) -> list[Path]:
+                      as_of: date | None = None, companies: pd.DataFrame | None = None) -> list[Path]:
     """Write ``<code>.md`` for every product with ``status == "on_shelf"``; return the paths, sorted.
+
+    ``companies`` (fund_companies: id, name) turns issuer ids such as ``FC01`` into company names.
 
     Stale ``*.md`` files in ``out_dir`` (products no longer on the shelf) are deleted so the directory
     mirrors the table.
@@ -108,13 +115,14 @@ def render_factsheets(products: pd.DataFrame, funds: pd.DataFrame, out_dir: Path
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     fund_by_code = {str(r["code"]): r for _, r in funds.iterrows()} if len(funds) else {}
+    company_names = dict(zip(companies["id"], companies["name"], strict=True)) if companies is not None else {}
     shelf = products[products["status"] == "on_shelf"].sort_values("code")
     written: list[Path] = []
     for _, p in shelf.iterrows():
         fund_code = p.get("fund_code")
-        fund = fund_by_code.get(str(fund_code)) if not _missing(fund_code) else None
+        fund = fund_by_code.get(str(fund_code if not _missing(fund_code) else p["code"])) if p["kind"] == "fund" else None
         path = out / f"{p['code']}.md"
-        path.write_text(render_one(p, fund, as_of), encoding="utf-8")
+        path.write_text(render_one(p, fund, as_of, company_names.get(str(p["issuer"]))), encoding="utf-8")
         written.append(path)
     keep = {p.name for p in written}
     for stale in out.glob("*.md"):

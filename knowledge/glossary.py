@@ -74,6 +74,16 @@ GLOSSARY: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
 ]
 
 
+# Colloquial Chinese → the corpus's wording (query side only).
+SYNONYMS: list[tuple[str, str]] = [
+    ("货基", "货币基金"), ("债基", "债券基金"), ("股基", "股票基金"), ("柜台", "营业网点"), ("客户经理", "理财经理"),
+    ("老人", "高龄客户"), ("老年人", "高龄客户"), ("手续费", "费率"), ("卖掉", "赎回"), ("卖出", "赎回"), ("取出", "赎回"),
+    ("买入", "申购"), ("到卡上", "到账"), ("回款", "到账"), ("撤单", "撤销"), ("反悔", "撤销"), ("后悔", "撤销"),
+    ("保本", "保证本金"), ("不亏", "保证本金"), ("小孩", "未成年人"), ("孩子", "未成年人"), ("海外", "QDII"),
+    ("测评", "风险测评"), ("保险犹豫期", "犹豫期"),
+]
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> list[tuple[re.Pattern[str], str, re.Pattern[str], str]]:
     out = []
@@ -96,6 +106,6 @@ def chinese_terms(text: str) -> list[str]:
 
 def expand_query(query: str) -> str:
     """``query`` plus the other language's terms for the glossary entries it mentions (unchanged if none)."""
-    extra = chinese_terms(query) + english_terms(query)
+    extra = chinese_terms(query) + english_terms(query) + [std for word, std in SYNONYMS if word in query]
     extra = [t for t in extra if t.lower() not in query.lower()]
     return f"{query} {' '.join(extra)}" if extra else query

@@ -24,10 +24,11 @@ from knowledge.embeddings import make_embedding_function
 from knowledge.glossary import chinese_terms, english_terms, expand_query
 from knowledge.models import AUDIENCES, DOC_TYPES, Passage
 from knowledge.store import generation, open_collection
-from knowledge.tokenize import tokens
+from knowledge.tokenize import product_codes, tokens
 
 RRF_K = 60  # the constant from Cormack et al. (2009); flattens the influence of rank 1 vs rank 2
 CANDIDATES = 30  # per leg, before fusion
+LEG_WEIGHTS = {"dense": 1.0, "bm25": 0.7, "code": 1.0}  # weighted RRF; tuned on evals/retrieval_set.jsonl
 Mode = Literal["hybrid", "dense", "bm25"]
 
 
@@ -71,11 +72,27 @@ class Retriever:
         ]
         self.bm25 = BM25Okapi(self.bilingual_tokens) if self.docs else None
         self.bm25_plain = BM25Okapi(self.plain_tokens) if self.docs else None
+        self._qcache: dict[str, np.ndarray] = {}
+        self.code_index: dict[str, list[int]] = {}
+        for i, d in enumerate(self.docs):
+            for c in d.meta.get("product_codes") or []:
+                self.code_index.setdefault(c, []).append(i)
+
+    def query_vector(self, text: str) -> np.ndarray:
+        """Query embedding, memoised: FAQ traffic repeats itself and the model is the slow part."""
+        vec = self._qcache.get(text)
+        if vec is None:
+            vec = np.asarray(self.ef.embed_query([text])[0], dtype=np.float32)
+            if len(self._qcache) >= 2048:
+                self._qcache.pop(next(iter(self._qcache)))
+            self._qcache[text] = vec
+        return vec
 
     # -- filters -------------------------------------------------------------------------------------
     @staticmethod
-    def _where(audience: str | None, doc_type: str | None, product_code: str | None) -> dict[str, Any] | None:
-        clauses: list[dict[str, Any]] = []
+    def _where(audience: str | None, doc_type: str | None, product_code: str | None,
+               lang: str | None = None) -> dict[str, Any] | None:
+        clauses: list[dict[str, Any]] = [{"lang": lang}] if lang else []
         if audience:
             clauses.append({"audience": audience})
         if doc_type:
@@ -86,9 +103,11 @@ class Retriever:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
-    def _mask(self, audience: str | None, doc_type: str | None, product_code: str | None) -> np.ndarray:
+    def _mask(self, audience: str | None, doc_type: str | None, product_code: str | None,
+              lang: str | None = None) -> np.ndarray:
         return np.array([
-            (audience is None or d.meta["audience"] == audience)
+            (lang is None or d.meta.get("lang") == lang)
+            and (audience is None or d.meta["audience"] == audience)
             and (doc_type is None or d.meta["doc_type"] == doc_type)
             and (product_code is None or product_code in (d.meta.get("product_codes") or []))
             for d in self.docs
@@ -113,27 +132,53 @@ class Retriever:
         top = np.argsort(-scores)[:n]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
+    def _codes_in(self, query: str) -> list[str]:
+        return [c for c in product_codes(query) if c in self.code_index]
+
+    def code_leg(self, codes: list[str], mask: np.ndarray, bm25_of: dict[int, float]) -> list[tuple[int, float]]:
+        """Chunks that carry a product code named in the query, best BM25 first. An exact identifier is
+        the strongest evidence a question has; without this leg the dense model (which cannot read
+        codes) ranks generic FAQ answers above the product's own factsheet."""
+        hits = {i for c in codes for i in self.code_index[c] if mask[i]}
+        return sorted(((i, bm25_of.get(i, 0.0)) for i in hits), key=lambda t: (-t[1], t[0]))
+
     # -- fused ---------------------------------------------------------------------------------------
     def search(self, query: str, *, k: int = 5, audience: str | None = None, doc_type: str | None = None,
-               product_code: str | None = None, mode: Mode = "hybrid", glossary: bool = True) -> list[Passage]:
+               product_code: str | None = None, mode: Mode = "hybrid", glossary: bool = True,
+               lang: str | None = None) -> list[Passage]:
         """Top ``k`` passages; see the module docstring. ``glossary=False`` turns off both sides of the
-        bilingual expansion (for measuring it)."""
+        bilingual expansion and ``lang`` keeps only chunks in one language (both for measuring
+        cross-language retrieval)."""
         _validate(audience, doc_type)
         if not query or not query.strip():
             raise InvalidInput("the search text is empty", field="query", hint="type a question or keywords")
         q = expand_query(query) if glossary else query
-        mask = self._mask(audience, doc_type, product_code)
-        qvec = np.asarray(self.ef.embed_query([q])[0], dtype=np.float32)
-        dense = self.dense(qvec, self._where(audience, doc_type, product_code), CANDIDATES) if mode != "bm25" else []
+        mask = self._mask(audience, doc_type, product_code, lang)
+        # Dense leg: the raw question and its glossary-expanded form are embedded separately and each
+        # chunk keeps its better cosine. Appending Chinese terms to an English question pulls it towards
+        # Chinese chunks (good for cross-language) but away from an English chunk with the same answer.
+        variants = [query] + ([q] if q != query else [])
+        qvecs = [self.query_vector(v) for v in variants]
+        dense: list[tuple[int, float]] = []
+        if mode != "bm25":
+            where = self._where(audience, doc_type, product_code, lang)
+            best_cos: dict[int, float] = {}
+            for vec in qvecs:
+                for i, c in self.dense(vec, where, CANDIDATES):
+                    best_cos[i] = max(c, best_cos.get(i, -1.0))
+            dense = sorted(best_cos.items(), key=lambda t: -t[1])[:CANDIDATES]
         lexical = self.lexical(q, mask, CANDIDATES, bilingual=glossary) if mode != "dense" else []
+        codes = self._codes_in(query) if mode != "dense" else []
+        code_leg = self.code_leg(codes, mask, dict(lexical)) if codes else []
         fused: dict[int, float] = {}
-        for leg in (dense, lexical):
+        for leg, weight in ((dense, LEG_WEIGHTS["dense"]), (lexical, LEG_WEIGHTS["bm25"]),
+                            (code_leg, LEG_WEIGHTS["code"])):
             for rank, (i, _) in enumerate(leg):
-                fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
+                fused[i] = fused.get(i, 0.0) + weight / (RRF_K + rank + 1)
         bm25_of = dict(lexical)
         best = sorted(fused, key=lambda i: (-fused[i], i))[:k]
         # Cosine for every returned passage (also BM25-only ones): used by the FAQ confidence model.
-        cos = self.vectors[best] @ qvec if best else np.zeros(0)
+        cos = np.max(np.stack([self.vectors[best] @ v for v in qvecs]), axis=0) if best else np.zeros(0)
         return [self._passage(i, fused[i], float(c), bm25_of.get(i)) for i, c in zip(best, cos, strict=True)]
 
     def _passage(self, i: int, score: float, dense: float, bm25: float | None) -> Passage:

@@ -15,18 +15,17 @@ import re
 from functools import lru_cache
 
 # Order matters: longer/more specific patterns first.
+_BANK = r"(?<![A-Za-z0-9])[A-Z]{2,6}\d{1,8}[A-Z]?\d*(?![A-Za-z0-9])"  # WM2026002 WMCASH01 TD3Y LCD3Y NTC7D INS01
 _CODE = (
-    r"WM\d{5,10}"  # bank wealth-management products 理财
-    r"|TD\d*[A-Z0-9]*"  # time deposits, e.g. TD3Y
-    r"|INS\d{2,4}"  # insurance products
-    r"|(?<![\d.])\d{6}(?![\d.])"  # fund codes
+    _BANK
+    + r"|(?<![\d.])\d{6}(?![\d.])"  # fund codes
     r"|[RC][1-5](?![\d])"  # product risk R1–R5, client risk C1–C5
     r"|T\+\d{1,2}"  # settlement days
 )
 _TOKEN_RE = re.compile(rf"(?P<code>{_CODE})|(?P<latin>[A-Za-z][A-Za-z'\-]*)|(?P<num>\d+(?:\.\d+)?%?)|(?P<cjk>[\u4e00-\u9fff]+)")
 # Amounts are written as 6 digits too (100000元); a fund code is never followed by a unit.
 _FUND_CODE_RE = re.compile(r"(?<![\d.¥])(\d{6})(?![\d.%]|\s*(?:元|万|亿|份|人|户|笔|天|日))")
-_BANK_CODE_RE = re.compile(r"(?<![A-Za-z0-9])(WM\d{5,10}|TD\d+[A-Z]|INS\d{2,4})(?![A-Za-z0-9])")
+_BANK_CODE_RE = re.compile(f"({_BANK})")
 
 _STOP = frozenset(
     "的 了 是 在 和 与 及 或 吗 呢 吧 啊 我 你 您 他 她 它 们 这 那 有 个 为 对 把 被 就 也 都 而 之 其 请 问 "
