@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, Field
@@ -391,3 +391,43 @@ def conclusion(flags: Iterable[Flag]) -> Conclusion:
     if "amber" in severities:
         return "conditional"
     return "pass"
+
+
+def flags_for_frames(
+    frames: Any,
+    ratio_list: list[Ratio] | None = None,
+    *,
+    as_of: date,
+    scenario: Scenario = "credit",
+    credit_code_valid: bool | None = None,
+    thresholds: Thresholds | None = None,
+) -> list[Flag]:
+    """``evaluate_flags`` for a bundle with ``profile`` (dict: status, credit_code), ``financials``,
+    ``shareholders``, ``risk_events`` and ``credit`` frames (e.g. ``datastore.repositories.corporate.
+    corporate_frames``). Ratios are computed for ``expected_years(as_of)`` when not given.
+    ``credit_code_valid`` defaults to the GB 32100 check of ``profile["credit_code"]``."""
+    years = expected_years(as_of)
+    fin = frames.financials
+    rl = ratio_list if ratio_list is not None else ratios(fin, years)
+    missing = missing_years(fin, years)
+    present = [y for y in years if y not in missing]
+    latest = fin[fin["year"] == max(present)] if present else fin.iloc[0:0]
+    equity = float(latest["equity"].iloc[0]) if len(latest) and pd.notna(latest["equity"].iloc[0]) else None
+    if credit_code_valid is None:
+        from analytics.identifiers import is_valid_credit_code
+
+        credit_code_valid = is_valid_credit_code(str(frames.profile.get("credit_code", "")))
+    return evaluate_flags(
+        scenario,
+        status=str(frames.profile.get("status", "")),
+        credit_code_valid=credit_code_valid,
+        ratio_list=rl,
+        years=years,
+        missing_year_list=missing,
+        shareholders=frames.shareholders,
+        risk_events=frames.risk_events,
+        credit=frames.credit,
+        as_of=as_of,
+        equity=equity,
+        thresholds=thresholds,
+    )

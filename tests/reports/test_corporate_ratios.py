@@ -150,3 +150,16 @@ def test_unknown_scenario_is_invalid_input() -> None:
 
 def test_conclusion_pass_when_clean() -> None:
     assert conclusion([Flag(code="x", severity="info")]) == "pass"
+
+
+def test_flags_for_frames_matches_dd_content(sample_engine) -> None:
+    from analytics.corporate import flags_for_frames
+    from assistant.access import Caller
+    from datastore.repositories.corporate import corporate_frames
+    from datastore.repositories.meta import data_as_of
+    from reports.due_diligence import dd_content
+
+    frames = corporate_frames(sample_engine, "E006")
+    flags = flags_for_frames(frames, as_of=data_as_of(sample_engine), scenario="credit")
+    content = dd_content(sample_engine, Caller.admin(), "E006", "credit")
+    assert [f.code for f in flags] == [f.code for f in content.flags]

@@ -127,3 +127,20 @@ def test_golden_view_zh(dd_docx) -> None:
 
     out, _ = dd_docx
     check_golden(out, "dd_E901_credit_zh")
+
+
+# ------------------------------------------------------------------ on the sample book (fixed company)
+
+
+def test_sample_company_golden_and_missing_year(sample_engine, tmp_path) -> None:
+    from tests.reports.golden_util import check_golden
+
+    out = tmp_path / "E011.docx"
+    result = build_due_diligence(sample_engine, RM, "E011", "credit", out)
+    assert result.ungrounded_numbers == []
+    content = dd_content(sample_engine, RM, "E011", "credit")
+    assert content.missing_years == [2025]  # the sample's company without its latest annual report
+    row = next(line for line in outline(out) if line.startswith("table | 营业收入 |"))
+    assert row.endswith("| 数据缺失")
+    assert next(r for r in content.ratios if r.year == 2025 and r.metric == "roe").value is None
+    check_golden(out, "dd_E011_credit_zh")
