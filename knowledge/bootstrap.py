@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from analytics.errors import InvalidInput
 
 
-def init_knowledge(settings: Any, *, progress: bool = False) -> dict[str, Any]:
+def init_knowledge(settings: Any, *, progress: bool | None = None) -> dict[str, Any]:
     """Ingest ``settings.corpus_dir`` into ``settings.resolved_store_dir``.
 
     Returns ``{"added": files, "unchanged": files, "removed": files, "failed": [names], "chunks": n}``;
-    a second run on an unchanged corpus returns ``added == 0``.
+    a second run on an unchanged corpus returns ``added == 0``. A progress bar shows on a terminal.
     """
     from knowledge.ingest import ingest_paths
 
@@ -19,5 +20,7 @@ def init_knowledge(settings: Any, *, progress: bool = False) -> dict[str, Any]:
     if not corpus.is_dir():
         raise InvalidInput(f"corpus directory {str(corpus)!r} does not exist", field="WEALTHDESK_CORPUS_DIR",
                            hint="point it at the sample corpus, e.g. data/corpus")
+    if progress is None:
+        progress = sys.stderr.isatty()
     report = ingest_paths([corpus], store_dir=settings.resolved_store_dir, settings=settings, progress=progress)
     return report.as_dict()
