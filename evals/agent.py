@@ -24,7 +24,25 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from evals.common import load_jsonl
+EVALS_DIR = Path(__file__).resolve().parent
+
+
+def load_jsonl(name: str) -> list[dict[str, Any]]:
+    with (EVALS_DIR / name).open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def ensure_store(store: str | None) -> tuple[Path, Any]:
+    """The knowledge store (``--store`` or the settings' store) with the corpus ingested (a no-op when it
+    is up to date), and the settings."""
+    from assistant.settings import get_settings
+    from knowledge.ingest import ingest_paths
+
+    settings = get_settings()
+    store_dir = Path(store) if store else settings.resolved_store_dir
+    ingest_paths([settings.corpus_dir], store_dir=store_dir, settings=settings)
+    return store_dir, settings
+
 
 TARGETS = {"routing_accuracy": 0.95, "argument_accuracy": 0.90, "refusal_correctness": 1.0,
            "wrong_refusal_rate": 0.05, "grounding_rate": 1.0}
@@ -186,18 +204,16 @@ def print_report(res: dict[str, Any]) -> None:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    from assistant.settings import Settings
-
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", help="SQLAlchemy URL of a loaded database (default: fresh sample copy)")
     ap.add_argument("--mode", choices=["offline", "openai"], default="offline")
+    ap.add_argument("--store", help="knowledge store dir (default: the settings' store; the corpus is ingested)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     engine = _engine(args.db)
+    store_dir, base = ensure_store(args.store)
     var = Path(tempfile.mkdtemp(prefix="wd-agent-eval-var-"))
-    base = Settings()
-    settings = base.model_copy(update={"llm_mode": args.mode, "var_dir": var,
-                                       "store_dir": base.store_dir or base.resolved_store_dir})
+    settings = base.model_copy(update={"llm_mode": args.mode, "var_dir": var, "store_dir": store_dir})
     res = evaluate(engine, settings)
     if args.json:
         print(json.dumps(res["summary"], ensure_ascii=False, indent=2))

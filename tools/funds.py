@@ -7,18 +7,16 @@ from typing import Any, Literal
 from langchain.tools import ToolRuntime, tool
 from pydantic import BaseModel, Field
 
-from analytics import overlap, performance, suitability
-from analytics.errors import InvalidInput, NotFound, SuitabilityError
+from analytics import allocation, overlap, performance
+from analytics.errors import InvalidInput, NotFound
 from datastore.repositories import analytics_inputs as inputs
-from datastore.repositories.clients import get_client, products
+from datastore.repositories.clients import products
 from datastore.repositories.market import get_fund
 from tools.common import as_of, client_guard, compact, context
 from tools.context import AgentContext
 from tools.resolve import best_match
 
 _METRICS = ("annual_return", "annual_volatility", "max_drawdown", "sharpe_ratio", "sortino_ratio", "calmar_ratio")
-_PRODUCT_KEYS = ("code", "name", "kind", "asset_class", "risk_level", "expected_yield", "min_amount",
-                 "liquidity_days", "maturity_date")
 
 
 class FundArgs(BaseModel):
@@ -111,27 +109,13 @@ def search_products(
     ctx = context(runtime)
     cid = client_guard(runtime, client_id)[1] if client_id else None  # entitlement first, before any read
     day = as_of(ctx)
-    shelf = products(ctx.engine, status="on_shelf")
-    if max_risk_level:
-        shelf = shelf[shelf["risk_level"] <= max_risk_level]  # "R1" < "R2" < … as strings
-    if asset_class:
-        shelf = shelf[shelf["asset_class"] == asset_class]
-    if amount:
-        shelf = shelf[shelf["min_amount"] <= amount]
-    out: dict[str, Any] = {"as_of": day, "filters": {"max_risk_level": max_risk_level, "asset_class": asset_class,
-                                                     "amount": amount}}
-    rows = shelf.sort_values(["expected_yield", "code"], ascending=[False, True]).to_dict("records")
-    if cid:
-        client = get_client(ctx.engine, cid)
-        out["client_id"], out["client_risk_level"] = cid, client["risk_level"] if client else None
-        ok, refused = [], {}
-        for r in rows:
-            try:
-                suitability.check_suitability(client, r, day, ctx.settings.risk_assessment_valid_days)
-                ok.append(r)
-            except SuitabilityError as exc:  # the gate's reason, counted per reason
-                refused[exc.message] = refused.get(exc.message, 0) + 1
-        rows = ok
-        out["excluded_by_suitability"] = [{"reason": k, "count": v} for k, v in refused.items()]
-    out["products"] = [{k: r.get(k) for k in _PRODUCT_KEYS} for r in rows[:limit]]
+    book = inputs.client_book(ctx.engine, cid, day) if cid else None
+    found = allocation.suitable_products(
+        products(ctx.engine), book=book, as_of=day, max_risk_level=max_risk_level, asset_class=asset_class,
+        amount=amount, limit=limit, valid_days=ctx.settings.risk_assessment_valid_days,
+    )
+    out: dict[str, Any] = {"as_of": day, "client_id": cid,
+                           "client_risk_level": str(book.client["risk_level"]) if book is not None else None,
+                           "filters": {"max_risk_level": max_risk_level, "asset_class": asset_class, "amount": amount},
+                           "products": found.to_dict("records")}
     return compact(out, max_rows=limit)

@@ -74,7 +74,7 @@ def industry_exposure(client_id: str, runtime: ToolRuntime[AgentContext], top_n:
 
 
 def _unit_prices(book: Any) -> Any:
-    """product_code → value per share at the book's date (what ``client_pnl`` needs as prices)."""
+    """product_code → value per share at the book's date (prices for ``pnl.client_pnl``)."""
     h = book.holdings()
     h = h[h["shares"] > 0]
     return (h.set_index("product_code")["market_value"] / h.set_index("product_code")["shares"]).rename("price")
@@ -82,53 +82,39 @@ def _unit_prices(book: Any) -> Any:
 
 @tool("portfolio_performance", args_schema=PeriodArgs)
 def portfolio_performance(client_id: str, runtime: ToolRuntime[AgentContext], period: str = "ytd") -> dict[str, Any]:
-    """A client's P&L and return over a period (收益/盈亏): market value at start and end, gain (realized +
-    unrealized + dividends − fees), money-weighted return (XIRR), by product kind and per position."""
+    """A client's P&L and returns over a period (收益/盈亏): market value at start and end, gain (realized +
+    unrealized + dividends − fees), return on capital, time-weighted return, XIRR, per position."""
     ctx, cid = client_guard(runtime, client_id)
     start, end = resolve_period(period, as_of(ctx))
     book = inputs.client_book(ctx.engine, cid, end)
-    prices_start = _unit_prices(inputs.client_book(ctx.engine, cid, start)) if start else None
-    res = pnl.client_pnl(book.transactions, book.products, _unit_prices(book), end, start=start,
-                         prices_start=prices_start)
-    positions = sorted(res.positions, key=lambda r: -abs(float(r.get("gain") or 0.0)))
+    perf = pnl.client_performance(book, inputs.nav_frame(ctx.engine, book, end),
+                                  period=start.isoformat() if start else "since_inception", as_of=end)
+    total = perf.pnl.total
+    positions = sorted(perf.pnl.positions, key=lambda r: -abs(float(r.get("gain") or 0.0)))
     return compact({
-        "client_id": cid, "period": period, "start": start, "end": end,
-        "market_value": res.total.market_value, "market_value_start": res.total.market_value_start,
-        "gain": res.total.gain, "realized": res.total.realized, "unrealized": res.total.unrealized,
-        "dividends": res.total.dividends, "fees": res.total.fees, "xirr": res.xirr,
-        "gain_by_kind": {k: v.gain for k, v in res.by_kind.items()},
+        "client_id": cid, "period": period, "start": perf.start, "end": end,
+        "market_value": total.market_value, "market_value_start": total.market_value_start,
+        "gain": perf.gain, "return_on_capital": perf.return_on_capital, "twr": perf.twr, "xirr": perf.xirr,
+        "realized": total.realized, "unrealized": total.unrealized, "dividends": total.dividends,
+        "fees": total.fees, "gain_by_kind": {k: v.gain for k, v in perf.pnl.by_kind.items()},
         "positions": [{k: r.get(k) for k in _POSITION_KEYS} for r in positions],
     }, max_rows=8)
-
-
-def _current_by_class(book: Any) -> Any:
-    cur = book.holdings().groupby("asset_class")["market_value"].sum()
-    cur["cash"] = float(cur.get("cash", 0.0)) + float(book.cash)
-    return cur
 
 
 @tool("allocation_review", args_schema=ClientArgs)
 def allocation_review(client_id: str, runtime: ToolRuntime[AgentContext]) -> dict[str, Any]:
     """Review a client's allocation (资产配置检视): risk level, the three pots (spend / protect / grow) vs
-    target, asset-class gaps, and a rebalancing proposal whose every buy passed the suitability gate."""
+    target, asset-class gaps, and a rebalancing proposal whose every buy passed the suitability gate (or
+    why the gate blocked it)."""
     ctx, cid = client_guard(runtime, client_id)
     day = as_of(ctx)
     book = inputs.client_book(ctx.engine, cid, day)
-    client = book.client
-    cur = _current_by_class(book)
-    pots = allocation.three_pots(float(cur.sum()), float(client.get("monthly_expense") or 0.0), cur,
-                                 str(client["risk_level"]))
-    out: dict[str, Any] = {"client_id": cid, "as_of": day, "risk_level": str(client["risk_level"]),
-                           "total_assets": pots.total, "pots": pots.pots}
-    try:
-        prop = allocation.propose_rebalance(client, book.holdings(), book.products, day, cash=float(book.cash))
-        out.update(gaps=prop.gaps, proposal=prop.lines, current_mix=prop.current_mix, proposed_mix=prop.proposed_mix)
-    except DataUnavailable as exc:
-        out["note"] = exc.message
-    except Exception as exc:  # the suitability gate refused: say why, list no buy line
-        if getattr(exc, "code", "") != "unsuitable":
-            raise
-        out["suitability_block"] = getattr(exc, "message", str(exc))
+    review = allocation.review_allocation(book, inputs.market_frames(ctx.engine, day), as_of=day)
+    out = review.model_dump(exclude={"proposal", "current_by_class", "pots"})
+    out["pots"] = review.pots.pots
+    if review.proposal is not None:
+        out.update(proposal=review.proposal.lines, current_mix=review.proposal.current_mix,
+                   proposed_mix=review.proposal.proposed_mix)
     return compact(out, max_rows=8)
 
 

@@ -48,7 +48,8 @@ _EXACT = {"fees": "money", "fee_paid": "money", "realized": "money", "unrealized
           "age": "plain", "retire_age": "plain", "current_ratio": "plain", "quick_ratio": "plain",
           "target": "money", "current": "money", "gap": "money", "target_low": "money", "target_high": "money", "years_to_retirement": "plain", "confidence": "fraction"}
 # Dicts whose values are all fractions (asset-class mixes) or all yuan.
-_FRACTION_DICTS = ("asset_classes", "current_mix", "proposed_mix", "mix", "weights", "period_returns")
+_FRACTION_DICTS = ("asset_classes", "current_mix", "proposed_mix", "mix", "weights", "period_returns",
+                   "lookthrough_mix")
 _MONEY_DICTS = ("gain_by_kind", "target_by_class", "by_class", "percentiles")
 
 

@@ -165,6 +165,10 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
         return out
     if client_hits:
         who = client or remembered
+        if not who and "search_knowledge" in hits and POLICY_CUES.search(text):
+            # "业绩比较基准是什么意思" names no client: a definition question, not a client analysis
+            out.calls.append(("search_knowledge", {"query": text}))
+            return out
         if not who:
             out.reply = _msg("clarify_client", lang)
             return out
