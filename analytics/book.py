@@ -49,8 +49,9 @@ class BookScanRules(BaseModel):
         0.50, description="flag a single product above this share of client assets"
     )
     max_manager_equity_share: float = Field(
-        0.30, description="one fund manager's share of the client's fund equity"
+        0.50, description="one fund manager's share of the client's fund equity"
     )
+    manager_min_funds: int = Field(3, description="…only for clients holding at least this many equity funds")
     maturing_days: int = Field(30, description="flag holdings maturing within this many days")
     idle_cash_months: float = Field(
         6.0, description="idle cash above this many months of expenses is flagged"
@@ -210,9 +211,11 @@ def book_scan(
         m = pd.DataFrame({"client_id": pos["client_id"], "manager": mgr, "eq": eq}).dropna()
         m = m[m["eq"] > 0].groupby(["client_id", "manager"], sort=False)["eq"].sum().reset_index()
         m["share"] = m["eq"] / m.groupby("client_id")["eq"].transform("sum")
+        held = pd.DataFrame({"client_id": pos["client_id"], "fc": fc})[eq > 0]
+        n_funds = held.groupby("client_id")["fc"].nunique()  # diversified across funds but not managers
         m = m[
             (m["share"] > rules.max_manager_equity_share)
-            & (m.groupby("client_id")["manager"].transform("size") > 1)
+            & (m["client_id"].map(n_funds).fillna(0) >= rules.manager_min_funds)
         ]
         emit(
             m,

@@ -81,6 +81,11 @@ class FundExposures:
     company_idx: np.ndarray
     companies: pd.DataFrame
 
+    def __post_init__(self) -> None:
+        # Plain numpy copies for element access in the per-client path (pandas Index scalar access is slow).
+        object.__setattr__(self, "sec_id_arr", np.asarray(self.security_ids, dtype=object))
+        object.__setattr__(self, "ind_code_arr", np.asarray(self.industry_codes, dtype=object))
+
     def rows(self, codes: list[str]) -> np.ndarray:
         idx = self.fund_codes.get_indexer(codes)
         if (idx < 0).any():
@@ -457,7 +462,9 @@ def lookthrough_client(
     cash_j = exposures.security_ids.get_loc(CASH_ID)
     u_rank = u.copy()
     u_rank[cash_j] = 0.0
-    order = np.argsort(-u_rank, kind="stable")[:top_n]
+    n_top = min(top_n, len(u_rank))
+    part = np.argpartition(-u_rank, n_top - 1)[:n_top] if n_top else np.zeros(0, dtype=int)
+    order = part[np.lexsort((part, -u_rank[part]))]  # largest first, ties by position (deterministic)
     top = []
     for j in order:
         if u_rank[j] <= 0:
@@ -465,10 +472,10 @@ def lookthrough_client(
         contrib = np.nonzero(W[:, j] > 0)[0]
         dates = [d for d in (exposures.report_date[fidx[c]] for c in contrib) if d]
         ind = int(exposures.sec_industry[j])
-        ind_code = str(exposures.industry_codes[ind]) if ind >= 0 else None
+        ind_code = str(exposures.ind_code_arr[ind]) if ind >= 0 else None
         top.append(
             UnderlyingHolding(
-                security_id=str(exposures.security_ids[j]),
+                security_id=str(exposures.sec_id_arr[j]),
                 name=str(exposures.sec_name[j]),
                 kind=str(exposures.sec_kind[j]),
                 industry=exposures.industry_names.get(ind_code, ind_code) if ind_code else None,
@@ -487,7 +494,7 @@ def lookthrough_client(
     for k in np.argsort(-ind_w, kind="stable"):
         if ind_w[k] <= 0:
             break
-        code = str(exposures.industry_codes[k])
+        code = str(exposures.ind_code_arr[k])
         industries.append(
             IndustryExposure(
                 code=code,
@@ -504,6 +511,7 @@ def lookthrough_client(
     def layer(
         idx: np.ndarray, table: pd.DataFrame
     ) -> tuple[list[LayerShare], np.ndarray, np.ndarray, np.ndarray]:
+        ids, nms = table["id"].to_numpy(), table["name"].to_numpy()
         present, inv = np.unique(idx, return_inverse=True)
         val = np.bincount(inv, weights=vf, minlength=len(present))
         eqs = np.bincount(inv, weights=eq, minlength=len(present))
@@ -511,8 +519,8 @@ def lookthrough_client(
         order_ = np.argsort(-val, kind="stable")
         out = [
             LayerShare(
-                id=str(table.iat[present[i], 0]),
-                name=str(table.iat[present[i], 1]),
+                id=str(ids[present[i]]),
+                name=str(nms[present[i]]),
                 share_of_client=float(val[i]),
                 share_of_equity=float(share_eq[i]),
             )
@@ -526,7 +534,7 @@ def lookthrough_client(
     flags: list[ConcentrationFlag] = []
     names = {str(r["product_code"]): str(r.get("name") or r["product_code"]) for r in recs}
     flags += flags_over(
-        pd.Series(v, index=list(names)),
+        dict(zip(names, v, strict=True)),
         names,
         layer="product",
         threshold=limits.product_of_client,
@@ -534,42 +542,44 @@ def lookthrough_client(
     )
     if len(fidx):
         flags += flags_over(
-            pd.Series(exposures.top10_stock[fidx], index=fcodes),
+            dict(zip(fcodes, exposures.top10_stock[fidx], strict=True)),
             dict(zip(fcodes, exposures.fund_meta["name"].to_numpy()[fidx], strict=True)),
             layer="fund",
             threshold=limits.fund_top10_of_nav,
             basis="fund NAV (top-10 stocks)",
         )
-    if eq_total > 0:
-        mt = exposures.managers.iloc[m_present]
-        flags += flags_over(
-            pd.Series(m_eq, index=mt["id"].to_numpy()),
-            dict(zip(mt["id"], mt["name"], strict=True)),
-            layer="manager",
-            threshold=limits.manager_of_equity,
-            basis="equity exposure",
-        )
-    if fund_total > 0:
-        ct = exposures.companies.iloc[c_present]
-        flags += flags_over(
-            pd.Series(c_val / fund_total, index=ct["id"].to_numpy()),
-            dict(zip(ct["id"], ct["name"], strict=True)),
-            layer="company",
-            threshold=limits.company_of_funds,
-            basis="fund assets",
-        )
+    for present, shares, table, lay, limit, basis in (
+        (m_present, m_eq, exposures.managers, "manager", limits.manager_of_equity, "equity exposure"),
+        (
+            c_present,
+            c_val / fund_total if fund_total > 0 else c_val,
+            exposures.companies,
+            "company",
+            limits.company_of_funds,
+            "fund assets",
+        ),
+    ):
+        if len(present) and (eq_total > 0 if lay == "manager" else fund_total > 0):
+            ids = table["id"].to_numpy()[present]
+            flags += flags_over(
+                dict(zip(ids, shares, strict=True)),
+                dict(zip(ids, table["name"].to_numpy()[present], strict=True)),
+                layer=lay,
+                threshold=limit,
+                basis=basis,
+            )  # type: ignore[arg-type]
     big = np.nonzero(u_rank > limits.security_of_client)[0]
     if len(big):
         flags += flags_over(
-            pd.Series(u_rank[big], index=exposures.security_ids[big]),
-            dict(zip(exposures.security_ids[big], exposures.sec_name[big], strict=True)),
+            dict(zip(exposures.sec_id_arr[big], u_rank[big], strict=True)),
+            dict(zip(exposures.sec_id_arr[big], exposures.sec_name[big], strict=True)),
             layer="security",
             threshold=limits.security_of_client,
             basis="client assets",
         )
     if stock_total > 0:
         flags += flags_over(
-            pd.Series({i.code: i.share_of_equity for i in industries}),
+            {i.code: i.share_of_equity for i in industries},
             {i.code: i.name for i in industries},
             layer="industry",
             threshold=limits.industry_of_equity,

@@ -54,45 +54,54 @@ def common_holdings_score(wa: pd.Series, wb: pd.Series) -> tuple[float, list[str
 
 def overlap_matrix(exposures: FundExposures, codes: list[str]) -> pd.DataFrame:
     """Symmetric fund × fund matrix of Σ min scores (diagonal = each fund's coverage excluding cash)."""
-    from analytics.lookthrough import CASH_ID
-
-    idx = exposures.rows(codes)
-    W = exposures.weights[idx].copy()
-    W[:, exposures.security_ids.get_loc(CASH_ID)] = 0.0
+    W, _ = _held(exposures, codes)
     M = np.minimum(W[:, None, :], W[None, :, :]).sum(axis=2)
     return pd.DataFrame(M, index=codes, columns=codes)
 
 
-def overlap_pairs(exposures: FundExposures, codes: list[str], *, top_shared: int = 5) -> list[OverlapPair]:
-    """Every pair of ``codes`` with its score and the shared names, largest score first."""
+def _held(exposures: FundExposures, codes: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(weights restricted to securities any of the funds holds, excluding pooled cash; those columns)."""
     from analytics.lookthrough import CASH_ID
 
+    W = exposures.weights[exposures.rows(codes)]
+    cols = np.nonzero(W.any(axis=0))[0]
+    cols = cols[cols != exposures.security_ids.get_loc(CASH_ID)]
+    return W[:, cols], cols
+
+
+def overlap_pairs(exposures: FundExposures, codes: list[str], *, top_shared: int = 5) -> list[OverlapPair]:
+    """Every pair of ``codes`` with its score and the shared names, largest score first. All pairs are
+    computed in one array operation over the securities any of the funds holds."""
     idx = exposures.rows(codes)
-    W = exposures.weights[idx].copy()
-    W[:, exposures.security_ids.get_loc(CASH_ID)] = 0.0
+    W, cols = _held(exposures, codes)
+    iu, ju = np.triu_indices(len(codes), k=1)
+    M = np.minimum(W[iu], W[ju])  # one row per pair: the smaller weight in each security
+    scores = M.sum(axis=1)
+    counts = (M > 0).sum(axis=1)
+    t = min(top_shared, M.shape[1])
+    top = np.argpartition(-M, t - 1, axis=1)[:, :t] if t else np.zeros((len(M), 0), dtype=int)
+    sec_ids, names = exposures.sec_id_arr[cols], exposures.sec_name[cols]
     out = []
-    for i in range(len(codes)):
-        for j in range(i + 1, len(codes)):
-            m = np.minimum(W[i], W[j])
-            nz = np.nonzero(m)[0]
-            top = nz[np.argsort(-m[nz])][:top_shared]
-            out.append(
-                OverlapPair(
-                    fund_a=codes[i],
-                    fund_b=codes[j],
-                    score=float(m.sum()),
-                    shared_count=len(nz),
-                    shared_top=[
-                        SharedName(
-                            security_id=str(exposures.security_ids[k]),
-                            name=str(exposures.sec_name[k]),
-                            weight_a=float(W[i, k]),
-                            weight_b=float(W[j, k]),
-                        )
-                        for k in top
-                    ],
-                    coverage_a=float(exposures.coverage[idx[i]]),
-                    coverage_b=float(exposures.coverage[idx[j]]),
-                )
+    for p, (i, j) in enumerate(zip(iu, ju, strict=True)):
+        ks = sorted((k for k in top[p] if M[p, k] > 0), key=lambda k: (-M[p, k], k))
+        shared = [
+            SharedName(
+                security_id=str(sec_ids[k]),
+                name=str(names[k]),
+                weight_a=float(W[i, k]),
+                weight_b=float(W[j, k]),
             )
+            for k in ks
+        ]
+        out.append(
+            OverlapPair(
+                fund_a=codes[i],
+                fund_b=codes[j],
+                score=float(scores[p]),
+                shared_count=int(counts[p]),
+                shared_top=shared,
+                coverage_a=float(exposures.coverage[idx[i]]),
+                coverage_b=float(exposures.coverage[idx[j]]),
+            )
+        )
     return sorted(out, key=lambda p: -p.score)
