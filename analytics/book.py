@@ -43,20 +43,22 @@ class BookScanRules(BaseModel):
     """Thresholds (example policy; override per bank)."""
 
     loss_threshold: float = Field(
-        0.10, description="flag clients whose unrealized loss exceeds this share of cost"
+        default=0.10, description="flag clients whose unrealized loss exceeds this share of cost"
     )
     max_product_share: float = Field(
-        0.50, description="flag a single product above this share of client assets"
+        default=0.50, description="flag a single product above this share of client assets"
     )
     max_manager_equity_share: float = Field(
-        0.50, description="one fund manager's share of the client's fund equity"
+        default=0.50, description="one fund manager's share of the client's fund equity"
     )
-    manager_min_funds: int = Field(3, description="…only for clients holding at least this many equity funds")
-    maturing_days: int = Field(30, description="flag holdings maturing within this many days")
+    manager_min_funds: int = Field(
+        default=3, description="…only for clients holding at least this many equity funds"
+    )
+    maturing_days: int = Field(default=30, description="flag holdings maturing within this many days")
     idle_cash_months: float = Field(
-        6.0, description="idle cash above this many months of expenses is flagged"
+        default=6.0, description="idle cash above this many months of expenses is flagged"
     )
-    idle_cash_min: float = Field(50_000.0, description="…and above this amount (yuan)")
+    idle_cash_min: float = Field(default=50_000.0, description="…and above this amount (yuan)")
     assessment_valid_days: int = 365
 
 

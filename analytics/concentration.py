@@ -18,14 +18,22 @@ Layer = Literal["product", "fund", "manager", "company", "security", "industry"]
 class ConcentrationLimits(BaseModel):
     """Thresholds (fractions) above which a concentration flag is raised. Example policy values."""
 
-    product_of_client: float = Field(0.30, description="one product's share of the client's assets")
-    fund_top10_of_nav: float = Field(0.60, description="a held fund's top-10 holdings as share of its NAV")
-    manager_of_equity: float = Field(
-        0.30, description="one fund manager's share of the client's equity exposure"
+    product_of_client: float = Field(default=0.30, description="one product's share of the client's assets")
+    fund_top10_of_nav: float = Field(
+        default=0.60, description="a held fund's top-10 holdings as share of its NAV"
     )
-    company_of_funds: float = Field(0.50, description="one fund company's share of the client's fund assets")
-    security_of_client: float = Field(0.10, description="one underlying security's share of client assets")
-    industry_of_equity: float = Field(0.40, description="one Shenwan L1 industry's share of equity exposure")
+    manager_of_equity: float = Field(
+        default=0.30, description="one fund manager's share of the client's equity exposure"
+    )
+    company_of_funds: float = Field(
+        default=0.50, description="one fund company's share of the client's fund assets"
+    )
+    security_of_client: float = Field(
+        default=0.10, description="one underlying security's share of client assets"
+    )
+    industry_of_equity: float = Field(
+        default=0.40, description="one Shenwan L1 industry's share of equity exposure"
+    )
 
 
 class ConcentrationFlag(BaseModel):

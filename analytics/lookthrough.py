@@ -17,14 +17,15 @@ Two steps, so that a client is cheap:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
-from analytics.concentration import ConcentrationFlag, ConcentrationLimits, flags_over, hhi
+from analytics.concentration import ConcentrationFlag, ConcentrationLimits, Layer, flags_over, hhi
 from analytics.constants import (
     FUND_TYPE_ASSET_CLASS,
     KIND_ASSET_CLASS,
@@ -80,6 +81,9 @@ class FundExposures:
     managers: pd.DataFrame  # rows: id, name
     company_idx: np.ndarray
     companies: pd.DataFrame
+
+    sec_id_arr: np.ndarray = field(init=False, repr=False)  # numpy copies for fast element access
+    ind_code_arr: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         # Plain numpy copies for element access in the per-client path (pandas Index scalar access is slow).
@@ -146,7 +150,7 @@ def build_fund_exposures(
     held = h["held_fund_code"].notna()
     target = h["security_id"].where(~held, h["held_fund_code"]).astype(str).to_numpy()
     kind = h["security_id"].map(sec_kind).where(~held, "fund").fillna("other").to_numpy()
-    rows_by: dict[str, dict[str, list]] = {}
+    rows_by: dict[str, dict[str, Any]] = {}
     for f, t, k, w, cur, rd, disc in zip(
         h["fund_code"].astype(str),
         target,
@@ -548,7 +552,7 @@ def lookthrough_client(
             threshold=limits.fund_top10_of_nav,
             basis="fund NAV (top-10 stocks)",
         )
-    for present, shares, table, lay, limit, basis in (
+    layers: tuple[tuple[np.ndarray, np.ndarray, pd.DataFrame, Layer, float, str], ...] = (
         (m_present, m_eq, exposures.managers, "manager", limits.manager_of_equity, "equity exposure"),
         (
             c_present,
@@ -558,7 +562,8 @@ def lookthrough_client(
             limits.company_of_funds,
             "fund assets",
         ),
-    ):
+    )
+    for present, shares, table, lay, limit, basis in layers:
         if len(present) and (eq_total > 0 if lay == "manager" else fund_total > 0):
             ids = table["id"].to_numpy()[present]
             flags += flags_over(
@@ -567,7 +572,7 @@ def lookthrough_client(
                 layer=lay,
                 threshold=limit,
                 basis=basis,
-            )  # type: ignore[arg-type]
+            )
     big = np.nonzero(u_rank > limits.security_of_client)[0]
     if len(big):
         flags += flags_over(
