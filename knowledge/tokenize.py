@@ -18,13 +18,13 @@ from functools import lru_cache
 _BANK = r"(?<![A-Za-z0-9])[A-Z]{2,6}\d{1,8}[A-Z]?\d*(?![A-Za-z0-9])"  # WM2026002 WMCASH01 TD3Y LCD3Y NTC7D INS01
 _CODE = (
     _BANK
-    + r"|(?<![\d.])\d{6}(?![\d.])"  # fund codes
+    + r"|(?<![\d.])\d{6}(?!\d|\.\d)"  # fund codes (not part of a longer number or a decimal)
     r"|[RC][1-5](?![\d])"  # product risk R1–R5, client risk C1–C5
     r"|T\+\d{1,2}"  # settlement days
 )
 _TOKEN_RE = re.compile(rf"(?P<code>{_CODE})|(?P<latin>[A-Za-z][A-Za-z'\-]*)|(?P<num>\d+(?:\.\d+)?%?)|(?P<cjk>[\u4e00-\u9fff]+)")
 # Amounts are written as 6 digits too (100000元); a fund code is never followed by a unit.
-_FUND_CODE_RE = re.compile(r"(?<![\d.¥])(\d{6})(?![\d.%]|\s*(?:元|万|亿|份|人|户|笔|天|日))")
+_FUND_CODE_RE = re.compile(r"(?<![\d.¥])(\d{6})(?!\d|\.\d|%|\s*(?:元|万|亿|份|人|户|笔|天|日))")
 _BANK_CODE_RE = re.compile(f"({_BANK})")
 
 _STOP = frozenset(

@@ -1,0 +1,33 @@
+"""``python -m evals.run [NAME…]`` — run the evaluation suites and print their figures (``make evals``).
+
+Each suite is a module with ``main(argv) -> dict`` that parses its own options and prints its report.
+Register a new suite by adding one line to ``SUITES``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+SUITES: dict[str, str] = {
+    "retrieval": "evals.retrieval",  # knowledge: recall@1/@5, MRR for dense, BM25, hybrid; cross-language
+    "faq": "evals.faq",  # knowledge: FAQ answers, handoffs, leaks, return promises, latency
+    "agent": "evals.agent",  # agent: routing, arguments, refusals, grounding
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    names = list(argv if argv is not None else sys.argv[1:]) or list(SUITES)
+    unknown = [n for n in names if n not in SUITES]
+    if unknown:
+        sys.stderr.write(f"unknown suite(s) {unknown}; choose from {sorted(SUITES)}\n")
+        return 2
+    for name in names:
+        sys.stdout.write(f"\n== {name}\n")
+        sys.stdout.flush()
+        importlib.import_module(SUITES[name]).main([])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
