@@ -346,6 +346,7 @@ class IndustryExposure(BaseModel):
     name: str
     weight: float  # share of client assets
     share_of_equity: float  # share of the client's identified stock exposure
+    disclosure_as_of: date | None = None  # oldest disclosure among the funds contributing to it
 
 
 class LayerShare(BaseModel):
@@ -492,8 +493,19 @@ def lookthrough_client(
     # Industries (Shenwan L1) over identified stocks.
     ind_idx = exposures.sec_industry
     has = ind_idx >= 0
-    ind_w = np.bincount(ind_idx[has], weights=u[has], minlength=len(exposures.industry_codes))
+    n_ind = len(exposures.industry_codes)
+    ind_w = np.bincount(ind_idx[has], weights=u[has], minlength=n_ind)
     stock_total = float(ind_w.sum())
+    # which funds feed each industry (k funds × industries), for the industry's disclosure date
+    by_fund = np.array(
+        [np.bincount(ind_idx[has], weights=W[i, has], minlength=n_ind) for i in range(len(fidx))]
+    )
+    fund_dates = [exposures.report_date[f] for f in fidx]
+
+    def oldest(k: int) -> date | None:
+        ds = [d for i, d in enumerate(fund_dates) if d is not None and by_fund[i, k] > 0]
+        return min(ds) if ds else None
+
     industries = []
     for k in np.argsort(-ind_w, kind="stable"):
         if ind_w[k] <= 0:
@@ -505,6 +517,7 @@ def lookthrough_client(
                 name=exposures.industry_names.get(code, code),
                 weight=float(ind_w[k]),
                 share_of_equity=float(ind_w[k] / stock_total),
+                disclosure_as_of=oldest(int(k)),
             )
         )
 

@@ -69,6 +69,7 @@ def test_client_lookthrough_hand_computed(tiny_book, exposures) -> None:  # type
     ind = {i.name: i.weight for i in lt.industries}
     assert ind == pytest.approx({"食品饮料": 0.278, "银行": 0.2242, "电子": 0.10})
     assert {h.security_id: h.via for h in lt.top_holdings}["S1"] == ["F00001", "D00001"]
+    assert {i.name: i.disclosure_as_of for i in lt.industries}["电子"] == date(2024, 9, 30)
     assert all(line.disclosure_as_of is not None for line in lt.lines if line.method != "type")
     mgr = {m.id: m.share_of_equity for m in lt.managers}
     assert mgr["M1"] == pytest.approx(0.34 / 0.6022)
