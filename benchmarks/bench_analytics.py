@@ -231,15 +231,17 @@ def main() -> None:
     )
     book = ClientBook(client=client, positions=pos, products=products, as_of=AS_OF, cash=50_000.0)
     lookthrough_client(book, exposures)  # warm-up
-    times = []
+    times, cpu = [], []
     for _ in range(100):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         lt = lookthrough_client(book, exposures)
         times.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
+    # CPU time is reported too: on a shared 2-core machine, wall time includes waiting for a core.
     print(
-        f"lookthrough_client, 10 funds + 1 deposit, warm: median {statistics.median(times):.1f} ms, "
-        f"p90 {np.percentile(times, 90):.1f} ms (target ≤ 20 ms); coverage {lt.coverage:.3f}, "
-        f"{len(lt.overlap)} overlap pairs"
+        f"lookthrough_client, 10 funds + 1 deposit, warm: wall median {statistics.median(times):.1f} ms "
+        f"(p90 {np.percentile(times, 90):.1f}), CPU median {statistics.median(cpu):.1f} ms (target ≤ 20 ms); "
+        f"coverage {lt.coverage:.3f}, {len(lt.overlap)} overlap pairs"
     )
 
     frames = synthetic_book(args.clients, products, rng)
@@ -252,12 +254,12 @@ def main() -> None:
         funds=market.funds[["code", "manager_id"]],
         fund_equity=fund_equity,
     )
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     found = scan_book(frames, as_of=AS_OF)
-    t_scan = time.perf_counter() - t
+    t_scan, c_scan = time.perf_counter() - t, time.process_time() - c
     print(
         f"scan_book: {args.clients:,} clients, {len(frames.positions):,} positions → {len(found):,} findings "
-        f"in {t_scan:.2f} s (+ {t_build:.2f} s exposures) (target ≤ 10 s)"
+        f"in {t_scan:.2f} s wall / {c_scan:.2f} s CPU (+ {t_build:.2f} s exposures) (target ≤ 10 s)"
     )
     print("  by rule: " + ", ".join(f"{k} {v}" for k, v in found["rule"].value_counts().items()))
 
