@@ -10,6 +10,8 @@ channel; stop → refuse new jobs, let running ones finish (queued ones stay que
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -54,6 +56,7 @@ class AppContext:
     limiter: RateLimiter
     conversations: ConversationMap = field(default_factory=ConversationMap)
     faq_cache: TTLCache = field(default_factory=TTLCache)
+    faq_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(4))
     wecom_crypto: WeComCrypto | None = None
     wecom: Any = None  # WeComChannel when sending is configured
 
@@ -84,8 +87,15 @@ def _wecom_channel(settings: Settings, engine: Engine, services: Services, jobs:
 
 
 def create_app(
-    settings: Settings, *, engine: Engine | None = None, services: Services | None = None
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    services: Services | None = None,
+    warm_up: bool | None = None,
 ) -> FastAPI:
+    """Build the app. ``warm_up`` (default: on with the real services) loads the FAQ embedding model in a
+    background thread at start, so the first client question does not pay the model load (seconds)."""
+    warm_up = services is None if warm_up is None else warm_up
     engine = engine or get_engine(settings.resolved_database_url)
     services = services or Services.default()
     jobs = JobQueue(
@@ -110,6 +120,8 @@ def create_app(
         register_names(person_names(engine))
         requeued = jobs.start()
         ctx.wecom = _wecom_channel(settings, engine, services, jobs)
+        if warm_up and settings.resolved_store_dir.is_dir():
+            threading.Thread(target=_warm_faq, args=(ctx,), name="faq-warm-up", daemon=True).start()
         log.info("service started", extra={"requeued_jobs": len(requeued), "wecom": ctx.wecom is not None})
         try:
             yield
@@ -144,6 +156,14 @@ def create_app(
         return health(request.app.state.ctx)
 
     return app
+
+
+def _warm_faq(ctx: AppContext) -> None:
+    try:
+        ctx.services.answer_faq("你好", store_dir=ctx.settings.resolved_store_dir, settings=ctx.settings)
+        log.info("FAQ retriever warmed up")
+    except Exception as exc:  # warm-up is best effort; the first real question reports any real problem
+        log.warning("FAQ warm-up failed", extra={"error": type(exc).__name__})
 
 
 def health(ctx: AppContext) -> JSONResponse:
