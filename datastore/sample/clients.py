@@ -128,7 +128,7 @@ def _designed_plan(tpl: str, cid: str, rng: np.random.Generator, days: pd.Dateti
     td = lambda y, m, dd: _trading_day_on_or_after(days, date(y, m, dd))  # noqa: E731
     if tpl == "loss":
         p.buy(td(2021, 2, 8), "001101", 300000 * k)
-        p.buy(td(2021, 2, 10), "005503", 200000 * k)
+        p.buy(td(2021, 2, 8), "005503", 200000 * k)  # held across its 2021-02-10 split
         p.buy(td(2021, 2, 18), "001114", 250000 * k)
         p.buy(td(2021, 11, 22), "515303", 150000 * k)
         p.buy(td(2021, 3, 1), "004401", 50000)
@@ -153,7 +153,7 @@ def _designed_plan(tpl: str, cid: str, rng: np.random.Generator, days: pd.Dateti
         p.buy(td(2022, 11, 1), "002202", 100000 * k)
         p.buy(td(2023, 2, 6), "007701", 80000 * k)
         p.buy(td(2023, 8, 1), "004404", 60000)
-        p.buy(td(2024, 6, 3), "515301", 60000 * k)
+        p.buy(td(2024, 6, 3), "002212", 60000 * k)
         if tpl == "balanced":
             p.buy(td(2023, 12, 1), "TD3Y", 100000)
             p.buy(td(2024, 3, 1), "INS01", 50000)

@@ -1,0 +1,138 @@
+"""Sample generator: determinism, schema conformity and the content the issue asks for."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+
+from datastore.sample import AS_OF, SCENARIOS, _generate_cached, digest, generate
+from datastore.schema import Base
+
+# Update on purpose when the generator changes (run: python -c "from datastore.sample import *; print(digest(generate()))")
+EXPECTED_DIGEST = "e78728a65fbe87ecaca59936f7a62e111b8b1636c325577d1c073e4fc003e5f3"
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict[str, pd.DataFrame]:
+    return generate()
+
+
+def test_generation_is_deterministic(tables) -> None:
+    first = digest(tables)
+    _generate_cached.cache_clear()  # force a real second generation in the same process
+    second = digest(generate())
+    assert first == second
+    assert first == EXPECTED_DIGEST
+
+
+def test_tables_have_exactly_the_schema_columns(tables) -> None:
+    for name, df in tables.items():
+        assert list(df.columns) == [c.name for c in Base.metadata.tables[name].columns], name
+    assert "positions" not in tables  # derived by the loader
+
+
+def test_market_content(tables) -> None:
+    assert len(tables["industries"]) == 31
+    assert tables["industries"]["code"].iloc[0] == "801010"
+    sec = tables["securities"]
+    stocks = sec[(sec["kind"] == "stock") & sec["market"].isin(["SH", "SZ"])]
+    assert len(stocks) >= 300 and stocks["industry_code"].nunique() == 31
+    bonds = sec[sec["kind"] == "bond"]
+    assert len(bonds) >= 50
+    assert set(bonds["bond_type"]) == {"government", "policy_bank", "credit", "convertible"}
+    assert bonds.loc[bonds["bond_type"] == "credit", "rating"].notna().all()
+    lv = tables["index_levels"]
+    assert {"000300", "CBA00101"} | set(tables["industries"]["code"]) == set(lv["index_code"])
+    days = lv.loc[lv["index_code"] == "000300", "date"]
+    assert days.min() == date(2020, 1, 2) and days.max() == AS_OF
+    assert all(d.weekday() < 5 for d in days) and date(2024, 10, 1) not in set(days)  # National Day closed
+    w = tables["index_weights"]
+    assert w.groupby("as_of")["weight"].sum().between(0.999, 1.001).all()
+    assert w["as_of"].nunique() >= 27  # quarterly
+
+
+def test_stock_volatility_and_2022_drawdown(tables) -> None:
+    px = tables["security_prices"]
+    wide = px[px["security_id"].str.endswith((".SH", ".SZ")) & ~px["security_id"].str.startswith(("11", "12"))]
+    wide = wide.pivot(index="date", columns="security_id", values="close")
+    vol = wide.pct_change().std() * 252**0.5
+    assert 0.22 < vol.median() < 0.42
+    lv = tables["index_levels"]
+    csi = lv[lv["index_code"] == "000300"].set_index("date")["level"]
+    y2022 = csi[(csi.index >= date(2022, 1, 1)) & (csi.index <= date(2022, 12, 31))]
+    assert y2022.iloc[-1] / y2022.iloc[0] - 1 < -0.15
+
+
+def test_fund_universe(tables) -> None:
+    f = tables["funds"]
+    assert len(f) >= 60
+    assert set(f["type"]) == {"equity", "hybrid", "bond", "money", "index", "qdii", "fof", "feeder"}
+    etfs = set(f.loc[f["is_etf"], "code"])
+    assert len(etfs) >= 2
+    feeders = f[f["type"] == "feeder"]
+    assert feeders["target_fund_code"].isin(etfs).all()
+    assert len(tables["fund_managers"]) >= 20 and len(tables["fund_companies"]) >= 10
+    assert f.groupby("manager_id").size().max() >= 3  # manager-level concentration is possible
+
+
+def test_nav_history_dividends_and_splits(tables) -> None:
+    nav = tables["fund_nav"]
+    span = nav.groupby("fund_code")["date"].agg(["min", "max"])
+    assert (pd.to_datetime(span["max"]) - pd.to_datetime(span["min"])).dt.days.max() >= 5 * 365
+    assert nav.loc[nav["dividend"] > 0, "fund_code"].nunique() >= 4
+    splits = nav[nav["split_ratio"].notna()]
+    assert len(splits) >= 2 and (splits["unit_nav"] == 1.0).all()
+
+
+def test_holdings_disclosure_schedule(tables) -> None:
+    h = tables["fund_holdings"]
+    top = h[h["disclosure"] == "top10"]
+    assert top.groupby(["fund_code", "report_date"]).size().max() <= 10
+    lag = (pd.to_datetime(top["published_on"]) - pd.to_datetime(top["report_date"])).dt.days
+    assert lag.between(17, 30).all()  # 15 working days
+    full = h[h["disclosure"] == "full"]
+    assert {d.month for d in full["report_date"]} == {6, 12}
+    flag = (pd.to_datetime(full["published_on"]) - pd.to_datetime(full["report_date"])).dt.days
+    assert flag.between(55, 95).all()
+    fof = set(tables["funds"].query("type in ['fof', 'feeder']")["code"])
+    assert h.loc[h["fund_code"].isin(fof), "held_fund_code"].notna().all()
+    alloc = tables["fund_asset_allocation"]
+    total = alloc[["stock", "bond", "fund", "cash", "other"]].sum(axis=1)
+    assert total.between(0.9999, 1.0001).all()
+
+
+def test_clients_and_shelf(tables) -> None:
+    c = tables["clients"]
+    assert len(c) >= 200 and set(c["risk_level"]) == {"C1", "C2", "C3", "C4", "C5"}
+    assert (c.loc[c["id"].between("C0001", "C0040"), "rm_id"] == "RM001").all()
+    assert set(tables["rms"]["id"]) == {f"RM00{i}" for i in range(1, 6)}
+    assert (c["age"] >= 70).sum() >= 3
+    tx = tables["transactions"]
+    assert {"buy", "sell", "dividend"} <= set(tx["type"])
+    assert (max(tx["date"]) - min(tx["date"])).days >= 3 * 365
+    p = tables["products"]
+    assert (p["status"] == "on_shelf").sum() >= 40
+    assert set(p["kind"]) == {"fund", "wmp", "deposit", "insurance"}
+    assert set(p["risk_level"]) == {"R1", "R2", "R3", "R4", "R5"}
+    wmp = p[(p["kind"] == "wmp") & p["maturity_date"].notna()]
+    assert ((wmp["maturity_date"] > AS_OF) & (wmp["maturity_date"] <= AS_OF + timedelta(days=60))).sum() >= 2
+    assert (p["status"] == "off_shelf").any()
+    for name, ids in SCENARIOS.items():
+        assert any("C0001" <= i <= "C0040" for i in ids), name
+
+
+def test_corporates(tables) -> None:
+    corp = tables["corporates"]
+    assert len(corp) >= 12 and corp["id"].iloc[0] == "E001"
+    fin = tables["corporate_financials"]
+    years = fin.groupby("corporate_id")["year"].apply(set)
+    assert (years == {2023, 2024, 2025}).sum() >= 11
+    assert any(y != {2023, 2024, 2025} for y in years)  # one corporate lacks a year entirely
+    assert fin["cfo"].isna().any()  # and one lacks a field (NULL, never 0)
+    credit = tables["corporate_credit"]
+    assert credit["overdue_days"].max() > 90 and (credit["overdue_days"] == 0).any()
+    assert (tables["corporate_shareholders"]["pledged_share"] > 0).any()
+    assert {"lawsuit", "enforcement", "dishonest", "pledge", "abnormal", "penalty"} <= set(
+        tables["corporate_risk_events"]["kind"])
