@@ -34,6 +34,7 @@ _STANDARD_ATTRS = set(vars(logging.LogRecord("x", 0, "x", 0, "x", None, None))) 
     "message",
     "asctime",
     "taskName",
+    "color_message",  # uvicorn adds an ANSI-coloured copy of msg
 }
 
 
