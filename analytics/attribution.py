@@ -216,3 +216,27 @@ def client_vs_target(
     benchmark return of each class is its index return (e.g. cash = deposit rate, fixed_income = bond index,
     equity = CSI 300). Same output as ``brinson``."""
     return brinson(client_weights, client_returns, target_mix, class_benchmark_returns, method=method)
+
+
+def fund_vs_benchmark_industries(
+    holdings: pd.DataFrame,
+    security_returns: pd.Series,
+    benchmark_weights: pd.Series,
+    industry_returns: pd.Series,
+    method: Literal["BF", "BHB"] = "BF",
+) -> pd.DataFrame:
+    """Industry-level Brinson of a fund's stock book against its equity benchmark.
+
+    ``holdings``: security_id, industry_code, weight (e.g. ``FundExposures.fund_holdings(code)`` at the
+    period start; non-stock rows are dropped and the stock sleeve is rescaled to 1); ``security_returns``:
+    security_id → period return; ``benchmark_weights``: industry → weight in the index (sums to 1);
+    ``industry_returns``: industry → period return of the industry index. Same output as ``brinson``.
+    """
+    h = holdings.dropna(subset=["industry_code"])
+    h = h[h["weight"] > 0]
+    if h.empty:
+        raise InvalidInput("the fund has no stock holdings with an industry", field="holdings")
+    w = h.set_index("security_id")["weight"].astype(float)
+    w = w / w.sum()
+    wp, rp = segment_view(w, security_returns, h.set_index("security_id")["industry_code"].astype(str))
+    return brinson(wp, rp, benchmark_weights, industry_returns, method=method)

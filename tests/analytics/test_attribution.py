@@ -123,3 +123,24 @@ def test_bad_input() -> None:
         brinson(WP, RP, WB, RB, method="XYZ")  # type: ignore[arg-type]
     with pytest.raises(InvalidInput):
         brinson_linked([])
+
+
+def test_fund_vs_benchmark_industries_sums_to_active() -> None:
+    from analytics.attribution import fund_vs_benchmark_industries
+
+    holdings = pd.DataFrame(
+        {
+            "security_id": ["S1", "S2", "S3", "B1"],
+            "industry_code": ["801120", "801780", "801780", None],
+            "weight": [0.4, 0.2, 0.2, 0.1],
+        }
+    )
+    sec_r = pd.Series({"S1": 0.10, "S2": 0.02, "S3": 0.04, "B1": 0.01})
+    bw = pd.Series({"801120": 0.3, "801780": 0.5, "801080": 0.2})
+    br = pd.Series({"801120": 0.08, "801780": 0.01, "801080": -0.05})
+    out = fund_vs_benchmark_industries(holdings, sec_r, bw, br)
+    rp = 0.5 * 0.10 + 0.25 * 0.02 + 0.25 * 0.04  # stock sleeve rescaled to 1, bond dropped
+    rb = 0.3 * 0.08 + 0.5 * 0.01 + 0.2 * -0.05
+    assert out.attrs["portfolio_return"] == pytest.approx(rp)
+    assert out.to_numpy().sum() == pytest.approx(rp - rb, abs=1e-15)
+    assert out.loc["801080", "selection"] == 0.0  # not held: pure allocation
