@@ -54,3 +54,20 @@ def mini_engine(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture()
 def offline_settings(tmp_path: Path) -> Settings:
     return Settings(var_dir=tmp_path, llm_mode="offline", _env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.fixture(autouse=True)
+def _never_a_real_llm(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Agent tests may only reach a model on loopback (the fake server); anything else fails loudly."""
+    import assistant.agent as agent_mod
+    from assistant.pii import is_loopback_url
+
+    real = agent_mod.build_model
+
+    def guarded(settings, **kwargs):  # type: ignore[no-untyped-def]
+        if settings.effective_llm_mode == "openai" and not is_loopback_url(settings.llm_base_url):
+            raise RuntimeError(f"tests must not call a real LLM ({settings.llm_base_url})")
+        return real(settings, **kwargs)
+
+    monkeypatch.setattr(agent_mod, "build_model", guarded)
+

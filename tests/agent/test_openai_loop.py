@@ -99,3 +99,10 @@ def test_history_is_replayed_for_follow_ups(tmp_path, fake, mini_engine):
     ask("那他的行业分布呢?", caller=RM1, engine=mini_engine, settings=settings, session_id=first.session_id)
     contents = [m.get("content") for m in fake.requests[-1]["messages"]]
     assert "看看C0001" in contents and "好的，C0001。" in contents
+
+
+def test_guard_blocks_remote_endpoints(mini_engine, tmp_path):
+    remote = Settings(var_dir=tmp_path, llm_mode="openai", llm_base_url="https://api.example.com/v1",
+                      _env_file=None)  # type: ignore[call-arg]
+    with pytest.raises(RuntimeError, match="real LLM"):
+        ask("hi", caller=RM1, engine=mini_engine, settings=remote)
