@@ -135,7 +135,12 @@ def ask(
     )
     prior = history(engine, session.id)
     messages: list[BaseMessage] = [*prior, HumanMessage(question)]
-    final = _run(agent, messages, ctx, stream if not offline else None)
+    masker = ctx.extras.get("masker")
+    restoring = _Restoring(stream, masker) if (stream is not None and masker is not None) else None
+    sink = restoring.feed if restoring is not None else stream
+    final = _run(agent, messages, ctx, sink if not offline else None)
+    if restoring is not None:
+        restoring.flush()
     turn = final[len(prior):]
     calls, results = _turn_facts(turn)
     answer = _answer_text(final)
@@ -148,6 +153,8 @@ def ask(
         calls, results = _turn_facts(turn)
         answer = _answer_text(final)
         ungrounded = verify(answer, [results, [c["args"] for c in calls]])
+        if stream is not None:  # the streamed draft had unverifiable numbers: send the corrected answer
+            stream("\n\n" + answer)
     if stream is not None and offline:
         stream(answer)
     save_turn(engine, session.id, question=question, answer=answer, tool_calls=calls,
@@ -160,6 +167,29 @@ def ask(
         session_id=session.id,
         attachments=list(ctx.attachments),
     )
+
+
+class _Restoring:
+    """Streams text to ``sink`` with masked tokens («NAME_1») restored, holding back a token split across
+    chunks until it is complete."""
+
+    def __init__(self, sink: Callable[[str], None], masker: Masker) -> None:
+        self.sink, self.masker, self.pending = sink, masker, ""
+
+    def feed(self, piece: str) -> None:
+        text = self.pending + piece
+        cut = text.rfind("«")
+        if cut != -1 and "»" not in text[cut:]:
+            text, self.pending = text[:cut], text[cut:]
+        else:
+            self.pending = ""
+        if text:
+            self.sink(self.masker.restore(text))
+
+    def flush(self) -> None:
+        if self.pending:
+            self.sink(self.masker.restore(self.pending))
+            self.pending = ""
 
 
 def _answer_text(messages: list[BaseMessage]) -> str:

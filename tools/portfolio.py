@@ -90,7 +90,7 @@ def portfolio_performance(client_id: str, runtime: ToolRuntime[AgentContext], pe
     perf = pnl.client_performance(book, inputs.nav_frame(ctx.engine, book, end),
                                   period=start.isoformat() if start else "since_inception", as_of=end)
     total = perf.pnl.total
-    positions = sorted(perf.pnl.positions, key=lambda r: -abs(float(r.get("gain") or 0.0)))
+    positions = sorted(perf.pnl.positions, key=lambda r: -abs(float(r.get("gain") or 0.0)))  # type: ignore[arg-type]
     return compact({
         "client_id": cid, "period": period, "start": perf.start, "end": end,
         "market_value": total.market_value, "market_value_start": total.market_value_start,

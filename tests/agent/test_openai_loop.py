@@ -106,3 +106,12 @@ def test_guard_blocks_remote_endpoints(mini_engine, tmp_path):
                       _env_file=None)  # type: ignore[call-arg]
     with pytest.raises(RuntimeError, match="real LLM"):
         ask("hi", caller=RM1, engine=mini_engine, settings=remote)
+
+
+def test_streaming_sends_pieces_and_restores_masked_names(tmp_path, fake, mini_engine):
+    fake.enqueue(_tool("lookthrough_portfolio", client_id="C0003"), "«NAME_1»的问题：无权查看该客户信息。")
+    pieces: list[str] = []
+    settings = _settings(tmp_path, fake, llm_mask_pii="always")
+    res = ask("张伟和C0003的穿透", caller=RM1, engine=mini_engine, settings=settings, stream=pieces.append)
+    assert len(pieces) >= 2 and "".join(pieces) == res.answer == "张伟的问题：无权查看该客户信息。"
+    assert all(r.get("stream") for r in fake.requests)
