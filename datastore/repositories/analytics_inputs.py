@@ -183,22 +183,26 @@ def client_books(engine: Engine, client_ids: list[str] | None, as_of: date) -> B
 
 
 def class_returns(engine: Engine, start: date, end: date) -> pd.DataFrame:
-    """Daily returns by asset class for backtests: equity = CSI 300, fixed_income = bond index, cash =
-    ``DEPOSIT_RATE``/252, alternative = 50/50 of the two indices (no alternatives index in the data set),
-    protection = cash (an insurance policy's cash value grows about like a deposit)."""
+    """Daily returns by asset class on every index date in [start, end] (the first return uses the level
+    before ``start``, so calling again with the returned index's first and last dates gives the same frame):
+    equity = CSI 300, fixed_income = bond index, cash = ``DEPOSIT_RATE``/252, alternative = 50/50 of the
+    two indices (no alternatives index in the data set), protection = cash (an insurance policy's cash
+    value grows about like a deposit)."""
     lv = _read(
         engine,
         select(IndexLevel).where(
-            IndexLevel.index_code.in_([EQUITY_INDEX, BOND_INDEX]),
-            IndexLevel.date >= start,
-            IndexLevel.date <= end,
+            IndexLevel.index_code.in_([EQUITY_INDEX, BOND_INDEX]), IndexLevel.date <= end
         ),
     )
-    if lv.empty:
+    wide = (
+        lv.pivot(index="date", columns="index_code", values="level").sort_index().ffill() if len(lv) else lv
+    )
+    if len(lv):
+        wide.index = pd.to_datetime(wide.index)
+        r = wide.pct_change().iloc[1:]
+        r = r[r.index >= pd.Timestamp(start)]
+    if lv.empty or r.empty:
         raise DataUnavailable(f"no index levels between {start} and {end}", hint="run: wealthdesk init")
-    wide = lv.pivot(index="date", columns="index_code", values="level").sort_index().ffill()
-    wide.index = pd.to_datetime(wide.index)
-    r = wide.pct_change().iloc[1:]
     cash = DEPOSIT_RATE / 252
     return pd.DataFrame(
         {
