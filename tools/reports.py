@@ -13,6 +13,8 @@ from tools.common import client_guard, compact, context, need
 from tools.context import AgentContext
 from tools.corporate import resolve_company
 
+_PII_FIELDS = ("id_number", "mobile")
+
 
 class ProposalArgs(BaseModel):
     client_id: str = Field(description="Client id in the caller's book, e.g. C0001.", pattern=r"^[Cc]\d{4}$")
@@ -42,7 +44,11 @@ def draft_proposal(
         return compact({"client_id": cid, "path": str(built.path), "sections": built.sections,
                         "figures": built.figures, "ungrounded_numbers": built.ungrounded_numbers}, max_rows=30)
     content = need("reports.proposal", "proposal_content")(ctx.engine, ctx.caller, cid, lang)
-    return compact(content, max_rows=30)
+    out = compact(content, max_rows=10)
+    for key in _PII_FIELDS:  # the chat answer never repeats identity documents or phone numbers
+        out.get("client", {}).pop(key, None)
+    out["_hide"] = ["lang", "variant", "backtest", "backtest_window"]
+    return out
 
 
 @tool("draft_due_diligence", args_schema=DueDiligenceArgs)
@@ -60,4 +66,6 @@ def draft_due_diligence(
         return compact({"company_id": cid, "path": str(built.path), "sections": built.sections,
                         "figures": built.figures, "ungrounded_numbers": built.ungrounded_numbers}, max_rows=30)
     content = need("reports.due_diligence", "dd_content")(ctx.engine, ctx.caller, cid, scenario)
-    return compact(content, max_rows=30)
+    out = compact(content, max_rows=10)
+    out["_hide"] = ["lang", "years"]
+    return out

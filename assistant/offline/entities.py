@@ -48,6 +48,7 @@ class Entities:
     product_risk: str | None = None  # R1..R5
     retire_age: int | None = None
     pronoun: bool = False
+    wants_file: bool = False  # "生成Word文档" / "as a docx": generate the document, not only its content
     ambiguous_clients: list[tuple[str, str]] = field(default_factory=list)
     ambiguous_funds: list[tuple[str, str]] = field(default_factory=list)
 
@@ -153,6 +154,7 @@ def extract(text: str, lex: Lexicon) -> Entities:
         ent.retire_age = int(next(g for g in age.groups() if g))
     low = text.lower()
     ent.pronoun = any(p in low for p in _PRONOUNS)
+    ent.wants_file = bool(re.search(r"docx|word|文档|文件|下载|导出|生成报告|as a file|download|export", low))
     return ent
 
 

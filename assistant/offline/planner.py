@@ -60,6 +60,8 @@ def _client_args(tool: str, client: str, ent: Entities) -> dict[str, Any]:
         args["retire_age"] = ent.retire_age
     if tool == "draft_proposal":
         args["lang"] = ent.lang
+        if ent.wants_file:
+            args["write_docx"] = True
     return args
 
 
@@ -116,7 +118,10 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
         if not company:
             out.reply = _msg("clarify_company", lang)
         else:
-            out.calls.append(("draft_due_diligence", {"company": company, "scenario": _dd_scenario(text)}))
+            dd = {"company": company, "scenario": _dd_scenario(text)}
+            if ent.wants_file:
+                dd["write_docx"] = True
+            out.calls.append(("draft_due_diligence", dd))
         return out
     if "draft_proposal" in hits:
         who = client or remembered
