@@ -56,6 +56,7 @@ def evaluate(store_dir: Any, settings: Any = None, items: list[dict[str, Any]] |
     """All figures as a dict: ``{"dense": {...}, "bm25": {...}, "hybrid": {...}, "hybrid_no_glossary": {...},
     "cross_language": {"glossary": {...}, "no_glossary": {...}}, "misses": [...]}``."""
     from knowledge.retrieval import get_retriever
+    from knowledge.tokenize import product_codes
 
     r = get_retriever(store_dir, settings)
     items = items or load_jsonl("retrieval_set.jsonl")
@@ -70,6 +71,8 @@ def evaluate(store_dir: Any, settings: Any = None, items: list[dict[str, Any]] |
             if name == "hybrid" and rank != 1:
                 misses.append({"id": it["id"], "q": it["q"], "rank": rank})
         out[name] = _metrics(ranks)
+        coded = [rk for rk, it in zip(ranks, items, strict=True) if product_codes(it["q"])]
+        out[f"{name}_code_questions"] = _metrics(coded)
     # Cross-language: search only the other language's chunks, expect only those sources.
     cross: dict[str, Any] = {}
     for gloss in (True, False):

@@ -104,6 +104,12 @@ def chinese_terms(text: str) -> list[str]:
     return list(dict.fromkeys(zh for _, _, en_re, zh in _patterns() if en_re.search(text)))
 
 
+def with_synonyms(query: str) -> str:
+    """``query`` plus the corpus wording for colloquial Chinese words it uses (same language only)."""
+    extra = [std for word, std in SYNONYMS if word in query and std not in query]
+    return f"{query} {' '.join(dict.fromkeys(extra))}" if extra else query
+
+
 def expand_query(query: str) -> str:
     """``query`` plus the other language's terms for the glossary entries it mentions (unchanged if none)."""
     extra = chinese_terms(query) + english_terms(query) + [std for word, std in SYNONYMS if word in query]

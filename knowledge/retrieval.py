@@ -21,10 +21,10 @@ import numpy as np
 
 from analytics.errors import InvalidInput
 from knowledge.embeddings import make_embedding_function
-from knowledge.glossary import chinese_terms, english_terms, expand_query
+from knowledge.glossary import chinese_terms, english_terms, expand_query, with_synonyms
 from knowledge.models import AUDIENCES, DOC_TYPES, Passage
 from knowledge.store import generation, open_collection
-from knowledge.tokenize import product_codes, tokens
+from knowledge.tokenize import is_english, product_codes, tokens
 
 RRF_K = 60  # the constant from Cormack et al. (2009); flattens the influence of rank 1 vs rank 2
 CANDIDATES = 30  # per leg, before fusion
@@ -154,10 +154,16 @@ class Retriever:
             raise InvalidInput("the search text is empty", field="query", hint="type a question or keywords")
         q = expand_query(query) if glossary else query
         mask = self._mask(audience, doc_type, product_code, lang)
-        # Dense leg: the raw question and its glossary-expanded form are embedded separately and each
-        # chunk keeps its better cosine. Appending Chinese terms to an English question pulls it towards
-        # Chinese chunks (good for cross-language) but away from an English chunk with the same answer.
-        variants = [query] + ([q] if q != query else [])
+        # Dense leg. An English question is embedded twice, raw and with the Chinese glossary terms
+        # appended, and each chunk keeps its better cosine: the appended terms pull it towards Chinese
+        # chunks (cross-language) but away from an English chunk with the same answer. A Chinese
+        # question is embedded once, with same-language synonyms only (the model is the slow part).
+        if not glossary:
+            variants = [query]
+        elif is_english(query):
+            variants = [query] + ([q] if q != query else [])
+        else:
+            variants = [with_synonyms(query)]
         qvecs = [self.query_vector(v) for v in variants]
         dense: list[tuple[int, float]] = []
         if mode != "bm25":
