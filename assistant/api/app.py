@@ -29,7 +29,7 @@ from assistant.api.errors import install_error_handlers
 from assistant.api.middleware import RequestContextMiddleware
 from assistant.api.routes import TTLCache
 from assistant.api.routes import router as api_router
-from assistant.api.security import RateLimiter
+from assistant.api.security import KeyCache, RateLimiter
 from assistant.api.services import Services
 from assistant.channels.openai_compat import ConversationMap
 from assistant.channels.openai_compat import router as openai_router
@@ -56,6 +56,7 @@ class AppContext:
     limiter: RateLimiter
     conversations: ConversationMap = field(default_factory=ConversationMap)
     faq_cache: TTLCache = field(default_factory=TTLCache)
+    key_cache: KeyCache = field(default_factory=KeyCache)
     faq_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(4))
     wecom_crypto: WeComCrypto | None = None
     wecom: Any = None  # WeComChannel when sending is configured

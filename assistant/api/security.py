@@ -45,6 +45,34 @@ class RateLimiter:
             q.append(now)
 
 
+class KeyCache:
+    """Recently verified keys (by SHA-256) → user, for ``ttl_s`` seconds.
+
+    The lookup is the most expensive part of a small request (an ORM query per call); caching it briefly
+    means a key revoked with ``wealthdesk users revoke`` (another process) stops working within ``ttl_s``.
+    Unknown keys are never cached, so a new key works at once.
+    """
+
+    def __init__(self, ttl_s: float = 10.0, size: int = 4096) -> None:
+        self.ttl_s, self.size = ttl_s, size
+        self._data: dict[str, tuple[float, UserRecord, str]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, digest: str) -> tuple[UserRecord, str] | None:
+        with self._lock:
+            hit = self._data.get(digest)
+            if hit is None or time.monotonic() - hit[0] > self.ttl_s:
+                self._data.pop(digest, None)
+                return None
+            return hit[1], hit[2]
+
+    def put(self, digest: str, user: UserRecord, prefix: str) -> None:
+        with self._lock:
+            if len(self._data) >= self.size:
+                self._data.clear()  # crude but bounded; refills from the DB within one request per key
+            self._data[digest] = (time.monotonic(), user, prefix)
+
+
 @dataclass(frozen=True)
 class Principal:
     """The authenticated user and the caller identity that flows into access control."""
@@ -70,10 +98,15 @@ async def authenticate(
     if not plain:
         raise Unauthenticated("missing API key", hint="send Authorization: Bearer <key> or X-API-Key: <key>")
     ctx = request.app.state.ctx
-    found = user_for_key(ctx.engine, plain.strip())
+    plain = plain.strip()
+    digest = hash_key(plain)
+    found = ctx.key_cache.get(digest)
     if found is None:
-        raise Unauthenticated("invalid or revoked API key", hint="create one with `wealthdesk users add`")
+        found = user_for_key(ctx.engine, plain)
+        if found is None:
+            raise Unauthenticated("invalid or revoked API key", hint="create one with `wealthdesk users add`")
+        ctx.key_cache.put(digest, *found)
     user, prefix = found
-    ctx.limiter.hit(hash_key(plain.strip()))
+    ctx.limiter.hit(digest)
     request.state.user_id = user.id  # for the access log
     return Principal(user=user, caller=caller_of(user), key_prefix=prefix)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from fastapi.testclient import TestClient
 
 from assistant.api import create_app
@@ -42,7 +44,9 @@ def test_invalid_and_revoked_keys_are_401(client: TestClient, keys: dict[str, st
         client.post("/api/faq", json={"question": "q"}, headers={"X-API-Key": keys["RM001"]}).status_code
         == 200
     )
-    revoke_keys(engine, "RM001")
+    client.app.state.ctx.key_cache.ttl_s = 0.05  # type: ignore[attr-defined]
+    revoke_keys(engine, "RM001")  # as `wealthdesk users revoke` would, from another process
+    time.sleep(0.1)  # verified keys are cached for ttl_s
     r = client.post("/api/faq", json={"question": "q"}, headers=auth(keys["RM001"]))
     assert r.status_code == 401 and r.json()["message"] == "invalid or revoked API key"
 

@@ -124,3 +124,36 @@ def test_split_text_at_2048_bytes_on_character_boundaries() -> None:
     assert all(len(p.encode("utf-8")) <= 2048 for p in parts)
     assert "".join(parts).replace("\n", "") == text.replace("\n", "")  # nothing lost or cut mid-character
     assert split_text("x" * 2048) == ["x" * 2048] and len(split_text("x" * 2049)) == 2
+
+
+def test_access_token_is_cached_and_refreshed_once_when_expired() -> None:
+    import httpx
+
+    from assistant.channels.wecom.client import WeComClient
+
+    calls: list[str] = []
+    state = {"token": 0, "reject": {"tok1"}}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.path)
+        if request.url.path == "/cgi-bin/gettoken":
+            state["token"] += 1  # type: ignore[operator]
+            return httpx.Response(
+                200, json={"errcode": 0, "access_token": f"tok{state['token']}", "expires_in": 7200}
+            )
+        token = request.url.params["access_token"]
+        if token in state["reject"]:  # type: ignore[operator]
+            return httpx.Response(200, json={"errcode": 42001, "errmsg": "access_token expired"})
+        return httpx.Response(200, json={"errcode": 0, "errmsg": "ok"})
+
+    client = WeComClient(
+        base_url="http://wecom.test",
+        corp_id="c",
+        secret="s",
+        agent_id=1,
+        transport=httpx.MockTransport(handler),
+    )
+    assert client.send_text("u", "a") == 1  # tok1 rejected → refresh → tok2
+    assert client.send_text("u", "b") == 1  # tok2 cached
+    assert calls.count("/cgi-bin/gettoken") == 2
+    assert calls.count("/cgi-bin/message/send") == 3

@@ -1,0 +1,53 @@
+"""`wealthdesk users add|list|revoke` through the real CLI entry (run_app), on a seeded temp database."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.cli import app as cli_app
+from assistant.cli import service_cmds
+from assistant.cli.common import run_app
+from assistant.settings import Settings
+from datastore.repositories.users import hash_key, user_for_key
+
+
+@pytest.fixture
+def cli_settings(monkeypatch: pytest.MonkeyPatch, tmp_path, engine) -> Settings:
+    s = Settings(var_dir=tmp_path / "var", database_url=str(engine.url))  # the seeded test database
+    monkeypatch.setattr(service_cmds, "get_settings", lambda: s)
+    return s
+
+
+def test_users_add_prints_a_working_key_once(cli_settings, engine, capsys) -> None:
+    assert run_app(cli_app, ["users", "add", "RM001", "--role", "rm", "--wecom-user", "wang", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    key = out["api_key"]
+    assert key.startswith("wd_") and len(key) > 40
+    found = user_for_key(engine, key)
+    assert found is not None and found[0].id == "RM001" and found[0].wecom_user_id == "wang"
+    # only the hash is stored
+    from sqlalchemy import text
+
+    with engine.connect() as c:
+        stored = [r[0] for r in c.execute(text("select key_hash from api_keys"))]
+    assert stored == [hash_key(key)] and key not in stored
+
+    assert run_app(cli_app, ["users", "list", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows == [
+        {"id": "RM001", "role": "rm", "rm_id": "RM001", "wecom_user_id": "wang", "active": True, "keys": 1}
+    ]
+    assert key not in json.dumps(rows)
+
+    assert run_app(cli_app, ["users", "revoke", "RM001"]) == 0
+    assert user_for_key(engine, key) is None
+
+
+def test_users_add_bad_input_exits_2(cli_settings, capsys) -> None:
+    assert run_app(cli_app, ["users", "add", "RM999", "--role", "rm"]) == 2  # no such RM
+    assert "no RM with id 'RM999'" in capsys.readouterr().err
+    assert run_app(cli_app, ["users", "add", "x", "--role", "boss"]) == 2
+    assert run_app(cli_app, ["users", "add", "admin", "--role", "admin"]) == 0
+    assert run_app(cli_app, ["users", "add", "admin", "--role", "admin"]) == 2  # duplicate
