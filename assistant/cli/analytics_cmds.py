@@ -7,14 +7,10 @@ and ISO dates; the human output is rich tables.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 import typer
-
-_CASH = re.compile(r"派现金\s*([\d.]+)\s*元")
-_SPLIT = re.compile(r"折算\s*([\d.]+)\s*份")
 
 
 def _engine_and_day():  # noqa: ANN202 - (engine, as_of); imports are lazy to keep --help fast
@@ -39,7 +35,7 @@ def _engine_and_day():  # noqa: ANN202 - (engine, as_of); imports are lazy to ke
 def read_nav_file(path: Path, fmt: str) -> tuple[Any, Any, Any]:
     """(unit NAV, cash dividends, split ratios) Series indexed by date from a NAV file.
 
-    ``eastmoney``: columns 净值日期, 单位净值, 分红送配 (text like 每份派现金0.1000元 / 每份基金份额折算1.7356份).
+    ``eastmoney``: read by ``datastore.importers.eastmoney.read_eastmoney_nav`` (净值日期, 单位净值, 分红送配 …).
     ``csv``: a ``date`` column and one of unit_nav | nav | close | level; optional dividend, split_ratio.
     """
     import pandas as pd
@@ -48,24 +44,21 @@ def read_nav_file(path: Path, fmt: str) -> tuple[Any, Any, Any]:
 
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}", field="--nav")
-    try:
-        df = pd.read_csv(path, dtype=str)
-    except Exception as exc:  # noqa: BLE001 - any parse failure is the user's file
-        raise InvalidInput(f"cannot read {path.name} as CSV: {exc}", field="--nav") from None
-    if fmt == "eastmoney":
-        need = {"净值日期", "单位净值"}
-        if not need <= set(df.columns):
-            raise InvalidInput(
-                f"{path.name} lacks eastmoney columns {sorted(need - set(df.columns))}",
-                field="--format",
-                hint="use --format csv for date,nav files",
-            )
-        dates = pd.to_datetime(df["净值日期"], errors="coerce")
-        nav = pd.to_numeric(df["单位净值"], errors="coerce")
-        text = df["分红送配"].fillna("") if "分红送配" in df.columns else pd.Series("", index=df.index)
-        div = text.str.extract(_CASH)[0].astype(float).fillna(0.0)
-        split = text.str.extract(_SPLIT)[0].astype(float)
+    if fmt == "eastmoney":  # the data area's importer: canonical columns, errors name line and column
+        from datastore.importers.eastmoney import read_eastmoney_nav
+
+        em = read_eastmoney_nav(path)
+        idx = pd.DatetimeIndex(pd.to_datetime(em["date"]))
+        return (
+            pd.Series(em["unit_nav"].to_numpy(), index=idx),
+            pd.Series(em["dividend"].to_numpy(), index=idx),
+            pd.Series(em["split_ratio"].to_numpy(), index=idx),
+        )
     elif fmt == "csv":
+        try:
+            df = pd.read_csv(path, dtype=str)
+        except Exception as exc:  # noqa: BLE001 - any parse failure is the user's file
+            raise InvalidInput(f"cannot read {path.name} as CSV: {exc}", field="--nav") from None
         cols = {c.lower(): c for c in df.columns}
         value = next((cols[c] for c in ("unit_nav", "nav", "close", "level") if c in cols), None)
         if "date" not in cols or value is None:

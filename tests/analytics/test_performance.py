@@ -195,6 +195,22 @@ def test_real_nav_matches_eastmoney_daily_growth_every_day(
     assert (naive - expected).abs().max() > 5
 
 
+def test_real_nav_through_the_data_importer(realdata) -> None:
+    """Same check through the data area's importer (canonical columns, 日增长率 as a fraction)."""
+    from datastore.importers.eastmoney import read_eastmoney_nav
+
+    for code in ("000001", "161725"):
+        em = read_eastmoney_nav(realdata / "fund_nav_piginzoo" / f"{code}.csv")
+        idx = pd.DatetimeIndex(pd.to_datetime(em["date"]))
+        r = perf.returns_from_nav(
+            pd.Series(em["unit_nav"].to_numpy(), index=idx),
+            dividends=pd.Series(em["dividend"].to_numpy(), index=idx),
+            split_ratios=pd.Series(em["split_ratio"].to_numpy(), index=idx),
+        )
+        vendor = pd.Series(em["daily_return"].to_numpy(), index=idx).iloc[1:]
+        assert ((r * 100).round(2) - vendor * 100).abs().max() <= 0.01 + 1e-9
+
+
 def test_nav_event_vectors(realdata) -> None:
     events = json.loads((realdata / "nav_event_vectors.json").read_text())["events"]
     assert len(events) == 17
