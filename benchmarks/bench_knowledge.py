@@ -11,6 +11,7 @@ skips the ingestion timing).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -46,8 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         store = Path(tmp.name) / "chroma"
         report = ingest_paths([settings.corpus_dir], store_dir=store, settings=settings, progress=sys.stderr.isatty())
         rate = report.chunks / report.seconds
-        rows.append(("ingestion", f"{report.chunks} chunks in {report.seconds:.1f} s = {rate:.1f} chunks/s", "≥ 20 chunks/s",
-                     rate >= 20))
+        rows.append(("ingestion", f"{report.chunks} chunks in {report.seconds:.1f} s = {rate:.1f} chunks/s "
+                     f"({report.chunks / report.cpu_seconds:.1f} per CPU-s)", "≥ 20 chunks/s", rate >= 20))
 
     t0 = time.perf_counter()
     r = get_retriever(store, settings)
@@ -56,23 +57,25 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(("cold start", f"{cold * 1000:.0f} ms (load index + model)", "-", True))
 
     questions = [it["q"] for it in retrieval_eval.load_jsonl("retrieval_set.jsonl")]
-    lat = []
+    lat, cpu = [], []
     for q in questions:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         r.search(q, k=5)
         lat.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
     p50 = _pct(lat, 0.5)
-    rows.append(("kb search (warm)", f"p50 {p50:.1f} ms, p95 {_pct(lat, 0.95):.1f} ms over {len(lat)} queries",
+    rows.append(("kb search (warm)", f"p50 {p50:.1f} ms, p95 {_pct(lat, 0.95):.1f} ms (CPU p50 {_pct(cpu, 0.5):.1f} ms)",
                  "p50 ≤ 80 ms", p50 <= 80))
 
     faq_qs = [it["q"] for it in retrieval_eval.load_jsonl("faq_set.jsonl")]
-    flat = []
+    flat, fcpu = [], []
     for q in faq_qs:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         answer_faq(q, store_dir=store, settings=settings)
         flat.append((time.perf_counter() - t) * 1000)
+        fcpu.append((time.process_time() - c) * 1000)
     p95 = _pct(flat, 0.95)
-    rows.append(("faq answer (offline)", f"p50 {_pct(flat, 0.5):.1f} ms, p95 {p95:.1f} ms over {len(flat)} questions",
+    rows.append(("faq answer (offline)", f"p50 {_pct(flat, 0.5):.1f} ms, p95 {p95:.1f} ms (CPU p95 {_pct(fcpu, 0.95):.1f} ms)",
                  "p95 ≤ 150 ms", p95 <= 150))
 
     ret = retrieval_eval.evaluate(store, settings)
@@ -90,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
                  fq["leaks"] == 0 and fq["return_promises"] == 0))
 
     w = sys.stdout.write
+    w(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (wall-clock figures include waiting for CPU)\n")
     for name, value, target, ok in rows:
         w(f"{name:<30} {value:<62} {target:<30} {'ok' if ok else 'MISS'}\n")
     tmp.cleanup()

@@ -28,7 +28,7 @@ from knowledge.tokenize import is_english, product_codes, tokens
 
 RRF_K = 60  # the constant from Cormack et al. (2009); flattens the influence of rank 1 vs rank 2
 CANDIDATES = 30  # per leg, before fusion
-LEG_WEIGHTS = {"dense": 1.0, "bm25": 0.7, "code": 1.0}  # weighted RRF; tuned on evals/retrieval_set.jsonl
+LEG_WEIGHTS = {"dense": 1.0, "bm25": 0.7, "code": 1.5}  # weighted RRF; tuned on evals/retrieval_set.jsonl
 Mode = Literal["hybrid", "dense", "bm25"]
 
 
