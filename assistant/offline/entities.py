@@ -67,7 +67,10 @@ def parse_period(text: str) -> str | None:
     """'近一年'→'1y', '今年以来'/'YTD'→'ytd', '去年'→'last_year', 'since 2023'→'since:2023-01-01',
     '近6个月'/'last 6 months'→'6m', '2023年'→'year:2023', '成立以来'→'since_inception'."""
     t = text.lower()
-    if re.search(r"今年以来|年初至今|本年|今年|ytd|year[- ]to[- ]date|this year", t):
+    if re.search(r"半年", t) and not re.search(r"半年报|上半年|下半年", t):
+        return "6m"
+    if re.search(r"今年以来|年初至今|本年|今年|ytd|year[- ]to[- ]date|this year|since the start of the year|"
+                 r"since january", t):
         return "ytd"
     if re.search(r"去年|上一年|上年|last year|previous year|prior year", t):
         return "last_year"

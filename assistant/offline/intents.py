@@ -14,21 +14,24 @@ _I = re.IGNORECASE
 RULES: list[tuple[str, re.Pattern[str]]] = [
     ("draft_due_diligence", re.compile(r"尽调|尽职调查|due[- ]diligence|\bdd report", _I)),
     ("draft_proposal", re.compile(r"建议书|配置方案|方案书|\bproposal|起草.*方案|写一份.*(方案|建议)", _I)),
-    ("performance_attribution", re.compile(r"归因|attribution|brinson|超额收益.*(来源|哪里)|跑赢|跑输|配置效应|选股效应", _I)),
+    ("performance_attribution", re.compile(
+        r"归因|attribution|brinson|超额收益.*(来源|哪里)|跑赢|跑输|配置效应|选股效应|靠.{0,6}还是.{0,4}靠|归功于|"
+        r"(收益|业绩).{0,6}(来源|从哪)|where did .* returns? come from|selection or allocation", _I)),
     ("fund_overlap", re.compile(r"重叠|重合|重复持仓|持仓相似|overlap|common holdings|相似度", _I)),
     ("industry_exposure", re.compile(r"行业|板块|industr|sector", _I)),
     ("lookthrough_portfolio", re.compile(
         r"穿透|底层|重仓股|持仓股|持有哪些股票|买了哪些股票|look[- ]?through|underlying|x[- ]?ray|"
-        r"stock holdings|which stocks|top holdings|集中度|concentration", _I)),
+        r"stock holdings|which stocks|top holdings|集中度|concentration|underneath|really own|what does .* own", _I)),
     ("retirement_plan", re.compile(r"退休|养老|retire|pension", _I)),
     ("allocation_review", re.compile(
-        r"配置|再平衡|调仓|体检|三笔钱|诊断|检视|allocation|rebalanc|asset mix|check-?up|portfolio review|"
+        r"配置|再平衡|调仓|仓位|调一调|调整一下|体检|三笔钱|诊断|检视|allocation|rebalanc|asset mix|check-?up|"
+        r"portfolio review|model portfolio|"
         r"review (?:the |his |her )?portfolio|drift", _I)),
     ("book_scan", re.compile(
         r"我的客户|客户名单|哪些客户|所有客户|名下客户|全部客户|扫描|到期|闲置|预警|提醒|需要跟进|"
         r"my clients|my book|which clients|book scan|scan|maturing|idle cash|alerts?|follow[- ]?up list", _I)),
     ("portfolio_performance", re.compile(
-        r"收益|盈亏|赚了|亏了|亏损|盈利|回报|表现|业绩|浮盈|浮亏|市值|return|p&l|pnl|profit|loss|performance|"
+        r"收益|盈亏|赚|亏|盈利|回报|表现|业绩|浮盈|浮亏|市值|return|p&l|pnl|profit|loss|performance|"
         r"gain|how (?:is|are|did|has|have) .* (?:doing|done|performed|going)|market value|earn|made|lost", _I)),
     ("company_profile", re.compile(
         r"工商|注册资本|法人|股东|财务|授信|征信|风险事件|诉讼|处罚|被执行|企业|公司情况|信用|"
@@ -55,6 +58,7 @@ COMPANY_TOOLS = {"company_profile", "draft_due_diligence"}
 # Asking the assistant to drop its rules, change identity or reveal hidden data.
 INJECTION = re.compile(
     r"忽略(之前|以上|前面|所有|你的)?.{0,6}(指令|规则|限制|设定)|无视.{0,6}(指令|规则|限制)|你现在是|假装你是|扮演|"
+    r"已(经)?授权|授权你|权限已|提升权限|全部客户的|所有客户的|new policy|^\s*system\s*[:：]|"
     r"管理员模式|越狱|系统提示|泄露|所有RM|全行客户|其他(理财)?经理的客户|别人的客户|"
     r"ignore (?:all |any |the )?(?:previous|prior|above|earlier)? ?(?:instructions|rules)|disregard .*instructions|"
     r"you are now|act as (?:an? )?admin|admin mode|jailbreak|system prompt|developer mode|reveal|"
@@ -68,8 +72,10 @@ QUESTION_FORM = re.compile(r"吗|呢|？|\?|什么|几|多少|怎么|如何|为�
                            _I)
 
 OUT_OF_SCOPE = re.compile(
-    r"天气|笑话|写.{0,4}诗|写.{0,4}歌|翻译|股价.*(明天|下周)|(明天|下周|明年).*(涨|跌)|彩票|比特币|足球|电影|菜谱|"
-    r"weather|joke|poem|song|translate|lottery|bitcoin|football|movie|recipe|tomorrow.*(rise|fall|go up|go down)|"
+    r"天气|笑话|写.{0,4}诗|写.{0,4}歌|翻译|股价.*(明天|下周)|(明天|下周|明年|未来).*(涨|跌|升值|贬值)|汇率走势|彩票|"
+    r"比特币|足球|电影|电视剧|综艺|小说|游戏|菜谱|餐厅|旅游|"
+    r"weather|joke|poem|song|translate|lottery|bitcoin|football|movie|tv show|recipe|restaurant|"
+    r"tomorrow.*(rise|fall|go up|go down)|"
     r"predict (?:the )?(?:market|price)",
     _I,
 )

@@ -105,12 +105,11 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
         out.reply = _msg("out_of_scope", lang)
         return out
 
-    substantive = [h for h in hits if h != "search_knowledge"]
     if INJECTION.search(text) and not (client or ent.fund_codes or ent.company):
-        # Legitimate work in the same message still runs (tools enforce access); bare injections stop here.
-        if not substantive or substantive == ["book_scan"] and re.search(r"RM\d{3}|其他|others?|all", text, re.I):
-            out.reply = _msg("injection", lang)
-            return out
+        # A message that tries to change the rules and names nothing we can check stops here; one that names
+        # a client still goes to the tool, which enforces access (so a refusal is the same either way).
+        out.reply = _msg("injection", lang)
+        return out
 
     # 1) documents first: they name their subject explicitly
     if "draft_due_diligence" in hits:
@@ -223,6 +222,10 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
         return out
     if client and ent.period:  # "C0002 since 2023?" — a client and a period: performance
         out.calls.append(("portfolio_performance", _client_args("portfolio_performance", client, ent)))
+        return out
+    if client and re.search(r"看看|看一下|情况|概况|overview|check on|look at|how is", text, re.I):
+        # "帮我看看张伟": an overview of what the client holds
+        out.calls.append(("lookthrough_portfolio", {"client_id": client}))
         return out
     if client:
         out.reply = _msg("clarify_topic", lang)
