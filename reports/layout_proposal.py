@@ -164,7 +164,7 @@ def _lookthrough(c: ProposalContent, b: FigureBook, llm: Any) -> Section:
             )
     blocks.append(
         Table(
-            columns=[t["layer"], t["name"], t["share_client"], t["share_equity"]],
+            columns=[t["layer"], t["entity"], t["share_client"], t["share_equity"]],
             rows=layer_rows,
             numeric=[2, 3],
             caption=t["four_layers"],
@@ -209,11 +209,14 @@ def _lookthrough(c: ProposalContent, b: FigureBook, llm: Any) -> Section:
     return Section(title=H[lang]["lookthrough"], blocks=blocks)
 
 
-def _basis(basis: str, lang: str) -> str:
-    """Concentration bases from analytics ("client assets", "fund NAV (top-10 stocks)") in the report language."""
+def _subject_basis(subject: str, basis: str, lang: str) -> tuple[str, str]:
+    """Concentration subject and basis from analytics ("client assets", "fund NAV (top-10 stocks)") in the
+    report language; a fund's top-10 flag reads "<fund>'s top-10 stocks are x% of fund NAV"."""
     if basis.startswith("fund NAV"):
-        return "基金净值（前十大股票合计）" if lang == "zh" else basis
-    return L.label(TEXT["values"], basis, lang)
+        if lang == "zh":
+            return f"{subject}前十大股票合计", "基金净值"
+        return f"{subject}'s top-10 stocks", "fund NAV"
+    return subject, L.label(TEXT["values"], basis, lang)
 
 
 def _diagnosis(c: ProposalContent, b: FigureBook) -> Section:
@@ -222,12 +225,13 @@ def _diagnosis(c: ProposalContent, b: FigureBook) -> Section:
     for i, f in enumerate(c.findings, start=1):
         n = f"finding_{i}"
         if f.code == "concentration":
+            subject, basis = _subject_basis(f.subject, str(f.detail.get("basis")), lang)
             text = fill(
                 "report_proposal",
                 lang,
                 "diag_concentration",
-                subject=f.subject,
-                basis=L.label(TEXT["values"], str(f.detail.get("basis")), lang),
+                subject=subject,
+                basis=basis,
                 value=b.pct(n, f.value, T_LOOK, c.as_of),
                 threshold=b.pct(n + "_limit", f.threshold, T_LOOK, c.as_of),
             )

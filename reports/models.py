@@ -107,6 +107,7 @@ class Table(BaseModel):
     rows: list[list[str]]
     caption: str | None = None
     numeric: list[int] = Field(default_factory=list)  # right-aligned column indexes
+    widths: list[float] | None = None  # relative column widths (default: text columns wider than numbers)
 
 
 class Chart(BaseModel):

@@ -67,14 +67,45 @@ def _table(doc, block: Table, lang: str) -> None:  # noqa: ANN001
     for i, name in enumerate(block.columns):
         header.cells[i].paragraphs[0].add_run(name)
     for row in block.rows:
-        cells = table.add_row().cells
+        added = table.add_row()
+        no_split = OxmlElement("w:cantSplit")  # keep a row on one page (no orphan half-rows)
+        no_split.set(qn("w:val"), "true")
+        added._tr.get_or_add_trPr().append(no_split)
+        cells = added.cells
         for i, value in enumerate(row):
             para = cells[i].paragraphs[0]
             _add_text(para, value, lang)
             if i in block.numeric:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _set_widths(doc, table, block)
     if block.caption:
         doc.add_paragraph(block.caption, style="Caption")
+
+
+def _set_widths(doc, table, block: Table) -> None:  # noqa: ANN001
+    """Fixed column widths over the text width: explicit ``widths`` or, by default, each column in
+    proportion to its longest cell (capped), so names get room and numbers stay on one line."""
+    section = doc.sections[-1]
+    usable = section.page_width - section.left_margin - section.right_margin
+    if block.widths:
+        weights = list(block.widths)
+    else:
+        weights = []
+        for i, name in enumerate(block.columns):
+            cells = [name] + [r[i] for r in block.rows if i < len(r)]
+            weights.append(min(max(_text_width(c) for c in cells), 24.0) + 2.0)
+    total = sum(weights) or 1.0
+    table.autofit = False
+    for i, column in enumerate(table.columns):
+        width = int(usable * weights[i] / total)
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+
+
+def _text_width(text: str) -> float:
+    """Display width in Latin-character units (CJK characters count double)."""
+    return float(sum(2 if ord(ch) > 0x2E80 else 1 for ch in text))
 
 
 def render(content: DocContent, out: Path, *, base: Path = BASE_PATH) -> Path:
@@ -138,7 +169,12 @@ def outline(path: Path) -> list[str]:
             from docx.table import Table as DocxTable
 
             for row in DocxTable(child, doc).rows:
-                lines.append("table | " + " | ".join(" / ".join(p.strip() for p in c.text.strip().splitlines()) for c in row.cells))
+                lines.append(
+                    "table | "
+                    + " | ".join(
+                        " / ".join(p.strip() for p in c.text.strip().splitlines()) for c in row.cells
+                    )
+                )
     return lines
 
 
