@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import fastapi_offline
+import httpx
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -167,6 +169,29 @@ def _warm_faq(ctx: AppContext) -> None:
         log.warning("FAQ warm-up failed", extra={"error": type(exc).__name__})
 
 
+_PROBE_TTL_S = 30.0
+_probe_cache: dict[str, tuple[float, str]] = {}
+
+
+def _probe_model(ctx: AppContext) -> str:
+    """GET <llm_base_url>/models (2 s timeout, result cached 30 s): "ok" or "unreachable"/"error <status>"."""
+    url = (ctx.settings.llm_base_url or "").rstrip("/") + "/models"
+    hit = _probe_cache.get(url)
+    if hit and time.monotonic() - hit[0] < _PROBE_TTL_S:
+        return hit[1]
+    try:
+        r = httpx.get(
+            url,
+            timeout=2.0,
+            headers={"Authorization": f"Bearer {ctx.settings.llm_api_key.get_secret_value()}"},
+        )
+        result = "ok" if r.status_code == 200 else f"error {r.status_code}"
+    except httpx.HTTPError:
+        result = "unreachable"
+    _probe_cache[url] = (time.monotonic(), result)
+    return result
+
+
 def health(ctx: AppContext) -> JSONResponse:
     """``{"status": "ok"|"degraded", "database": {...}, "vector_store": {...}, "model": {...}, "jobs": {...}}``;
     503 when the database is down (nothing works without it), 200 otherwise."""
@@ -184,7 +209,7 @@ def health(ctx: AppContext) -> JSONResponse:
     }
     mode = ctx.settings.effective_llm_mode
     checks["model"] = {
-        "status": "ok",
+        "status": "ok" if mode == "offline" else _probe_model(ctx),
         "mode": mode,
         "model": "offline-rules" if mode == "offline" else ctx.settings.llm_model,
         "endpoint": ctx.settings.llm_base_url if mode == "openai" else None,
@@ -192,7 +217,7 @@ def health(ctx: AppContext) -> JSONResponse:
     checks["jobs"] = {"accepting": ctx.jobs.accepting, "workers": ctx.jobs.workers}
     checks["wecom"] = {"callback": ctx.wecom_crypto is not None, "sending": ctx.wecom is not None}
     db_ok = checks["database"]["status"] == "ok"
-    status = "ok" if db_ok and has_store else "degraded"
+    status = "ok" if db_ok and has_store and checks["model"]["status"] == "ok" else "degraded"
     return JSONResponse({"status": status, **checks}, status_code=200 if db_ok else 503)
 
 

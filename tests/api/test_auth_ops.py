@@ -122,3 +122,25 @@ def test_docs_work_offline(client: TestClient) -> None:
     )
     redoc = client.get("/redoc").text
     assert "/docs-static/redoc.standalone.js" in redoc and "fonts.googleapis" not in redoc
+
+
+def test_healthz_probes_an_openai_endpoint(settings, engine, fakes) -> None:
+    from fastapi import FastAPI
+
+    from tests.api.support import LiveServer, free_port
+
+    fake_llm = FastAPI()
+
+    @fake_llm.get("/v1/models")
+    def models() -> dict[str, object]:
+        return {"object": "list", "data": [{"id": "qwen", "object": "model"}]}
+
+    with LiveServer(fake_llm) as llm:
+        up = settings.model_copy(update={"llm_mode": "openai", "llm_base_url": llm.url + "/v1"})
+        with TestClient(create_app(up, engine=engine, services=fakes.services())) as c:
+            model = c.get("/healthz").json()["model"]
+            assert model["status"] == "ok" and model["endpoint"] == llm.url + "/v1"
+    down = settings.model_copy(update={"llm_mode": "openai", "llm_base_url": f"http://127.0.0.1:{free_port()}/v1"})
+    with TestClient(create_app(down, engine=engine, services=fakes.services())) as c:
+        body = c.get("/healthz").json()
+        assert body["model"]["status"] == "unreachable" and body["status"] == "degraded"
