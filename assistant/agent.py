@@ -46,6 +46,8 @@ class AgentAnswer(BaseModel):
     ungrounded_numbers: list[str] = Field(default_factory=list)
     session_id: str | None = None
     attachments: list[str] = Field(default_factory=list)
+    # True when every tool call of the turn was refused by access control (CLI exit code 3)
+    refused: bool = False
 
 
 def _system_prompt(lang: str, state: dict[str, Any]) -> str:
@@ -166,6 +168,7 @@ def ask(
         ungrounded_numbers=ungrounded,
         session_id=session.id,
         attachments=list(ctx.attachments),
+        refused=bool(results) and all(isinstance(r, dict) and r.get("error") == "forbidden" for r in results),
     )
 
 

@@ -35,11 +35,13 @@ def register(app: typer.Typer) -> None:
         if json_out:
             print_json(result.model_dump(include={"answer", "tool_calls", "citations", "ungrounded_numbers",
                                                   "session_id", "attachments"}))
-            return
-        console.print(result.answer, markup=False, highlight=False)
-        if result.ungrounded_numbers:
-            console.print(f"[yellow]unverified numbers:[/] {', '.join(result.ungrounded_numbers)}")
-        console.print(f"[dim]session {result.session_id}[/]")
+        else:
+            console.print(result.answer, markup=False, highlight=False)
+            if result.ungrounded_numbers:
+                console.print(f"[yellow]unverified numbers:[/] {', '.join(result.ungrounded_numbers)}")
+            console.print(f"[dim]session {result.session_id}[/]")
+        if result.refused:  # not your client: exit 3 like every other command
+            raise typer.Exit(3)
 
     @app.command("chat")
     def chat_cmd(

@@ -35,3 +35,8 @@ def test_unknown_identity_is_bad_input(cli_env):
     from assistant.cli.common import run_app
 
     assert run_app(app, ["ask", "hi", "--as", "nobody"]) == 2
+
+
+def test_refusal_exits_3_and_prints_the_refusal(cli_env):
+    res = CliRunner().invoke(app, ["ask", "C0003的穿透", "--as", "RM001", "--json"])
+    assert res.exit_code == 3 and json.loads(res.output)["tool_calls"][0]["args"] == {"client_id": "C0003"}
