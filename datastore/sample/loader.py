@@ -60,6 +60,21 @@ def _py(v: Any) -> Any:
     return v
 
 
+def _sqlite_values(s: pd.Series) -> list[Any]:
+    """Column → Python values the sqlite3 driver stores like SQLAlchemy does (ISO dates, 0/1, NULL)."""
+    if pd.api.types.is_bool_dtype(s):
+        return [int(v) for v in s.tolist()]
+    if pd.api.types.is_float_dtype(s):
+        return s.astype(object).where(s.notna(), None).tolist()
+    if pd.api.types.is_integer_dtype(s):
+        return s.tolist()
+    out = []
+    for v in s.tolist():
+        v = _py(v)
+        out.append(v.isoformat() if isinstance(v, date) else int(v) if isinstance(v, bool) else v)
+    return out
+
+
 def insert_frame(conn: Connection, name: str, df: pd.DataFrame) -> int:
     """Bulk insert ``df`` (schema column names) into table ``name`` inside the caller's transaction."""
     if df.empty:
@@ -68,12 +83,7 @@ def insert_frame(conn: Connection, name: str, df: pd.DataFrame) -> int:
     cols = [c.name for c in table.columns if c.name in df.columns]
     if conn.dialect.name == "sqlite":
         # driver-level executemany: several times faster than ORM/Core dict binding for 10^5+ rows
-        conv = []
-        for c in cols:
-            s = df[c]
-            vals = [_py(v) for v in s.tolist()]
-            vals = [v.isoformat() if isinstance(v, date) else (int(v) if isinstance(v, bool) else v) for v in vals]
-            conv.append(vals)
+        conv = [_sqlite_values(df[c]) for c in cols]
         sql = f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
         conn.exec_driver_sql(sql, list(zip(*conv, strict=True)))
     else:

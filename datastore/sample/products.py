@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from datastore.sample.fund_plan import FUNDS
+from datastore.sample.names import FUND_COMPANIES
 
 AS_OF = date(2026, 11, 20)
 WMP_ISSUER = "闽江理财有限责任公司"
@@ -55,12 +56,13 @@ def _fund_asset_class(f) -> str:  # noqa: ANN001 - FundSpec
 
 def generate_products() -> pd.DataFrame:
     rows = []
+    company = {cid: name for cid, name, _en in FUND_COMPANIES}
     for f in FUNDS:
         liq = {"money": 1, "bond": 3, "qdii": 8}.get(f.type, 4)
         if f.code == "007701":
             liq = -1  # 三年持有期: locked until the holding period ends
         rows.append({"code": f.code, "name": f.name, "name_en": f.name_en, "kind": "fund", "fund_code": f.code,
-                     "asset_class": _fund_asset_class(f), "risk_level": f.risk, "issuer": f.company,
+                     "asset_class": _fund_asset_class(f), "risk_level": f.risk, "issuer": company[f.company],
                      "liquidity_days": liq, "min_amount": 10.0, "expected_yield": None, "issue_date": None,
                      "maturity_date": None, "term_days": None,
                      "status": "off_shelf" if f.code in OFF_SHELF_FUNDS else "on_shelf"})

@@ -11,7 +11,7 @@ from datastore.sample import AS_OF, SCENARIOS, _generate_cached, digest, generat
 from datastore.schema import Base
 
 # Update on purpose when the generator changes (run: python -c "from datastore.sample import *; print(digest(generate()))")
-EXPECTED_DIGEST = "e78728a65fbe87ecaca59936f7a62e111b8b1636c325577d1c073e4fc003e5f3"
+EXPECTED_DIGEST = "d90d097969ce53275399364d58b38e03b26878aeddbe37e9bc5363f1d54a37e6"
 
 
 @pytest.fixture(scope="module")
