@@ -94,3 +94,24 @@ def test_forged_number_blocks_the_proposal(sample_engine, tmp_path) -> None:
         build_proposal(sample_engine, RM1, CLIENT, out, llm=llm)
     assert err.value.ungrounded == ["88.88%"]
     assert not out.exists()
+
+
+def test_expired_assessment_blocks_every_trade_line(sample_engine, tmp_path) -> None:
+    out = tmp_path / "c5.docx"
+    result = build_proposal(sample_engine, RM1, "C0005", out)  # sample scenario: assessment > 12 months old
+    content = proposal_content(sample_engine, RM1, "C0005")
+    assert content.assessment_expired and content.rebalance is None and content.suitability_block
+    lines = outline(out)
+    assert not any(line.startswith(("table | 买入", "table | 卖出")) for line in lines)
+    assert any("适当性校验未通过" in line for line in lines)
+    assert result.ungrounded_numbers == []
+
+
+def test_risk_mismatch_is_diagnosed_and_sold(sample_engine) -> None:
+    content = proposal_content(sample_engine, RM1, "C0004")  # sample scenario: C2 client holding R4/R5 funds
+    mismatched = {f.subject for f in content.findings if f.code == "risk_mismatch"}
+    assert mismatched
+    assert content.rebalance is not None
+    sold = {ln.name for ln in content.rebalance.lines if ln.action == "sell"}
+    assert mismatched <= sold
+    assert all(int(ln.risk_level[1]) <= 2 for ln in content.rebalance.lines if ln.action == "buy")
