@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field, field_validator
 
+from analytics.backtest import backtest_mix, compare_backtest
 from analytics.constants import ASSET_CLASSES
 from analytics.errors import InvalidInput
-from analytics.performance import annual_return, annual_volatility, max_drawdown
 from analytics.suitability import check_suitability, client_level, product_level
 
 __all__ = [
@@ -33,6 +33,8 @@ __all__ = [
     "propose_rebalance",
     "backtest_mix",
     "compare_backtest",
+    "review_allocation",
+    "suitable_products",
 ]
 
 _DEFAULT_MIX = {  # cash / fixed income / equity / alternatives (example policy)
@@ -304,42 +306,6 @@ def propose_rebalance(
         proposed_mix={k: float(v / ptotal) for k, v in proposed.items() if abs(v) > 1e-9},
         suitability_checked=checked,
     )
-
-
-def backtest_mix(class_returns: pd.DataFrame, weights: pd.Series | dict[str, float]) -> pd.Series:
-    """Daily returns of a constant-mix portfolio (rebalanced daily to ``weights``): r_t = Σ_c w_c·r_c,t.
-
-    ``class_returns``: date × asset class simple returns (e.g. cash = deposit rate/252, fixed_income = bond
-    index, equity = CSI 300). Weights are normalised to sum 1; a class without a return column raises."""
-    w = pd.Series(weights, dtype=float)
-    w = w[w != 0]
-    missing = [c for c in w.index if c not in class_returns.columns]
-    if missing:
-        raise InvalidInput(f"no return series for class {missing[0]!r}", field="class_returns")
-    if w.sum() <= 0:
-        raise InvalidInput("weights must sum to a positive number", field="weights")
-    w = w / w.sum()
-    r = class_returns[w.index]
-    if r.isna().any().any():
-        raise InvalidInput("class returns contain gaps", field="class_returns")
-    return (r * w).sum(axis=1).rename("returns")
-
-
-def compare_backtest(
-    class_returns: pd.DataFrame,
-    current: pd.Series | dict[str, float],
-    proposed: pd.Series | dict[str, float],
-) -> dict[str, dict[str, float]]:
-    """{"current": {...}, "proposed": {...}} with annual_return, annual_volatility, max_drawdown."""
-    out = {}
-    for name, w in (("current", current), ("proposed", proposed)):
-        r = backtest_mix(class_returns, w)
-        out[name] = {
-            "annual_return": annual_return(r),
-            "annual_volatility": annual_volatility(r),
-            "max_drawdown": max_drawdown(r),
-        }
-    return out
 
 
 # ============================================================================================ client level

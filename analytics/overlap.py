@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from analytics.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from analytics.lookthrough import FundExposures
+    from analytics.exposures import FundExposures
 
 
 class SharedName(BaseModel):
@@ -61,7 +61,7 @@ def overlap_matrix(exposures: FundExposures, codes: list[str]) -> pd.DataFrame:
 
 def _held(exposures: FundExposures, codes: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """(weights restricted to securities any of the funds holds, excluding pooled cash; those columns)."""
-    from analytics.lookthrough import CASH_ID
+    from analytics.exposures import CASH_ID
 
     W = exposures.weights[exposures.rows(codes)]
     cols = np.nonzero(W.any(axis=0))[0]

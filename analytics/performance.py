@@ -19,73 +19,40 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
-from analytics.constants import DAILY, PERIOD_LABELS, PERIOD_MONTHS
+from analytics.constants import DAILY
 from analytics.errors import InvalidInput
+from analytics.periods import aggregate_returns, period_returns, period_start, rolling
+from analytics.validation import _aligned, _check_ppy, _check_series, _risk_free
 
-# ---------------------------------------------------------------------------------------------- validation
-
-
-def _check_series(x: object, field: str, *, min_len: int = 1) -> pd.Series:
-    if not isinstance(x, pd.Series):
-        raise InvalidInput(f"expected a pandas Series, got {type(x).__name__}", field=field)
-    if len(x) < min_len:
-        raise InvalidInput(
-            f"needs at least {min_len} observation(s), got {len(x)}",
-            field=field,
-            hint="pass a longer history",
-        )
-    values = pd.to_numeric(x, errors="coerce")
-    if values.isna().any():
-        first = values[values.isna()].index[0]
-        raise InvalidInput(
-            f"contains a missing/non-numeric value at {first!r}",
-            field=field,
-            hint="drop or fill gaps before computing statistics",
-        )
-    idx = x.index
-    if isinstance(idx, pd.DatetimeIndex) or (len(idx) and isinstance(idx[0], date)):
-        if not idx.is_monotonic_increasing:
-            raise InvalidInput("dates are not sorted ascending", field=field, hint="sort by date first")
-        if not idx.is_unique:
-            raise InvalidInput("dates are duplicated", field=field, hint="keep one row per date")
-    return values.astype(float)
-
-
-def _check_ppy(periods_per_year: float) -> float:
-    if not periods_per_year or periods_per_year <= 0:
-        raise InvalidInput("must be positive", field="periods_per_year", hint="252 for daily data")
-    return float(periods_per_year)
-
-
-def _aligned(returns: pd.Series, other: pd.Series, other_field: str) -> tuple[np.ndarray, np.ndarray]:
-    r = _check_series(returns, "returns", min_len=2)
-    b = _check_series(other, other_field, min_len=2)
-    if len(r) == len(b) and r.index.equals(b.index):
-        return r.to_numpy(), b.to_numpy()
-    joined = pd.concat([r.rename("r"), b.rename("b")], axis=1, join="inner")
-    if len(joined) < 2:
-        raise InvalidInput(
-            "shares fewer than 2 dates with returns",
-            field=other_field,
-            hint="align the benchmark to the same dates",
-        )
-    return joined["r"].to_numpy(), joined["b"].to_numpy()
-
-
-def _risk_free(risk_free: float | pd.Series, r: pd.Series) -> np.ndarray | float:
-    if isinstance(risk_free, pd.Series):
-        rf = _check_series(risk_free, "risk_free").reindex(r.index)
-        if rf.isna().any():
-            raise InvalidInput("does not cover every return date", field="risk_free")
-        return rf.to_numpy()
-    return float(risk_free)
-
+__all__ = [
+    "returns_from_nav",
+    "cum_returns",
+    "aggregate_returns",
+    "annual_return",
+    "annual_volatility",
+    "max_drawdown",
+    "Drawdown",
+    "drawdown_details",
+    "sharpe_ratio",
+    "downside_risk",
+    "sortino_ratio",
+    "calmar_ratio",
+    "alpha_beta",
+    "tracking_error",
+    "information_ratio",
+    "value_at_risk",
+    "conditional_value_at_risk",
+    "xirr",
+    "period_returns",
+    "period_start",
+    "rolling",
+    "metrics_summary",
+]
 
 # ---------------------------------------------------------------------------------------------- returns
 
@@ -138,15 +105,6 @@ def cum_returns(returns: pd.Series) -> pd.Series:
     """Cumulative simple return at each date (wealth − 1), starting from wealth 1 before the first return."""
     r = _check_series(returns, "returns")
     return (1.0 + r).cumprod() - 1.0
-
-
-def aggregate_returns(returns: pd.Series, freq: Literal["M", "Q", "Y"] = "M") -> pd.Series:
-    """Compound daily returns into calendar months/quarters/years (index = period end date)."""
-    r = _check_series(returns, "returns")
-    if not isinstance(r.index, pd.DatetimeIndex):
-        r.index = pd.DatetimeIndex(r.index)
-    rule = {"M": "ME", "Q": "QE", "Y": "YE"}[freq]
-    return (1.0 + r).resample(rule).prod().sub(1.0)
 
 
 # ---------------------------------------------------------------------------------------------- statistics
@@ -339,85 +297,6 @@ def xirr(cashflows: pd.Series | Mapping[date, float] | Iterable[tuple[date, floa
     return float(value)
 
 
-# ---------------------------------------------------------------------------------------------- periods
-
-
-def period_returns(
-    returns: pd.Series, as_of: date, *, start_date: date | None = None
-) -> dict[str, float | None]:
-    """Cumulative returns over 近1月/近3月/近6月/近1年/今年以来/成立以来 ending at ``as_of``.
-
-    ``returns`` has a date index; ``start_date`` is the date of wealth 1 (the first NAV, one day before the
-    first return; defaults to the first return date, i.e. that day's return is excluded). A period whose
-    start is before the available history is None (not computable), except 成立以来. Keys are the labels of
-    ``constants.PERIOD_LABELS`` (``"1m"``, …, ``"since_inception"``).
-    """
-    r = _check_series(returns, "returns")
-    idx = pd.DatetimeIndex(r.index)
-    asof = pd.Timestamp(as_of)
-    if asof < idx[0]:
-        raise InvalidInput(f"as-of date {as_of} is before the first return {idx[0].date()}", field="as_of")
-    first = pd.Timestamp(start_date) if start_date else idx[0]
-    w_idx = idx.insert(0, first) if start_date else idx
-    wealth_vals = np.cumprod(1.0 + r.to_numpy())
-    wealth = np.concatenate([[1.0], wealth_vals]) if start_date else wealth_vals / wealth_vals[0]
-    wealth_s = pd.Series(wealth, index=w_idx)
-
-    def at(ts: pd.Timestamp) -> float | None:
-        if ts < w_idx[0]:
-            return None
-        return float(wealth_s.loc[:ts].iloc[-1])
-
-    end = at(asof)
-    assert end is not None
-    out: dict[str, float | None] = {}
-    for key, months in PERIOD_MONTHS.items():
-        base = at(asof - pd.DateOffset(months=months))
-        out[key] = None if base is None else end / base - 1.0
-    ytd_base = at(pd.Timestamp(year=asof.year - 1, month=12, day=31))
-    out["ytd"] = None if ytd_base is None else end / ytd_base - 1.0
-    out["since_inception"] = end / float(wealth_s.iloc[0]) - 1.0
-    assert set(out) == set(PERIOD_LABELS)
-    return out
-
-
-RollingMetric = Literal["annual_return", "annual_volatility", "sharpe_ratio", "max_drawdown"]
-
-
-def rolling(
-    returns: pd.Series,
-    window: int,
-    metric: RollingMetric = "annual_volatility",
-    *,
-    periods_per_year: float = DAILY,
-) -> pd.Series:
-    """The metric over each trailing ``window`` of observations (the first window−1 dates are dropped)."""
-    r = _check_series(returns, "returns")
-    if window < 2 or window > len(r):
-        raise InvalidInput(f"must be between 2 and {len(r)}", field="window")
-    ppy = _check_ppy(periods_per_year)
-    x = np.lib.stride_tricks.sliding_window_view(r.to_numpy(), window)
-    if metric == "annual_return":
-        vals = np.prod(1.0 + x, axis=1) ** (ppy / window) - 1.0
-    elif metric == "annual_volatility":
-        vals = np.std(x, axis=1, ddof=1) * np.sqrt(ppy)
-    elif metric == "sharpe_ratio":
-        sd = np.std(x, axis=1, ddof=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            vals = np.where(sd > 0, np.mean(x, axis=1) / sd * np.sqrt(ppy), np.nan)
-    elif metric == "max_drawdown":
-        w = np.cumprod(1.0 + x, axis=1)
-        w = np.concatenate([np.ones((len(w), 1)), w], axis=1)
-        vals = np.min(w / np.maximum.accumulate(w, axis=1) - 1.0, axis=1)
-    else:
-        raise InvalidInput(
-            f"unknown metric {metric!r}",
-            field="metric",
-            hint="annual_return, annual_volatility, sharpe_ratio or max_drawdown",
-        )
-    return pd.Series(vals, index=r.index[window - 1 :], name=metric)
-
-
 def metrics_summary(
     returns: pd.Series,
     *,
@@ -451,44 +330,3 @@ def metrics_summary(
             "information_ratio": information_ratio(returns, benchmark, periods_per_year=ppy),
         }
     return {k: (None if v is None or not np.isfinite(v) else float(v)) for k, v in out.items()}
-
-
-_ZH_PERIODS = {v: k for k, v in PERIOD_LABELS.items()} | {
-    "近一月": "1m",
-    "近三月": "3m",
-    "近六月": "6m",
-    "近一年": "1y",
-}
-
-
-def period_start(period: str, as_of: date) -> date | None:
-    """Start date of a named period ending ``as_of``; None means since inception / first purchase.
-
-    Accepts ``1m 3m 6m 1y ytd since_inception`` (and ``all``), their Chinese labels (近1月 … 成立以来,
-    今年以来), ``Ny`` / ``Nm`` (e.g. ``3y``), or an ISO date ``2025-01-01``::
-
-        period_start("ytd", date(2026, 11, 20))  # date(2025, 12, 31)
-    """
-    p = (period or "").strip()
-    key = _ZH_PERIODS.get(p, p.lower())
-    asof = pd.Timestamp(as_of)
-    if key in ("since_inception", "all", "inception"):
-        return None
-    if key == "ytd":
-        return date(asof.year - 1, 12, 31)
-    if key in PERIOD_MONTHS:
-        return (asof - pd.DateOffset(months=PERIOD_MONTHS[key])).date()
-    if len(key) >= 2 and key[:-1].isdigit() and key[-1] in "ym":
-        n = int(key[:-1])
-        return (asof - pd.DateOffset(months=n * (12 if key[-1] == "y" else 1))).date()
-    try:
-        start = date.fromisoformat(p)
-    except ValueError:
-        raise InvalidInput(
-            f"unknown period {period!r}",
-            field="period",
-            hint="1m, 3m, 6m, 1y, ytd, since_inception, 3y, or a date like 2025-01-01",
-        ) from None
-    if start >= as_of:
-        raise InvalidInput("the period must start before the as-of date", field="period")
-    return start

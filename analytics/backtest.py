@@ -1,0 +1,45 @@
+"""Backtest of model portfolios: constant-mix returns from asset-class return series, and the current vs
+proposed comparison (annual return, volatility, max drawdown). Re-exported by ``analytics.allocation``."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analytics.errors import InvalidInput
+from analytics.performance import annual_return, annual_volatility, max_drawdown
+
+
+def backtest_mix(class_returns: pd.DataFrame, weights: pd.Series | dict[str, float]) -> pd.Series:
+    """Daily returns of a constant-mix portfolio (rebalanced daily to ``weights``): r_t = Σ_c w_c·r_c,t.
+
+    ``class_returns``: date × asset class simple returns (e.g. cash = deposit rate/252, fixed_income = bond
+    index, equity = CSI 300). Weights are normalised to sum 1; a class without a return column raises."""
+    w = pd.Series(weights, dtype=float)
+    w = w[w != 0]
+    missing = [c for c in w.index if c not in class_returns.columns]
+    if missing:
+        raise InvalidInput(f"no return series for class {missing[0]!r}", field="class_returns")
+    if w.sum() <= 0:
+        raise InvalidInput("weights must sum to a positive number", field="weights")
+    w = w / w.sum()
+    r = class_returns[w.index]
+    if r.isna().any().any():
+        raise InvalidInput("class returns contain gaps", field="class_returns")
+    return (r * w).sum(axis=1).rename("returns")
+
+
+def compare_backtest(
+    class_returns: pd.DataFrame,
+    current: pd.Series | dict[str, float],
+    proposed: pd.Series | dict[str, float],
+) -> dict[str, dict[str, float]]:
+    """{"current": {...}, "proposed": {...}} with annual_return, annual_volatility, max_drawdown."""
+    out = {}
+    for name, w in (("current", current), ("proposed", proposed)):
+        r = backtest_mix(class_returns, w)
+        out[name] = {
+            "annual_return": annual_return(r),
+            "annual_volatility": annual_volatility(r),
+            "max_drawdown": max_drawdown(r),
+        }
+    return out
