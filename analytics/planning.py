@@ -6,6 +6,8 @@ i = (1 + r)^(1/12) − 1, so a 12-month horizon compounds exactly to r.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from pydantic import BaseModel, Field
 
@@ -306,3 +308,40 @@ def wealth_health_score(
     max_total = sum(c.max_points for c in comps)
     score = 100.0 * sum(c.points for c in comps) / max_total
     return HealthScore(score=round(score, 6), components=comps)
+
+
+def client_health_score(book: Any, *, policy: Any = None, weights: ScoreWeights | None = None) -> HealthScore:
+    """``wealth_health_score`` for one ``ClientBook``: liquid = cash-class holdings + idle cash, protection =
+    insurance value, risk match from product R vs client C, allocation fit against the three-pots target
+    of the client's level, performance = unrealized gain / cost of the current positions."""
+    from analytics.allocation import DEFAULT_POLICY, three_pots
+    from analytics.suitability import client_level, product_level
+
+    pol = policy or DEFAULT_POLICY
+    hold = book.holdings()
+    hold = hold[hold["market_value"] > 0]
+    by_class = hold.groupby("asset_class")["market_value"].sum()
+    by_class["cash"] = by_class.get("cash", 0.0) + float(book.cash)
+    total = float(by_class.sum())
+    if total <= 0:
+        raise InvalidInput(f"client {book.client_id!r} holds nothing", field="client_id")
+    level = str(book.client["risk_level"])
+    c = client_level(level)
+    above = float(hold.loc[hold["risk_level"].map(product_level) > c, "market_value"].sum())
+    expense = float(book.client.get("monthly_expense", 0.0) or 0.0)
+    pots = three_pots(total, expense, by_class, level, pol)
+    cost = float(hold["cost"].sum())
+    return wealth_health_score(
+        total=total,
+        liquid=float(by_class.get("cash", 0.0)),
+        monthly_expense=expense,
+        protection=float(by_class.get("protection", 0.0)),
+        product_weights=list(hold["market_value"].to_numpy() / total) + [float(book.cash) / total],
+        share_above_level=above / total,
+        current_mix={str(k): float(v / total) for k, v in by_class.items()},
+        target_mix={k: v / total for k, v in pots.target_by_class.items()},
+        return_rate=(float(hold["market_value"].sum()) - cost) / cost if cost > 0 else None,
+        liquidity_months=pol.liquidity_months,
+        protection_share=pol.protection_share,
+        weights=weights,
+    )

@@ -126,3 +126,15 @@ def test_book_scan_finds_each_rule(tiny_products) -> None:  # type: ignore[no-un
         rules=BookScanRules(loss_threshold=0.5, max_product_share=1.0, idle_cash_min=1e9),
     )
     assert {"loss", "concentration", "idle_cash"}.isdisjoint(set(quiet["rule"]))
+
+
+def test_client_health_score_on_tiny_book(tiny_book) -> None:  # type: ignore[no-untyped-def]
+    from analytics.planning import client_health_score
+
+    hs = client_health_score(tiny_book)
+    comps = {c.name: c for c in hs.components}
+    # C2 client: the R4 funds (70% of assets) are above the level, so risk_match keeps 30% of its points
+    assert comps["risk_match"].value == pytest.approx(0.70)
+    assert comps["risk_match"].points == pytest.approx(25 * 0.30)
+    assert comps["liquidity"].value == pytest.approx(20_000 / 10_000)  # 2 months of expenses in the deposit
+    assert 0 <= hs.score <= 100 and sum(c.points for c in hs.components) == pytest.approx(hs.score)
