@@ -90,7 +90,7 @@ def quote(p: Passage) -> str:
 def _pick(passages: list[Passage], lang: str) -> Passage:
     """Best passage, preferring one in the question's language when it is nearly as good."""
     top = passages[0]
-    for p in passages[1:3]:
+    for p in passages[1:5]:  # RRF scores of the top few are close; a reply in the asker's language wins
         if lang != top.lang and p.lang == lang and p.score >= 0.9 * top.score:
             return p
     return top

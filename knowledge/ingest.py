@@ -173,21 +173,25 @@ def ingest_paths(paths: Iterable[Path | str], *, store_dir: Path | str, settings
     roots |= {source_key(Path(p)) for p in paths if Path(p).is_dir()}
     gone = [s for s in existing if s not in seen and any(s.startswith(r.rstrip("/") + "/") for r in roots)]
 
-    for source in [*replace, *gone]:
-        collection.delete(where={"source": source})
-    report.removed = gone
-
+    # Embed everything first: if the model or endpoint fails half-way, the store still holds the old
+    # version of every file (nothing is deleted before its replacement is ready).
+    vectors: list[Any] = []
     if pending:
         ef = make_embedding_function(settings)  # the same function the collection was opened with
         with _progress(len(pending), progress) as bar:
             task = bar.add_task("embed", total=len(pending))
             for i in range(0, len(pending), BATCH):
                 batch = pending[i:i + BATCH]
-                vectors = ef([dense_view(c) for c in batch])
-                collection.add(ids=[c.id for c in batch], documents=[c.text for c in batch],
-                               metadatas=[chunk_metadata(c) for c in batch], embeddings=vectors)
+                vectors.extend(ef([dense_view(c) for c in batch]))
                 bar.advance(task, len(batch))
-        report.chunks = len(pending)
+    for source in [*replace, *gone]:
+        collection.delete(where={"source": source})
+    report.removed = gone
+    for i in range(0, len(pending), 256):
+        batch = pending[i:i + 256]
+        collection.add(ids=[c.id for c in batch], documents=[c.text for c in batch],
+                       metadatas=[chunk_metadata(c) for c in batch], embeddings=vectors[i:i + 256])
+    report.chunks = len(pending)
     if pending or gone:
         bump_generation(store_dir)
     report.seconds = time.perf_counter() - t0

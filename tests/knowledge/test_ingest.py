@@ -108,3 +108,24 @@ def test_reopened_store_rebuilds_our_embedding_function(tiny_store: Path):
     assert col.configuration_json["hnsw"]["space"] == "cosine"
     hit = col.query(query_texts=["冷静期有多长"], n_results=1)  # embedded by the rebuilt function
     assert "冷静期" in hit["documents"][0][0]
+
+
+def test_failed_embedding_keeps_the_previous_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import knowledge.ingest as ingest_mod
+    from analytics.errors import ConfigurationError
+
+    corpus, store = tmp_path / "c", tmp_path / "s"
+    faq = _write(corpus, "faq.md", FAQ)
+    ingest_paths([corpus], store_dir=store)
+    faq.write_text(FAQ.replace("24 小时", "48 小时"), encoding="utf-8")
+
+    def broken(_settings=None):  # type: ignore[no-untyped-def]
+        def embed(_texts):  # type: ignore[no-untyped-def]
+            raise ConfigurationError("embeddings endpoint down")
+        return embed
+
+    monkeypatch.setattr(ingest_mod, "make_embedding_function", broken)
+    with pytest.raises(ConfigurationError):
+        ingest_paths([corpus], store_dir=store)
+    docs = " ".join(open_collection(store).get()["documents"])
+    assert "24 小时" in docs and len(open_collection(store).get()["ids"]) == 3
