@@ -10,6 +10,7 @@ Results are dicts such as ``{"client_id": "C0001", "as_of": "2026-11-20", "cover
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -46,6 +47,13 @@ class RetirementArgs(BaseModel):
     monthly_spending: float | None = Field(
         None, gt=0, description="Monthly spending in retirement, yuan (元); default the client's current expenses."
     )
+
+
+@lru_cache(maxsize=4)
+def _market_frames(engine: Any, day: date) -> Any:
+    """Market frames for a date, cached per process: they only change when new data is loaded (a new
+    as-of date), and loading them dominates an allocation review."""
+    return inputs.market_frames(engine, day)
 
 
 def _lookthrough(ctx: AgentContext, cid: str, top_n: int) -> lookthrough.ClientLookthrough:
@@ -109,7 +117,7 @@ def allocation_review(client_id: str, runtime: ToolRuntime[AgentContext]) -> dic
     ctx, cid = client_guard(runtime, client_id)
     day = as_of(ctx)
     book = inputs.client_book(ctx.engine, cid, day)
-    review = allocation.review_allocation(book, inputs.market_frames(ctx.engine, day), as_of=day)
+    review = allocation.review_allocation(book, _market_frames(ctx.engine, day), as_of=day)
     out = review.model_dump(exclude={"proposal", "current_by_class", "pots"})
     out["pots"] = review.pots.pots
     if review.proposal is not None:
