@@ -123,6 +123,43 @@ def bars(
     return _png(fig)
 
 
+def columns(
+    labels: Sequence[str],
+    series: Mapping[str, Sequence[float | None]],
+    title: str,
+    *,
+    ylabel: str = "",
+    missing_label: str = "",
+) -> bytes:
+    """Vertical grouped columns (e.g. revenue and net profit by year). None draws no bar; a category with
+    no value at all is labelled ``missing_label`` so an empty slot is not read as zero."""
+    setup_fonts()
+    fig, ax = plt.subplots(figsize=(6.0, 2.9))
+    fig.subplots_adjust(left=0.12, right=0.97, top=0.86, bottom=0.12)
+    k = max(1, len(series))
+    width = 0.8 / k
+    top = 0.0
+    for i, (name, values) in enumerate(series.items()):
+        xs = [j + (i - (k - 1) / 2) * width for j in range(len(labels))]
+        ys = [float("nan") if v is None else v for v in values]
+        top = max([top, *[y for y in ys if y == y]])
+        ax.bar(xs, ys, width=width, label=name, color=PALETTE[i % len(PALETTE)])
+    ax.set_xticks(range(len(labels)), list(labels))
+    ax.set_xlim(-0.6, len(labels) - 0.4)
+    ax.set_ylim(top=top * 1.35 if top > 0 else None)  # headroom for the legend row
+    if missing_label:
+        for j in range(len(labels)):
+            if all(values[j] is None for values in series.values()):
+                ax.text(j, top * 0.1, missing_label, ha="center", va="bottom", color="#C00000", fontsize=9)
+    ax.axhline(0, color="#7F7F7F", linewidth=0.6)
+    if ylabel:
+        ax.set_ylabel(ylabel, fontsize=9)
+    ax.set_title(title, fontsize=11)
+    ax.legend(frameon=False, fontsize=9, ncol=k, loc="upper center")
+    ax.spines[["top", "right"]].set_visible(False)
+    return _png(fig)
+
+
 def lines(series: Mapping[str, pd.Series], title: str, *, ylabel: str = "") -> bytes:
     """NAV / backtest lines: each Series indexed by date (values e.g. growth of 1)."""
     setup_fonts()

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from reports import charts
 from reports import labels as L
-from reports.models import MISSING, DocContent, FigureBook, Para, Section, Table
+from reports.models import MISSING, Chart, DocContent, FigureBook, Para, Section, Table
 from reports.narrative import fill, llm_commentary
 
 if TYPE_CHECKING:
@@ -172,6 +173,8 @@ def layout(c: DueDiligenceContent, book: FigureBook, *, llm: Any = None) -> DocC
         ),
         Table(columns=[col["metric"], *ycols], rows=ratio_rows, numeric=list(range(1, len(ycols) + 1))),
     ]
+    if present:
+        blocks.append(_trend_chart(c))
     if c.missing_years:
         blocks.append(
             Para(
@@ -406,6 +409,26 @@ def layout(c: DueDiligenceContent, book: FigureBook, *, llm: Any = None) -> DocC
         sections=sections,
         lang=lang,
     )
+
+
+def _trend_chart(c: DueDiligenceContent) -> Chart:
+    """Revenue, net profit and operating cash flow by year in 亿元 / CNY mn; a missing year stays empty."""
+    zh = c.lang == "zh"
+    scale, unit = (1e8, "亿元") if zh else (1e6, "CNY mn")
+    names = {
+        "revenue": "营业收入" if zh else "Revenue",
+        "net_profit": "净利润" if zh else "Net profit",
+        "cfo": "经营现金流" if zh else "Operating cash flow",
+    }
+    series = {
+        label: [None if f.get(key) is None else f[key] / scale for f in c.financials]
+        for key, label in names.items()
+    }
+    title = "近三年收入、利润与经营现金流" if zh else "Revenue, profit and operating cash flow"
+    png = charts.columns(
+        [str(f["year"]) for f in c.financials], series, title, ylabel=unit, missing_label=MISSING[c.lang]
+    )
+    return Chart(png=png, caption=title + (f"（单位：{unit}）" if zh else f" ({unit})"), width_cm=13)
 
 
 _TIMES_FLAGS = ("dscr", "dscr_stressed", "interest_coverage", "current_ratio", "cfo_to_net_profit")
