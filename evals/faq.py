@@ -95,17 +95,17 @@ def _features(p: Any) -> list[float]:
 
 def calibrate(store_dir: Any, settings: Any = None) -> dict[str, Any]:
     """Fit P(top-1 right) = σ(b + w·features) by Newton's method (L2 1e-3) and report threshold accuracy."""
-    from knowledge.retrieval import search
+    from knowledge.faq import retrieve
 
     X: list[list[float]] = []
     y: list[float] = []
     for it in load_jsonl("retrieval_set.jsonl"):
-        ps = search(it["q"], store_dir=store_dir, k=5, audience="client", settings=settings)
+        ps = retrieve(it["q"], store_dir=store_dir, settings=settings)
         if ps:
             X.append(_features(ps[0]))
             y.append(float(_rank(ps, it["expect"]) == 1))
     for it in load_jsonl("faq_calibration.jsonl"):
-        ps = search(it["q"], store_dir=store_dir, k=5, audience="client", settings=settings)
+        ps = retrieve(it["q"], store_dir=store_dir, settings=settings)
         X.append(_features(ps[0]) if ps else [0.0, 0.0, 0.0])
         y.append(0.0)
     A = np.column_stack([np.ones(len(X)), np.asarray(X)])

@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 from analytics.errors import InvalidInput
 from knowledge import guards
 from knowledge.models import Passage
-from knowledge.retrieval import search
+from knowledge.retrieval import get_retriever
 from knowledge.tokenize import is_english
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 DEFAULT_THRESHOLD = 0.5
 # Logistic confidence P(top passage answers the question) from retrieval features; fitted by
 # `python -m evals.faq --calibrate` on evals/faq_set.jsonl (see evals/faq.py for the figures).
-CALIBRATION = {"bias": -39.21, "cosine": 41.02, "both_legs": 0.09, "bm25": 1.37}
+CALIBRATION = {"bias": -38.48, "cosine": 42.45, "both_legs": -1.95, "bm25": 1.38}
 
 HANDOFF = {"zh": "已为您转接理财经理。", "en": "I have transferred you to a relationship manager."}
 _MESSAGES = {
@@ -133,6 +133,15 @@ def _rephrase(llm: Any, question: str, extractive: str, p: Passage, lang: str) -
     return text
 
 
+def retrieve(question: str, *, store_dir: Path | str, settings: Any = None) -> list[Passage]:
+    """The FAQ's candidate passages: client audience only, filtered inside retrieval. The shelf's
+    factsheets share boilerplate (fee tiers, risk text), so they compete only when the question names
+    a product (by code or name)."""
+    retriever = get_retriever(store_dir, settings)
+    return retriever.search(question, k=5, audience="client",
+                            exclude_doc_type=None if retriever.names_product(question) else "product")
+
+
 def answer_faq(question: str, *, store_dir: Path | str, settings: Any = None, llm: Any = None) -> FaqAnswer:
     """Answer a client FAQ from client-audience documents, or hand off (see the module docstring)."""
     if not question or not question.strip():
@@ -143,7 +152,7 @@ def answer_faq(question: str, *, store_dir: Path | str, settings: Any = None, ll
                         ("internal", guards.internal_request), ("advice", guards.individual_advice)):
         if check(question):
             return _handoff(kind, lang)
-    passages = search(question, store_dir=store_dir, k=5, audience="client", settings=settings)
+    passages = retrieve(question, store_dir=store_dir, settings=settings)
     conf = confidence(passages)
     threshold = getattr(settings, "faq_handoff_threshold", DEFAULT_THRESHOLD) if settings is not None else DEFAULT_THRESHOLD
     if conf < threshold:

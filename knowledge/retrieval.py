@@ -73,6 +73,8 @@ class Retriever:
         self.bm25 = BM25Okapi(self.bilingual_tokens) if self.docs else None
         self.bm25_plain = BM25Okapi(self.plain_tokens) if self.docs else None
         self._qcache: dict[str, np.ndarray] = {}
+        self.product_names = {d.meta["title"].split("（")[0] for d in self.docs
+                              if d.meta["doc_type"] == "product" and len(d.meta["title"].split("（")[0]) >= 4}
         self.code_index: dict[str, list[int]] = {}
         for i, d in enumerate(self.docs):
             for c in d.meta.get("product_codes") or []:
@@ -91,8 +93,10 @@ class Retriever:
     # -- filters -------------------------------------------------------------------------------------
     @staticmethod
     def _where(audience: str | None, doc_type: str | None, product_code: str | None,
-               lang: str | None = None) -> dict[str, Any] | None:
+               lang: str | None = None, exclude_doc_type: str | None = None) -> dict[str, Any] | None:
         clauses: list[dict[str, Any]] = [{"lang": lang}] if lang else []
+        if exclude_doc_type:
+            clauses.append({"doc_type": {"$ne": exclude_doc_type}})
         if audience:
             clauses.append({"audience": audience})
         if doc_type:
@@ -104,9 +108,10 @@ class Retriever:
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
     def _mask(self, audience: str | None, doc_type: str | None, product_code: str | None,
-              lang: str | None = None) -> np.ndarray:
+              lang: str | None = None, exclude_doc_type: str | None = None) -> np.ndarray:
         return np.array([
             (lang is None or d.meta.get("lang") == lang)
+            and (exclude_doc_type is None or d.meta["doc_type"] != exclude_doc_type)
             and (audience is None or d.meta["audience"] == audience)
             and (doc_type is None or d.meta["doc_type"] == doc_type)
             and (product_code is None or product_code in (d.meta.get("product_codes") or []))
@@ -135,6 +140,10 @@ class Retriever:
     def _codes_in(self, query: str) -> list[str]:
         return [c for c in product_codes(query) if c in self.code_index]
 
+    def names_product(self, query: str) -> bool:
+        """True when the query carries a product code or a product name found in the store's factsheets."""
+        return bool(self._codes_in(query)) or any(name in query for name in self.product_names)
+
     def code_leg(self, codes: list[str], mask: np.ndarray, bm25_of: dict[int, float]) -> list[tuple[int, float]]:
         """Chunks that carry a product code named in the query, best BM25 first. An exact identifier is
         the strongest evidence a question has; without this leg the dense model (which cannot read
@@ -145,15 +154,16 @@ class Retriever:
     # -- fused ---------------------------------------------------------------------------------------
     def search(self, query: str, *, k: int = 5, audience: str | None = None, doc_type: str | None = None,
                product_code: str | None = None, mode: Mode = "hybrid", glossary: bool = True,
-               lang: str | None = None) -> list[Passage]:
+               lang: str | None = None, exclude_doc_type: str | None = None) -> list[Passage]:
         """Top ``k`` passages; see the module docstring. ``glossary=False`` turns off both sides of the
         bilingual expansion and ``lang`` keeps only chunks in one language (both for measuring
-        cross-language retrieval)."""
+        cross-language retrieval); ``exclude_doc_type`` drops one document type (the FAQ leaves out
+        product factsheets unless the question names a product)."""
         _validate(audience, doc_type)
         if not query or not query.strip():
             raise InvalidInput("the search text is empty", field="query", hint="type a question or keywords")
         q = expand_query(query) if glossary else query
-        mask = self._mask(audience, doc_type, product_code, lang)
+        mask = self._mask(audience, doc_type, product_code, lang, exclude_doc_type)
         # Dense leg. An English question is embedded twice, raw and with the Chinese glossary terms
         # appended, and each chunk keeps its better cosine: the appended terms pull it towards Chinese
         # chunks (cross-language) but away from an English chunk with the same answer. A Chinese
@@ -167,7 +177,7 @@ class Retriever:
         qvecs = [self.query_vector(v) for v in variants]
         dense: list[tuple[int, float]] = []
         if mode != "bm25":
-            where = self._where(audience, doc_type, product_code, lang)
+            where = self._where(audience, doc_type, product_code, lang, exclude_doc_type)
             best_cos: dict[int, float] = {}
             for vec in qvecs:
                 for i, c in self.dense(vec, where, CANDIDATES):
