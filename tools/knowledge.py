@@ -30,9 +30,8 @@ def search_knowledge(query: str, runtime: ToolRuntime[AgentContext], k: int = 4)
     audience = "client" if ctx.caller.role == "client_channel" else None
     search = need("knowledge.retrieval", "search")
     passages = search(query, store_dir=ctx.settings.resolved_store_dir, k=k, audience=audience, settings=ctx.settings)
-    rows = [
-        {"citation": p.citation(), "text": p.text[:_MAX_CHARS], "score": round(float(p.score), 4)} for p in passages
-    ]
+    # best first; the fused rank score means nothing to a reader, so it is not part of the result
+    rows = [{"citation": p.citation(), "text": p.text[:_MAX_CHARS]} for p in passages]
     ctx.citations.extend(r["citation"] for r in rows)
     return {"query": query, "untrusted": True, "passages": rows, "_citations": [r["citation"] for r in rows],
             "_hide": ["query", "untrusted"]}
