@@ -140,7 +140,9 @@ def test_healthz_probes_an_openai_endpoint(settings, engine, fakes) -> None:
         with TestClient(create_app(up, engine=engine, services=fakes.services())) as c:
             model = c.get("/healthz").json()["model"]
             assert model["status"] == "ok" and model["endpoint"] == llm.url + "/v1"
-    down = settings.model_copy(update={"llm_mode": "openai", "llm_base_url": f"http://127.0.0.1:{free_port()}/v1"})
+    down = settings.model_copy(
+        update={"llm_mode": "openai", "llm_base_url": f"http://127.0.0.1:{free_port()}/v1"}
+    )
     with TestClient(create_app(down, engine=engine, services=fakes.services())) as c:
         body = c.get("/healthz").json()
         assert body["model"]["status"] == "unreachable" and body["status"] == "degraded"

@@ -172,3 +172,44 @@ def test_real_proposal_job_and_access(real, live) -> None:
     done = _wait(live.url, r.json()["id"], key)
     assert done["status"] == "done", done
     assert httpx.get(f"{live.url}/api/reports/{done['id']}/file", headers=_h(key)).content[:2] == b"PK"
+
+
+@pytest.mark.skipif(not _has("assistant.agent"), reason="assistant.agent not in the tree yet")
+def test_real_agent_in_openai_mode_streams_through_v1(tmp_path, engine, keys) -> None:
+    """The real agent driving a (fake, local) OpenAI-compatible LLM; our /v1 streams its tokens through."""
+    import json
+
+    from tests.agent.fake_openai import FakeOpenAI
+
+    llm = FakeOpenAI().start()
+    try:
+        llm.enqueue(
+            {"tool_calls": [("lookthrough_portfolio", json.dumps({"client_id": "C0001"}))]},
+            "C0001 的组合以权益类基金为主，集中度较高，建议关注行业分散。",
+        )
+        settings = Settings(  # type: ignore[call-arg]
+            var_dir=tmp_path / "var",
+            llm_mode="openai",
+            llm_base_url=llm.base_url,
+            llm_model="fake-model",
+            llm_api_key="test-key",
+            _env_file=None,
+        )
+        with LiveServer(create_app(settings, engine=engine)) as live:
+            c = openai.OpenAI(base_url=live.url + "/v1", api_key=keys["RM001"], max_retries=0, timeout=60)
+            chunks = list(
+                c.chat.completions.create(
+                    model="wealthdesk",
+                    stream=True,
+                    messages=[{"role": "user", "content": "C0001的组合怎么样"}],
+                )
+            )
+        pieces = [ch.choices[0].delta.content for ch in chunks if ch.choices[0].delta.content]
+        assert len(pieces) >= 3 and pieces[-1].startswith(
+            "\n\n---\n🔧"
+        )  # LLM tokens pass through, then the footer
+        text = "".join(pieces)
+        assert "集中度较高" in text and "🔧 调用工具: lookthrough_portfolio(client_id=C0001)" in text
+        assert chunks[-1].choices[0].finish_reason == "stop"
+    finally:
+        llm.stop()
