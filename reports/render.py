@@ -96,11 +96,14 @@ def _set_widths(doc, table, block: Table) -> None:  # noqa: ANN001
             weights.append(min(max(_text_width(c) for c in cells), 24.0) + 2.0)
     total = sum(weights) or 1.0
     table.autofit = False
-    for i, column in enumerate(table.columns):
-        width = int(usable * weights[i] / total)
-        column.width = width
-        for cell in column.cells:
-            cell.width = width
+    widths = [int(usable * w / total) for w in weights]
+    # set the grid and every cell through the XML directly: python-docx's column.cells walks the whole
+    # table per column, which made big tables (the provenance appendix) the slowest part of a build
+    for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=False):
+        grid_col.w = width
+    for tr in table._tbl.tr_lst:
+        for tc, width in zip(tr.tc_lst, widths, strict=False):
+            tc.width = width
 
 
 def _text_width(text: str) -> float:
