@@ -21,6 +21,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from analytics.errors import InvalidInput
 
@@ -115,12 +116,12 @@ def _read_pdf(path: Path) -> tuple[dict[str, str], list[tuple[int | None, str]]]
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # broken files are reported by us, by name
     reader = PdfReader(str(path))
     meta: dict[str, str] = {}
-    info = reader.metadata or {}
+    info: dict[str, Any] = dict(reader.metadata or {})
     for key, pdf_key in (("title", "/Title"), ("audience", "/Subject"), ("doc_type", "/Keywords")):
         value = info.get(pdf_key)
         if value:
             meta[key] = str(value).strip()
-    pages = [(i + 1, page.extract_text() or "") for i, page in enumerate(reader.pages)]
+    pages: list[tuple[int | None, str]] = [(i + 1, page.extract_text() or "") for i, page in enumerate(reader.pages)]
     if not any(text.strip() for _, text in pages):
         raise UnreadableFile(f"{path.name}: the PDF has no text layer", field="path", hint="OCR it first")
     return meta, pages
