@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,7 @@ def import_nav(
 def import_bank(
     file: Path = typer.Argument(..., help="CSV file from the bank's systems (see docs/importers.md)."),
     kind: str = typer.Option(..., "--kind", help="clients | transactions | holdings"),
+    as_of: str | None = typer.Option(None, "--as-of", help="Extract date YYYY-MM-DD (default: the data set's as-of)."),
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """Import a bank CSV of clients, transactions or a holdings snapshot (all-or-nothing per file)."""
@@ -108,7 +110,11 @@ def import_bank(
 
     if kind not in ("clients", "transactions", "holdings"):
         raise InvalidInput(f"unknown kind {kind!r}", field="--kind", hint="clients | transactions | holdings")
-    res = import_bank_csv(_engine(get_settings()), file, kind)  # type: ignore[arg-type]
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise InvalidInput(f"{as_of!r} is not a date", field="--as-of", hint="use YYYY-MM-DD") from None
+    res = import_bank_csv(_engine(get_settings()), file, kind, as_of=day)  # type: ignore[arg-type]
     if json_out:
         print_json(res)
         return

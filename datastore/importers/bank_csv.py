@@ -55,7 +55,10 @@ def import_bank_csv(engine: Engine, path: str | Path, kind: Kind, *, as_of: date
     positions and the clients' ages. Returns ``{"kind", "file", "inserted", "updated", "skipped",
     "clients"}``."""
     create_schema(engine)
-    day = as_of or data_as_of(engine) or date.today()
+    day = as_of or data_as_of(engine)
+    if day is None:  # never the wall clock: ages and positions must be reproducible
+        raise InvalidInput("the database has no as-of date", field="as_of",
+                           hint="pass --as-of YYYY-MM-DD (the date of the bank's extract) or run `wealthdesk init`")
     f = CsvFile(path)
     if kind == "clients":
         return _import_clients(engine, f, day)

@@ -10,10 +10,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, Select
+from sqlalchemy import Engine
+from sqlalchemy.sql.base import Executable
 
 
-def read_frame(engine: Engine, stmt: Select[Any], columns: Sequence[str] | None = None) -> pd.DataFrame:
+def read_frame(engine: Engine, stmt: Executable, columns: Sequence[str] | None = None) -> pd.DataFrame:
     with engine.connect() as conn:
         result = conn.execute(stmt)
         cols = list(columns) if columns is not None else list(result.keys())

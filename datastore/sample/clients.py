@@ -202,6 +202,19 @@ def _random_plan(client: dict, rng: np.random.Generator, days: pd.DatetimeIndex,
                 later = d0 + timedelta(days=int(rng.integers(60, 900)))
                 if later < AS_OF - timedelta(days=5):
                     p.sell(_trading_day_on_or_after(days, later), prod["code"], float(rng.choice([0.3, 0.5, 1.0])))
+    # monthly 定投 (systematic investment) into one equity-like fund for about a quarter of clients
+    sip_pool = shelf[(shelf["kind"] == "fund") & (shelf["asset_class"] == "equity") & (shelf["status"] == "on_shelf")]
+    if not sip_pool.empty and rng.random() < 0.25:
+        code = str(sip_pool["code"].iloc[int(rng.integers(len(sip_pool)))])
+        start = max(date(2022, 1, 1), inception.get(code, TX_START) + timedelta(days=30))
+        first = date(start.year, start.month, 1) + timedelta(days=int(rng.integers(0, 28)))
+        monthly = max(500.0, round(budget * 0.004, -2))
+        for k in range(int(rng.integers(18, 48))):
+            y, m = first.year + (first.month - 1 + k) // 12, (first.month - 1 + k) % 12 + 1
+            d = _trading_day_on_or_after(days, date(y, m, min(first.day, 28)))
+            if d >= AS_OF:
+                break
+            p.buy(d, code, monthly)
     # a matured 理财 for some clients (shows sell-at-maturity rows)
     if max_r >= "R2" and rng.random() < 0.3:
         p.buy(date(2022, 6, 15), "WM2022003", round(budget * 0.1, -4) or 10000)

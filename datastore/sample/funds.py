@@ -23,7 +23,7 @@ import pandas as pd
 
 from datastore.sample.calendar import add_working_days
 from datastore.sample.fund_plan import DIVIDENDS, FUNDS, SPLITS, FundSpec, fees
-from datastore.sample.market import BOND_INDEX, EQUITY_INDEX, MarketData
+from datastore.sample.market import EQUITY_INDEX, MarketData
 from datastore.sample.names import FUND_COMPANIES, GIVEN_CHARS, SURNAMES
 from datastore.sample.portfolio import StylePicker, cap_weights, simulate
 
@@ -275,19 +275,7 @@ def _fund_rows(rng: np.random.Generator, start_of: dict[str, int], days: pd.Date
     rows = []
     for s in FUNDS:
         mg, cu, sub, red = fees(s)
-        if s.type in ("equity", "hybrid", "qdii") or (s.type == "index" and s.tilt[0] != EQUITY_INDEX):
-            idx = s.tilt[0] if s.type == "index" else (EQUITY_INDEX if s.type != "qdii" else None)
-        elif s.type in ("index", "feeder"):
-            idx = EQUITY_INDEX if s.type == "index" else None
-        else:
-            idx = EQUITY_INDEX if s.type == "fof" else None
-        if s.type == "feeder":
-            target = next(f for f in FUNDS if f.code == s.target)
-            idx = target.tilt[0]
-        eq = {"equity": 0.8, "hybrid": 0.5 if s.stock_share < 0.7 else 0.6, "index": 0.95, "feeder": 0.95,
-              "fof": 0.3, "qdii": 0.0}.get(s.type, 0.0)
-        if s.type == "hybrid" and s.stock_share < 0.3:
-            eq = 0.2
+        idx, eq = _benchmark_of(s)
         bench = _benchmark_text(s.type, idx, eq)
         rows.append({"code": s.code, "name": s.name, "name_en": s.name_en, "type": s.type, "is_etf": s.is_etf,
                      "target_fund_code": s.target, "manager_id": s.manager, "company_id": s.company,
@@ -296,6 +284,21 @@ def _fund_rows(rng: np.random.Generator, start_of: dict[str, int], days: pd.Date
                      "redemption_fee": red, "risk_level": s.risk, "inception_date": s.inception,
                      "size": float(round(np.exp(rng.normal(np.log(4e9), 1.0)), -4)), "currency": "CNY"})
     return pd.DataFrame(rows)
+
+
+def _benchmark_of(s: FundSpec) -> tuple[str | None, float]:
+    """(equity index code, equity share) of the benchmark; the rest is the bond index."""
+    if s.type == "index":
+        return s.tilt[0], 0.95
+    if s.type == "feeder":
+        return next(f for f in FUNDS if f.code == s.target).tilt[0], 0.95
+    if s.type == "equity":
+        return EQUITY_INDEX, 0.8
+    if s.type == "hybrid":
+        return EQUITY_INDEX, 0.2 if s.stock_share < 0.3 else 0.5 if s.stock_share < 0.7 else 0.6
+    if s.type == "fof":
+        return EQUITY_INDEX, 0.3
+    return None, 0.0  # bond, money; QDII benchmarks are foreign indices not in the data set
 
 
 def _benchmark_text(ftype: str, idx: str | None, eq: float) -> str:
@@ -311,5 +314,3 @@ def _benchmark_text(ftype: str, idx: str | None, eq: float) -> str:
         return f"{eq_name}收益率×95%+银行活期存款利率(税后)×5%"
     return f"{eq_name}收益率×{eq * 100:.0f}%+中债综合指数收益率×{(1 - eq) * 100:.0f}%"
 
-
-__all__ = ["FundData", "generate_funds", "BOND_INDEX"]

@@ -78,9 +78,9 @@ def generate_products() -> pd.DataFrame:
                      "asset_class": ac, "risk_level": "R1", "issuer": "本行", "liquidity_days": -1 if term else 7,
                      "min_amount": mn, "expected_yield": y, "issue_date": None, "maturity_date": None,
                      "term_days": term, "status": "on_shelf"})
-    for code, name, en, risk, ac, y in _INSURANCE:
+    for code, name, en, risk, ac, ins_yield in _INSURANCE:
         rows.append({"code": code, "name": name, "name_en": en, "kind": "insurance", "fund_code": None,
                      "asset_class": ac, "risk_level": risk, "issuer": INSURER, "liquidity_days": -1,
-                     "min_amount": 10000.0, "expected_yield": y, "issue_date": None, "maturity_date": None,
+                     "min_amount": 10000.0, "expected_yield": ins_yield, "issue_date": None, "maturity_date": None,
                      "term_days": None, "status": "on_shelf"})
     return pd.DataFrame(rows)

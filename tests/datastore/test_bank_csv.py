@@ -90,3 +90,12 @@ def test_missing_required_column(tmp_path: Path, scratch_engine) -> None:
     with pytest.raises(InvalidInput, match="line 1: missing column") as err:
         import_bank_csv(scratch_engine, p, "transactions")
     assert "交易日期" in str(err.value) and err.value.field == "date"
+
+
+def test_empty_database_needs_an_as_of_date(tmp_path: Path) -> None:
+    from datastore.engine import get_engine
+
+    e = get_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    with pytest.raises(InvalidInput, match="as-of") as err:
+        import_bank_csv(e, _clients_file(tmp_path), "clients")
+    assert err.value.field == "as_of"

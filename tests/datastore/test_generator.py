@@ -11,7 +11,7 @@ from datastore.sample import AS_OF, SCENARIOS, _generate_cached, digest, generat
 from datastore.schema import Base
 
 # Update on purpose when the generator changes (run: python -c "from datastore.sample import *; print(digest(generate()))")
-EXPECTED_DIGEST = "d90d097969ce53275399364d58b38e03b26878aeddbe37e9bc5363f1d54a37e6"
+EXPECTED_DIGEST = "c04184752ec72b0692b1b4c425dcfdafbe6fe2cba2ad335e2e262073f8fb2403"
 
 
 @pytest.fixture(scope="module")
