@@ -168,8 +168,10 @@ def build_due_diligence(
 ) -> ReportResult:
     """Build the DD docx at ``out``. Raises ``GroundingError`` (nothing written) on an ungrounded number."""
     from reports.grounding import verify
+    from reports.narrative import resolve_llm
 
     content = dd_content(engine, caller, company, scenario, lang=lang)
+    llm = resolve_llm(settings, llm)
     book = FigureBook(lang)
     doc = layout(content, book, llm=llm)
     content.figures = book.figures

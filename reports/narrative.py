@@ -6,8 +6,9 @@ recorded figure by construction (and is still verified).
 
 With ``llm`` (any LangChain chat model): ``llm_commentary`` sends the section's structured facts as
 JSON with the system prompt from ``prompts/<lang>/report_llm.md`` and returns the model's text only if
-``reports.grounding.verify`` finds no ungrounded number; otherwise it raises ``GroundingError`` listing
-them, and the document is not written.
+``reports.grounding.verify`` finds no ungrounded number; otherwise the model gets one retry with the
+offending numbers named, and if it still cites a number that is not in the facts ``GroundingError``
+lists them and the document is not written.
 """
 
 from __future__ import annotations
@@ -52,14 +53,35 @@ def llm_commentary(llm: Any, *, lang: str, topic: str, facts: Any, offline_text:
     parts = sections("report_llm", lang)
     payload = json.dumps(facts, ensure_ascii=False, default=_jsonable)
     user = parts["user"].format(topic=topic, facts=payload, draft=offline_text)
-    reply = llm.invoke([SystemMessage(content=parts["system"]), HumanMessage(content=user)])
-    text = (
-        reply.content
-        if isinstance(reply.content, str)
-        else "".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in reply.content)
-    )
-    text = text.strip()
-    missing = verify(text, facts)
-    if missing:
-        raise GroundingError(f"LLM commentary for {topic!r} contains numbers not in the facts", missing)
-    return text
+    messages: list[Any] = [SystemMessage(content=parts["system"]), HumanMessage(content=user)]
+    missing: list[str] = []
+    for _attempt in range(2):  # one retry with the offending numbers named, then the document is blocked
+        reply = llm.invoke(messages)
+        text = _text(reply.content).strip()
+        missing = verify(text, facts)
+        if not missing:
+            return text
+        messages += [reply, HumanMessage(content=parts["retry"].format(numbers="、".join(missing)))]
+    raise GroundingError(f"LLM commentary for {topic!r} contains numbers not in the facts", missing)
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    return "".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
+
+
+def resolve_llm(settings: Any, llm: Any) -> Any:
+    """The chat model for report commentary: ``llm`` when given; else, when ``settings`` select the
+    OpenAI-compatible mode, that model; else None (offline templates).
+
+    Only the numeric facts of a section and the template draft (no client name, id or contact data) are
+    sent, so nothing personal leaves for a remote endpoint.
+    """
+    if llm is not None:
+        return llm
+    if settings is not None and getattr(settings, "effective_llm_mode", "offline") == "openai":
+        from assistant.models import build_model  # lazy: reports must not need the agent stack offline
+
+        return build_model(settings)
+    return None

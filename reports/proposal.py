@@ -295,9 +295,11 @@ def build_proposal(
     (nothing written) when any number in the document is not in the content."""
     from reports.grounding import verify
     from reports.layout_proposal import grounding_facts, layout
+    from reports.narrative import resolve_llm
     from reports.render import all_text, render
 
     content = proposal_content(engine, caller, client_id, lang, variant=variant)
+    llm = resolve_llm(settings, llm)
     book = FigureBook(lang)
     doc = layout(content, book, llm=llm, paths=content._paths)
     content.figures = book.figures

@@ -25,16 +25,12 @@ JSON = typer.Option(False, "--json", help="Print a machine-readable summary.")
 
 
 def _engine_and_llm() -> tuple[Any, Any, Any]:
+    """Engine and settings from the environment; the builders pick the chat model from the settings
+    (offline templates, or the OpenAI-compatible endpoint when configured)."""
     from datastore.engine import get_engine
 
     settings = get_settings()
-    engine = get_engine(settings.resolved_database_url)
-    llm = None
-    if settings.effective_llm_mode == "openai":
-        from assistant.models import build_model
-
-        llm = build_model(settings)
-    return engine, settings, llm
+    return get_engine(settings.resolved_database_url), settings, None
 
 
 def _check_lang(lang: str) -> str:

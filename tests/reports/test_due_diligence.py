@@ -107,7 +107,8 @@ def test_llm_commentary_grounded_is_used(dd_engine, tmp_path) -> None:
 
 
 def test_forged_number_blocks_the_document(dd_engine, tmp_path) -> None:
-    llm = _fake_llm(["2024年营业收入10.80亿元，同比增长23.45%，利润率极高。"])
+    forged = "2024年营业收入10.80亿元，同比增长23.45%，利润率极高。"
+    llm = _fake_llm([forged, forged])  # the retry repeats the forged number: blocked
     out = tmp_path / "forged.docx"
     with pytest.raises(GroundingError) as err:
         build_due_diligence(dd_engine, RM, "E901", "credit", out, llm=llm)
@@ -144,3 +145,13 @@ def test_sample_company_golden_and_missing_year(sample_engine, tmp_path) -> None
     assert row.endswith("| 数据缺失")
     assert next(r for r in content.ratios if r.year == 2025 and r.metric == "roe").value is None
     check_golden(out, "dd_E011_credit_zh")
+
+
+def test_llm_gets_one_retry_with_feedback(dd_engine, tmp_path) -> None:
+    llm = _fake_llm(
+        ["营业收入同比增长23.45%。", "2024年营业收入10.80亿元，同比下降10.00%。", "偿债覆盖率0.87倍。"]
+    )
+    out = tmp_path / "retry.docx"
+    result = build_due_diligence(dd_engine, RM, "E901", "credit", out, llm=llm)
+    assert result.ungrounded_numbers == []
+    assert any("同比下降10.00%" in line for line in outline(out))

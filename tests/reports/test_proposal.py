@@ -88,7 +88,8 @@ def test_english_proposal(sample_engine, tmp_path) -> None:
 
 
 def test_forged_number_blocks_the_proposal(sample_engine, tmp_path) -> None:
-    llm = GenericFakeChatModel(messages=iter([AIMessage(content="客户持仓累计收益高达88.88%，表现优异。")]))
+    forged = AIMessage(content="客户持仓累计收益高达88.88%，表现优异。")
+    llm = GenericFakeChatModel(messages=iter([forged, forged]))  # retried once, still forged: blocked
     out = tmp_path / "forged.docx"
     with pytest.raises(GroundingError) as err:
         build_proposal(sample_engine, RM1, CLIENT, out, llm=llm)
