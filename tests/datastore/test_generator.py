@@ -136,3 +136,26 @@ def test_corporates(tables) -> None:
     assert (tables["corporate_shareholders"]["pledged_share"] > 0).any()
     assert {"lawsuit", "enforcement", "dishonest", "pledge", "abnormal", "penalty"} <= set(
         tables["corporate_risk_events"]["kind"])
+
+
+def test_changed_sample_is_reloaded_without_touching_app_tables(scratch_engine) -> None:
+    """An older sample (different digest) is replaced in one transaction; users pointing at RMs survive."""
+    from datetime import datetime
+
+    from sqlalchemy import insert, select
+
+    from datastore.repositories.meta import set_meta
+    from datastore.schema import User
+
+    with scratch_engine.begin() as conn:
+        conn.execute(insert(User).values(id="RM001", role="rm", rm_id="RM001", active=True,
+                                         created_at=datetime(2026, 11, 1)))
+        set_meta(conn, {"sample_digest": "0" * 64, "sample_fingerprint": "stale"})
+        conn.exec_driver_sql("DELETE FROM client_cash WHERE client_id = 'C0001'")
+    from datastore.sample import load_sample
+
+    res = load_sample(scratch_engine)
+    assert res["status"] == "reloaded" and res["digest"] == EXPECTED_DIGEST
+    assert res["counts"]["client_cash"] == len(generate()["client_cash"])
+    with scratch_engine.connect() as conn:
+        assert conn.execute(select(User.rm_id)).scalar_one() == "RM001"
