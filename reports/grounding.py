@@ -14,7 +14,7 @@ A run of digits (``1,234,567.89``, full-width digits too) with an optional sign 
 
 Not figures (never reported, never need a fact):
 
-* dates: ``2025-06-30``, ``2025/6/30``, ``2025年6月30日``, ``2025年``, ``6月30日``, ``6月``, ``June 30,
+* dates and times: ``2025-06-30``, ``14:05``, ``2025/6/30``, ``2025年6月30日``, ``2025年``, ``6月30日``, ``6月``, ``June 30,
   2025``, bare four-digit years 1900–2100 without a unit;
 * identifiers: digits touching an ASCII letter or ``_`` (``C0001``, ``RM001``, ``R3``, ``FY2024``,
   ``600519.SH``, ``T+1``), standard numbers (``GB 32100-2015``), bare digit strings of six or more digits without separators, decimals or unit
@@ -126,6 +126,7 @@ _EXCLUDED_SPANS = [
     re.compile(r"top\s*\d+", re.IGNORECASE),
     re.compile(r"\[\d+\]"),
     re.compile(r"\b(?:GB|GB/T|JR/T|ISO)\s*\d+(?:[-.:]\d+)*"),  # standards: GB 32100-2015, GB/T 11714
+    re.compile(r"(?<![\d.])\d{1,2}:\d{2}(?::\d{2})?(?![\d.])"),  # clock times 9:30, 14:05:00
 ]
 
 

@@ -47,6 +47,8 @@ def test_figures_are_extracted(text: str, expected: list[str]) -> None:
         "600519.SH，T+1到账，FY2024",
         "持有3只基金，共5个产品。1. 2. 参见[12]",
         "身份证110101199001011234",
+        "交易时间 9:30 至 15:00，14:05:00 成交",
+        "依据 GB 32100-2015 校验",
     ],
 )
 def test_non_figures_are_ignored(text: str) -> None:
