@@ -8,6 +8,7 @@ which ``verify_chain`` reports. This module exposes insert and select only, neve
 from __future__ import annotations
 
 import hashlib
+import threading
 from datetime import UTC, datetime
 
 from pydantic import BaseModel
@@ -17,6 +18,9 @@ from sqlalchemy.orm import Session
 from datastore.schema import AuditLog
 
 GENESIS = "0" * 64
+# SQLite's deferred transactions let two threads read the same "last row" before either inserts, which
+# would fork the chain; writers in this process therefore take turns.
+_WRITE_LOCK = threading.Lock()
 
 
 class AuditRecord(BaseModel):
@@ -58,11 +62,12 @@ def append_audit(
 ) -> int:
     """Insert one row chained to the last one; returns its id.
 
-    Reading the last row and inserting happen in one transaction; SQLite serialises writers, so the
-    chain stays linear. (On PostgreSQL concurrent writers could fork it; ``verify_chain`` would show it.)
+    Reading the last row and inserting happen in one transaction under a process-wide lock, so the chain
+    stays linear within a process. (Several processes writing at once could still fork it;
+    ``verify_chain`` would show where.)
     """
     when = (at or datetime.now(UTC)).replace(tzinfo=None)
-    with Session(engine) as s, s.begin():
+    with _WRITE_LOCK, Session(engine) as s, s.begin():
         last = s.execute(select(AuditLog).order_by(AuditLog.id.desc()).limit(1)).scalar_one_or_none()
         prev = _link_of(last) if last is not None else GENESIS
         row = AuditLog(

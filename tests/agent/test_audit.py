@@ -23,3 +23,14 @@ def test_hash_chain_detects_tampering(tmp_path):
 def test_digest_is_canonical():
     assert digest({"a": 1, "b": 2}) == digest({"b": 2, "a": 1})
     assert digest({"a": 1}) != digest({"a": 2})
+
+
+def test_concurrent_writers_keep_one_chain(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine = get_engine(f"sqlite:///{tmp_path / 'c.db'}")
+    create_schema(engine)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda i: record_tool_call(engine, actor="RM001", tool="t", args={"i": i}, result=i,
+                                                 outcome="ok"), range(40)))
+    assert len(list_audit(engine, limit=100)) == 40 and verify_chain(engine) is None
