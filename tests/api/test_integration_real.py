@@ -213,3 +213,50 @@ def test_real_agent_in_openai_mode_streams_through_v1(tmp_path, engine, keys) ->
         assert chunks[-1].choices[0].finish_reason == "stop"
     finally:
         llm.stop()
+
+
+@pytest.mark.skipif(
+    not (_has("assistant.agent") and _has("reports.proposal")), reason="agent/proposal not in tree"
+)
+def test_real_wecom_round_trip_with_file_delivery(real) -> None:
+    """WeCom (played by wechatpy) → callback → real agent / real proposal builder → local fake send API."""
+    from wechatpy.enterprise.crypto import WeChatCrypto
+
+    from assistant.channels.wecom.crypto import parse_xml
+    from tests.channels.test_wecom_callback import FakeWeCom, _text
+    from tests.channels.test_wecom_crypto import AES_KEY, CORP_ID, TOKEN
+
+    add_user(real["engine"], "RM003", "rm", wecom_user_id="peng")
+    fake = FakeWeCom()
+    with LiveServer(fake.app()) as wecom_api:
+        s = Settings.model_validate(
+            {
+                **real["settings"].model_dump(),
+                "wecom_token": TOKEN,
+                "wecom_aes_key": AES_KEY,
+                "wecom_corp_id": CORP_ID,
+                "wecom_secret": "s3cret",
+                "wecom_agent_id": 1000002,
+                "wecom_api_base": wecom_api.url,
+            }
+        )
+        with LiveServer(create_app(s, engine=real["engine"])) as live:
+            for content, msg_id in (("C0081的组合穿透一下", "r1"), ("给C0081写一份建议书", "r2")):
+                env = parse_xml(
+                    WeChatCrypto(TOKEN, AES_KEY, CORP_ID).encrypt_message(
+                        _text("peng", content, msg_id), "n", "1"
+                    )
+                )
+                r = httpx.post(
+                    f"{live.url}/channels/wecom/callback",
+                    params={"msg_signature": env["MsgSignature"], "timestamp": "1", "nonce": "n"},
+                    content=f"<xml><Encrypt><![CDATA[{env['Encrypt']}]]></Encrypt></xml>",
+                )
+                assert r.text == "success"
+            with fake.cond:  # the proposal is built in the background; wait for its file message
+                fake.cond.wait_for(lambda: any(m["msgtype"] == "file" for m in fake.sent), 120)
+            sent = list(fake.sent)
+    texts = [m["text"]["content"] for m in sent if m["msgtype"] == "text"]
+    assert any("C0081" in t and "🔧 调用工具" in t for t in texts), texts
+    files = [m for m in sent if m["msgtype"] == "file"]
+    assert len(files) == 1 and fake.uploads[0][0].endswith(".docx")

@@ -155,6 +155,8 @@ def test_jobs_survive_a_restart(settings, engine, fakes, keys) -> None:
 
 def test_submissions_are_refused_while_shutting_down(client, keys) -> None:
     client.app.state.ctx.jobs.stop()  # type: ignore[attr-defined]  # what the lifespan does on SIGTERM
-    r = client.post("/api/reports", json={"type": "proposal", "client_id": "C0001"}, headers=_h(keys["RM001"]))
+    r = client.post(
+        "/api/reports", json={"type": "proposal", "client_id": "C0001"}, headers=_h(keys["RM001"])
+    )
     assert r.status_code == 503 and r.json()["error"] == "unavailable"
     assert client.get("/healthz").json()["jobs"]["accepting"] is False
