@@ -115,3 +115,12 @@ def test_streaming_sends_pieces_and_restores_masked_names(tmp_path, fake, mini_e
     res = ask("张伟和C0003的穿透", caller=RM1, engine=mini_engine, settings=settings, stream=pieces.append)
     assert len(pieces) >= 2 and "".join(pieces) == res.answer == "张伟的问题：无权查看该客户信息。"
     assert all(r.get("stream") for r in fake.requests)
+
+
+def test_arguments_failing_the_schema_go_back_to_the_model(tmp_path, fake, mini_engine):
+    fake.enqueue(_tool("lookthrough_portfolio", client_id="not-an-id"), "请提供客户编号。")
+    res = ask("穿透一下", caller=RM1, engine=mini_engine, settings=_settings(tmp_path, fake))
+    assert res.answer == "请提供客户编号。"
+    tool_msg = [m for m in fake.requests[1]["messages"] if m["role"] == "tool"][0]
+    assert "client_id" in tool_msg["content"]
+    assert list_audit(mini_engine, limit=1)[0].outcome == "error"
