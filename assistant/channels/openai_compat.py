@@ -63,7 +63,8 @@ class ChatCompletionRequest(BaseModel):
     model: str = Field(MODEL_ID, examples=[MODEL_ID])
     messages: list[ChatMessage] = Field(min_length=1)
     stream: bool = False
-    user: str | None = Field(None, description="Used as the session id when given")
+    # Some UIs send an object here (forwarded user info); only a string is used, as the session id.
+    user: str | dict[str, Any] | None = Field(None, description="A string is used as the session id")
 
 
 # ------------------------------------------------------------------------------------------ rendering
@@ -168,7 +169,9 @@ async def chat_completions(
     if not turns or turns[-1][0] != "user" or not turns[-1][1].strip():
         raise InvalidInput("the last message must be a non-empty user message", field="messages")
     question = turns[-1][1]
-    sid = resolve_session(ctx.conversations, who, turns, x_session_id or body.user)
+    sid = resolve_session(
+        ctx.conversations, who, turns, x_session_id or (body.user if isinstance(body.user, str) else None)
+    )
     cid = "chatcmpl-" + uuid.uuid4().hex[:24]
     created = int(time.time())
 
