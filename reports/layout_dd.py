@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from reports import charts
 from reports import labels as L
-from reports.models import MISSING, Chart, DocContent, FigureBook, Para, Section, Table
+from reports.models import MISSING, Chart, DocContent, FigureBook, Para, Section, Table, provenance_table
 from reports.narrative import fill, llm_commentary
 
 if TYPE_CHECKING:
@@ -367,33 +367,7 @@ def layout(c: DueDiligenceContent, book: FigureBook, *, llm: Any = None) -> DocC
     sections.append(Section(title=h["conclusion"], blocks=blocks))
 
     # --- provenance appendix
-    seen: set[str] = set()
-    prow = []
-    for fig in book.figures:
-        if fig.name in seen:
-            continue
-        seen.add(fig.name)
-        prow.append(
-            [
-                fig.name,
-                miss if fig.value is None else _raw(fig.value, fig.unit),
-                fig.unit,
-                fig.tool,
-                fig.as_of.isoformat() if fig.as_of else "—",
-            ]
-        )
-    sections.append(
-        Section(
-            title=h["provenance"],
-            blocks=[
-                Table(
-                    columns=[col["figure"], col["value"], col["unit"], col["tool"], col["as_of"]],
-                    rows=prow,
-                    numeric=[1],
-                )
-            ],
-        )
-    )
+    sections.append(Section(title=h["provenance"], blocks=[provenance_table(book)]))
 
     title = fill("report_dd", lang, "title")
     subtitle = fill("report_dd", lang, "subtitle", name=c.name, scenario_name=sc_name)
@@ -453,12 +427,3 @@ def _flag_value(book: FigureBook, code: str, name: str, v: Any, as_of: Any) -> s
     if code in _COUNT_FLAGS:
         return book.count(name, v, T_FLAGS, as_of)
     return book.pct(name, v, T_FLAGS, as_of)
-
-
-def _raw(value: float, unit: str) -> str:
-    """The figure as stored (base units, 4 significant decimals for ratios) for the appendix."""
-    if unit == "yuan":
-        return f"{value:,.2f}"
-    if unit == "count":
-        return f"{value:,.0f}"
-    return f"{value:.4f}"

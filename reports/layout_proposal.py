@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from reports import charts
 from reports import labels as L
 from reports.labels_proposal import KINDS, TEXT, H, asset_label
-from reports.models import MISSING, Chart, DocContent, FigureBook, Para, Section, Table
+from reports.models import MISSING, Chart, DocContent, FigureBook, Para, Section, Table, provenance_table
 from reports.narrative import fill, llm_commentary
 
 if TYPE_CHECKING:
@@ -445,19 +445,10 @@ def layout(
             ],
         ),
     ]
-    seen: set[str] = set()
-    prov = []
-    for f in b.figures:
-        if f.name not in seen:
-            seen.add(f.name)
-            prov.append([f.name, f.tool, f.as_of.isoformat() if f.as_of else "—"])
     sections.append(
         Section(
             title=H[lang]["sources"],
-            blocks=[
-                Para(text=t["sources_note"], style="WD Note"),
-                Table(columns=[t["figure"], t["tool"], t["as_of"]], rows=prov),
-            ],
+            blocks=[Para(text=t["sources_note"], style="WD Note"), provenance_table(b)],
         )
     )
     rm = c.rm

@@ -133,3 +133,33 @@ class DocContent(BaseModel):
     cover_lines: list[str]
     sections: list[Section]
     lang: Lang = "zh"
+
+
+# ------------------------------------------------------------------------- provenance appendix
+
+PROVENANCE_COLUMNS = {
+    "zh": ["数字", "取值（基础单位）", "单位", "计算工具", "数据日期"],
+    "en": ["Figure", "Value (base unit)", "Unit", "Computed by", "Data date"],
+}
+
+
+def raw_value(value: float, unit: str) -> str:
+    """A figure as stored, in its base unit (yuan with 2 decimals, ratios with 4) for the appendix."""
+    if unit == "yuan":
+        return f"{value:,.2f}"
+    if unit == "count":
+        return f"{value:,.0f}"
+    return f"{value:.4f}"
+
+
+def provenance_table(book: FigureBook) -> Table:
+    """One row per distinct figure name: value as stored, unit, the tool that computed it, data date."""
+    seen: set[str] = set()
+    rows = []
+    for fig in book.figures:
+        if fig.name in seen:
+            continue
+        seen.add(fig.name)
+        value = MISSING[book.lang] if fig.value is None else raw_value(fig.value, fig.unit)
+        rows.append([fig.name, value, fig.unit, fig.tool, fig.as_of.isoformat() if fig.as_of else "—"])
+    return Table(columns=PROVENANCE_COLUMNS[book.lang], rows=rows, numeric=[1])
