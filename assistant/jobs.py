@@ -159,6 +159,13 @@ class JobQueue:
         with self._submit_lock:
             found = repo.find_reusable_job(self.engine, caller.user_id, key, since=since)
             if found is not None:
+                if (found.type, found.params) != (req.type, params):
+                    # A retried request must be the same request; a reused key on another body is a client bug.
+                    raise InvalidInput(
+                        "Idempotency-Key was already used for a different report request",
+                        field="Idempotency-Key",
+                        hint="use a new key for a new request",
+                    )
                 return found, False
             job = repo.create_job(self.engine, caller.user_id, req.type, params, key)
         self._enqueue(job.id)

@@ -103,12 +103,15 @@ def test_identical_requests_and_idempotency_key_reuse_the_job(client, keys) -> N
     other_lang = client.post("/api/reports", json={**body, "lang": "zh"}, headers=_h(keys["RM001"]))
     assert other_lang.json()["id"] != a.json()["id"]
     k1 = client.post("/api/reports", json=body, headers=_h(keys["RM001"], **{"Idempotency-Key": "k-1"}))
-    k2 = client.post(
+    k2 = client.post("/api/reports", json=body, headers=_h(keys["RM001"], **{"Idempotency-Key": "k-1"}))
+    assert k1.json()["id"] == k2.json()["id"] != a.json()["id"]
+    # the same key on a different body is refused, not silently answered with the first job
+    k_other = client.post(
         "/api/reports",
         json={**body, "client_id": "C0001"},
         headers=_h(keys["RM001"], **{"Idempotency-Key": "k-1"}),
     )
-    assert k1.json()["id"] == k2.json()["id"] != a.json()["id"]
+    assert k_other.status_code == 400 and k_other.json()["field"] == "Idempotency-Key"
     # the same key from another user is a different request
     k3 = client.post(
         "/api/reports",
