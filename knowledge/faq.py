@@ -9,7 +9,7 @@ no number absent from the passages; otherwise the extractive answer is returned.
 
 >>> answer_faq("冷静期有多长？", store_dir="var/chroma")
 FaqAnswer(answer='冷静期为 24 小时，自您签署购买合同或在手机银行确认购买时起算。（来源：《常见问题·银行理财产品》Q4）',
-          citations=['《常见问题·银行理财产品》Q4'], confidence=0.93, handoff=False)
+          citations=['《常见问题·银行理财产品》Q4'], confidence=0.96, handoff=False)
 """
 
 from __future__ import annotations

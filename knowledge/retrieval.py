@@ -7,7 +7,7 @@ A ``Retriever`` holds the loaded BM25 index, chunk metadata and the chunk vector
 per store directory and reloads it when the store's generation token changes (after an ingest).
 
 >>> [p.citation() for p in search("冷静期多久", store_dir="var/chroma", k=2, audience="client")]
-['《示范银行理财产品销售冷静期规则》第二条', '《常见问题·银行理财产品》Q4']
+['《常见问题·银行理财产品》Q4', '《常见问题·银行理财产品》Q7']
 """
 
 from __future__ import annotations
