@@ -198,8 +198,10 @@ def generate_market() -> MarketData:
     foreign_px = np.maximum(np.round(np.exp(rng.normal(np.log(120), 0.8, len(foreign))) * np.cumprod(1 + f_rets, axis=0), 2), 1.0)
 
     # ---- rates, bonds, cash
-    knots_x = np.array([pd.Timestamp(d).value for d, _ in _YIELD_KNOTS], dtype=float)
-    target = np.interp(days.asi8.astype(float), knots_x, [v for _, v in _YIELD_KNOTS])
+    # interpolate on day ordinals (the datetime64 unit of an index differs between pandas versions)
+    knots_x = np.array([date.fromisoformat(d).toordinal() for d, _ in _YIELD_KNOTS], dtype=float)
+    day_x = np.array([d.toordinal() for d in days.date], dtype=float)
+    target = np.interp(day_x, knots_x, [v for _, v in _YIELD_KNOTS])
     y = np.empty(n)
     y[0] = target[0]
     shocks = rng.normal(0, 0.00018, n)

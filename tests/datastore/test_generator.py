@@ -11,7 +11,7 @@ from datastore.sample import AS_OF, SCENARIOS, _generate_cached, digest, generat
 from datastore.schema import Base
 
 # Update on purpose when the generator changes (run: python -c "from datastore.sample import *; print(digest(generate()))")
-EXPECTED_DIGEST = "c04184752ec72b0692b1b4c425dcfdafbe6fe2cba2ad335e2e262073f8fb2403"
+EXPECTED_DIGEST = "18db5b8f77c96de015609026ffb251540b4b0af790efbe16c6456aeab8c792d9"
 
 
 @pytest.fixture(scope="module")
