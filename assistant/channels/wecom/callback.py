@@ -1,7 +1,7 @@
 """``/channels/wecom/callback``: WeCom's URL verification (GET) and message push (POST). No API key: the
 request is authenticated by its msg_signature instead.
 
-WeCom waits 5 s and retries 3 times, so POST replies "success" at once and the work happens in the
+WeCom waits 5 s and retries 3 times, so POST replies an empty body (WeCom's "no passive reply") at once and the work happens in the
 background; the MsgId is recorded first (``channel_messages``) so a retry is answered and ignored.
 Bad signature → 403, malformed XML → 400, and nothing is recorded or processed in either case.
 """
@@ -17,6 +17,7 @@ from assistant.logging import get_logger
 from datastore.repositories.jobs import remember_message
 
 router = APIRouter(prefix="/channels/wecom", tags=["wecom"])
+ACK = ""  # an empty 200 tells WeCom "received, no passive reply"; the answer goes out via message/send
 log = get_logger("wecom")
 
 
@@ -55,9 +56,9 @@ async def receive(
     msg_id = msg.get("MsgId") or f"{msg.get('FromUserName')}:{msg.get('CreateTime')}:{msg.get('Event', '')}"
     if not remember_message(ctx.engine, "wecom", msg_id):
         log.info("duplicate wecom message ignored", extra={"msg_id": msg_id})
-        return PlainTextResponse("success")
+        return PlainTextResponse(ACK)
     if ctx.wecom is None:
         log.warning("wecom message received but sending is not configured", extra={"msg_id": msg_id})
     else:
         ctx.wecom.dispatch(msg)
-    return PlainTextResponse("success")
+    return PlainTextResponse(ACK)
