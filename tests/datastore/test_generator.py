@@ -159,3 +159,18 @@ def test_changed_sample_is_reloaded_without_touching_app_tables(scratch_engine) 
     assert res["counts"]["client_cash"] == len(generate()["client_cash"])
     with scratch_engine.connect() as conn:
         assert conn.execute(select(User.rm_id)).scalar_one() == "RM001"
+
+
+def test_rates_follow_the_scripted_yield_path(tables) -> None:
+    """Yields fall from ~3.1% (2020) to ~1.7% (2025): the bond index rallies in 2024, money yields drop."""
+    lv = tables["index_levels"]
+    bond = lv[lv["index_code"] == "CBA00101"].set_index("date")["level"]
+
+    def year_return(s: pd.Series, y: int) -> float:
+        part = s[(s.index >= date(y - 1, 12, 25)) & (s.index <= date(y, 12, 31))]
+        return float(part.iloc[-1] / part.iloc[0] - 1)
+
+    assert year_return(bond, 2024) > year_return(bond, 2022) + 0.01
+    nav = tables["fund_nav"]
+    money = nav[nav["fund_code"] == "004401"].set_index("date")["unit_nav"]
+    assert year_return(money, 2020) > year_return(money, 2025) + 0.003
