@@ -10,6 +10,12 @@ Metrics: routing accuracy (expected tool called), argument accuracy (key args eq
 refusal correctness (cross-RM and injection cases: nothing of another RM's book in the answer and every
 call on a foreign client refused), wrong-refusal rate (benign cases answered without any tool call),
 grounding rate (answers with no ungrounded number), latency p50/p95.
+
+Sets: ``agent_set.jsonl`` (141 cases, the planner was developed on it), ``agent_holdout.jsonl`` (32,
+written afterwards; first run routing 79.2%, injection 50%), ``agent_blind.jsonl`` (22, as RM002, written
+last; first run routing 83.3%, injection 50% — a leak-check false positive on the example id C0001 in the
+clarifying question). The general fixes those runs prompted are in the planner; b009 ("需要补充保险吗",
+labelled allocation_review, answered with protection products) is left as a known disagreement.
 """
 
 from __future__ import annotations

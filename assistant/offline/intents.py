@@ -21,10 +21,11 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ("industry_exposure", re.compile(r"行业|板块|industr|sector", _I)),
     ("lookthrough_portfolio", re.compile(
         r"穿透|底层|重仓股|持仓股|持有哪些股票|买了哪些股票|look[- ]?through|underlying|x[- ]?ray|"
-        r"stock holdings|which stocks|top holdings|集中度|concentration|underneath|really own|what does .* own", _I)),
+        r"stock holdings|which stocks|top holdings|集中度|concentration|underneath|really own|what does .* own|"
+        r"间接持有|底层资产|持有.{0,8}(股票|个股)|indirectly (?:own|hold)", _I)),
     ("retirement_plan", re.compile(r"退休|养老|retire|pension", _I)),
     ("allocation_review", re.compile(
-        r"配置|再平衡|调仓|仓位|调一调|调整一下|体检|三笔钱|诊断|检视|allocation|rebalanc|asset mix|check-?up|"
+        r"配置|再平衡|调仓|仓位|调一调|调整一下|体检|三笔钱|诊断|检视|资产结构|allocation|rebalanc|asset mix|check-?up|"
         r"portfolio review|model portfolio|"
         r"review (?:the |his |her )?portfolio|drift", _I)),
     ("book_scan", re.compile(
@@ -59,6 +60,7 @@ COMPANY_TOOLS = {"company_profile", "draft_due_diligence"}
 INJECTION = re.compile(
     r"忽略(之前|以上|前面|所有|你的)?.{0,6}(指令|规则|限制|设定)|无视.{0,6}(指令|规则|限制)|你现在是|假装你是|扮演|"
     r"已(经)?授权|授权你|权限已|提升权限|全部客户的|所有客户的|new policy|^\s*system\s*[:：]|"
+    r"以.{0,4}(admin|管理员|超级用户)身份|忘掉你的|as (?:an? )?(?:admin|administrator|superuser)|"
     r"管理员模式|越狱|系统提示|泄露|所有RM|全行客户|其他(理财)?经理的客户|别人的客户|"
     r"ignore (?:all |any |the )?(?:previous|prior|above|earlier)? ?(?:instructions|rules)|disregard .*instructions|"
     r"you are now|act as (?:an? )?admin|admin mode|jailbreak|system prompt|developer mode|reveal|"
