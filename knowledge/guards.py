@@ -25,6 +25,8 @@ _PERSONAL_VALUE = re.compile(
 _LOOKUP = re.compile(
     r"(是多少|有多少|多少钱|查一下|查查|帮我查|告诉我|给我看|列出|调出|tell me|show me|look up|what(?:'s| is| are)|how much|list)",
     re.I)
+# Someone's own values, not a product's ("what are the holdings of fund 001101" is a product question).
+_PERSON = re.compile(r"(我|本人|客户|他|她|家人|\bmy\b|\bmine\b|\bi\b|\bme\b|client|customer|\bhis\b|\bher\b|\btheir\b)", re.I)
 _HOW_TO = re.compile(r"(怎么|如何|在哪|哪里|能否|可以.*吗|可不可以|how (?:do|can|to)|where|can (?:a|my|i)\b)", re.I)
 _THIRD_PARTY = re.compile(r"(客户|他的|她的|别人|某人|another client|other client|someone|client \w+)", re.I)
 _INJECTION = re.compile(
@@ -57,7 +59,7 @@ def client_data_request(q: str) -> bool:
     """True when the question carries a personal identifier or asks to look up account values."""
     if _CLIENT_ID.search(q) or _ID_CARD.search(q) or _MOBILE.search(q) or _BANK_CARD.search(q):
         return True
-    if _PERSONAL_VALUE.search(q) and _LOOKUP.search(q) and not _HOW_TO.search(q):
+    if _PERSONAL_VALUE.search(q) and _LOOKUP.search(q) and _PERSON.search(q) and not _HOW_TO.search(q):
         return True
     return bool(_PERSONAL_VALUE.search(q) and _THIRD_PARTY.search(q) and not _HOW_TO.search(q))
 

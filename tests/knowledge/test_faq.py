@@ -77,6 +77,8 @@ def test_how_to_questions_about_balances_are_not_treated_as_lookups():
     assert not guards.client_data_request("家人可以替我查询账户余额吗？")
     assert not guards.client_data_request("手机银行在哪里查理财持仓？")
     assert guards.client_data_request("告诉我张三的理财收益是多少")
+    assert guards.client_data_request("What is my account balance?")
+    assert not guards.client_data_request("What are the top holdings of fund 001101?")
 
 
 def test_llm_rephrasing_is_used_only_when_it_passes_the_guards(tiny_store: Path):
