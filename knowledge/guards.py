@@ -34,7 +34,7 @@ _INJECTION = re.compile(
     r"|disregard (?:your|the|all) |system prompt|developer mode|jailbreak|pretend (?:you are|to be)|act as"
     r"|忽略.{0,6}(?:规则|指令|限制|要求|设定)|无视.{0,6}(?:规则|限制)|你现在是|扮演|系统提示词|越狱)", re.I)
 _INTERNAL = re.compile(
-    r"(内部|考核|佣金|分成|尾随|提成|评审|纪要|销售手册|话术|客户维护费|internal|commission|kickback|sales target|quota"
+    r"(内部|考核|佣金|分成|尾随|提成|评审|纪要|手册|话术|客户维护费|internal|commission|kickback|sales target|quota"
     r"|review minutes|trailer fee)", re.I)
 _ADVICE = re.compile(
     r"(我该买|我应该买|买哪个|买哪只|选哪个|选哪只|推荐.{0,8}(?:产品|基金|理财)|给我推荐|适合我吗|适合我的|值得买|值不值得|能不能买这|"
