@@ -25,6 +25,7 @@ T_REB = "analytics.allocation.propose_rebalance"
 T_BT = "analytics.allocation.compare_backtest"
 T_DATA = "datastore.repositories.analytics_inputs"
 T_DIAG = "reports.proposal._diagnose"
+T_TOTALS = "reports.proposal.proposal_content (sum of propose_rebalance lines)"
 
 
 def grounding_facts(c: ProposalContent) -> dict[str, Any]:
@@ -347,15 +348,14 @@ def _rebalance(c: ProposalContent, b: FigureBook) -> Section:
         ]
         for i, ln in enumerate(lines, start=1)
     ]
-    sells = sum(ln.amount for ln in lines if ln.action == "sell")
-    buys = sum(ln.amount for ln in lines if ln.action == "buy")
+    sells, buys = c.trade_totals.get("sell", 0.0), c.trade_totals.get("buy", 0.0)
     text = fill(
         "report_proposal",
         lang,
         "rebalance",
         n_lines=b.count("trades", len(lines), T_REB, c.as_of),
-        sells=b.money("sells_total", sells, T_REB, c.as_of),
-        buys=b.money("buys_total", buys, T_REB, c.as_of),
+        sells=b.money("sells_total", sells, T_TOTALS, c.as_of),
+        buys=b.money("buys_total", buys, T_TOTALS, c.as_of),
     )
     return Section(
         title=H[lang]["rebalance"],

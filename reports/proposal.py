@@ -63,6 +63,7 @@ class ProposalContent(BaseModel):
     pots: allocation.ThreePots
     rebalance: allocation.RebalanceProposal | None
     suitability_block: str | None = None  # why no rebalancing lines (the gate refused), if so
+    trade_totals: dict[str, float] = Field(default_factory=dict)  # {"sell": yuan, "buy": yuan} over the lines
     backtest: dict[str, dict[str, float]] | None = None
     backtest_window: tuple[date, date] | None = None
     figures: list[Figure] = Field(default_factory=list)
@@ -251,6 +252,11 @@ def proposal_content(
         backtest=backtest,
         backtest_window=window,
     )
+    if rebalance is not None:  # the totals the text cites are part of the content (so they are facts too)
+        content.trade_totals = {
+            side: float(sum(ln.amount for ln in rebalance.lines if ln.action == side))
+            for side in ("sell", "buy")
+        }
     content._paths = paths
     return content
 

@@ -116,3 +116,16 @@ def test_risk_mismatch_is_diagnosed_and_sold(sample_engine) -> None:
     sold = {ln.name for ln in content.rebalance.lines if ln.action == "sell"}
     assert mismatched <= sold
     assert all(int(ln.risk_level[1]) <= 2 for ln in content.rebalance.lines if ln.action == "buy")
+
+
+@pytest.mark.parametrize("client_id", ["C0002", "C0004", "C0006", "C0007", "C0008"])
+def test_every_scenario_client_is_grounded(sample_engine, client_id) -> None:
+    """Layout only (no docx): every number printed for the sample's scenario clients is in the content."""
+    from reports.grounding import verify
+    from reports.layout_proposal import grounding_facts, layout
+    from reports.models import FigureBook
+    from reports.render import all_text
+
+    content = proposal_content(sample_engine, RM1, client_id)
+    doc = layout(content, FigureBook("zh"))
+    assert verify(all_text(doc), grounding_facts(content)) == []
