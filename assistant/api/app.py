@@ -42,7 +42,7 @@ from assistant.logging import get_logger, register_names
 from assistant.settings import Settings
 from datastore.engine import create_schema, get_engine
 from datastore.repositories import jobs as jobs_repo
-from datastore.repositories.users import person_names
+from datastore.repositories.users import list_users, person_names
 
 log = get_logger("app")
 SWAGGER_DIR = Path(fastapi_offline.__file__).parent / "static"  # swagger-ui-bundle.js, swagger-ui.css, redoc
@@ -121,6 +121,11 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         create_schema(engine)  # idempotent; `wealthdesk init` normally did it already
         register_names(person_names(engine))
+        if not list_users(engine):
+            log.warning(
+                "no API users yet: every endpoint except /healthz will answer 401; "
+                "create one with `wealthdesk users add RM001 --role rm`"
+            )
         requeued = jobs.start()
         ctx.wecom = _wecom_channel(settings, engine, services, jobs)
         if warm_up and settings.resolved_store_dir.is_dir():
