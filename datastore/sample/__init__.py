@@ -23,7 +23,8 @@ AS_OF = date(2026, 11, 20)
 
 
 @lru_cache(maxsize=1)
-def _generate_cached() -> dict[str, pd.DataFrame]:
+def _generate_cached() -> tuple[dict[str, pd.DataFrame], str]:
+    """(tables, digest) of one generation; shared read-only by ``generate`` and the loader."""
     from datastore.sample.clients import generate_clients
     from datastore.sample.corporates import generate_corporates
     from datastore.sample.funds import generate_funds
@@ -42,12 +43,17 @@ def _generate_cached() -> dict[str, pd.DataFrame]:
         if missing:
             raise RuntimeError(f"generator for {name} lacks columns {sorted(missing)}")
         out[name] = df[cols].reset_index(drop=True)
-    return out
+    return out, digest(out)
 
 
 def generate() -> dict[str, pd.DataFrame]:
     """All sample tables (fresh copies; the expensive generation runs once per process)."""
-    return {k: v.copy() for k, v in _generate_cached().items()}
+    return {k: v.copy() for k, v in _generate_cached()[0].items()}
 
 
-__all__ = ["AS_OF", "SCENARIOS", "digest", "generate", "load_sample"]
+def sample_digest() -> str:
+    """The digest of the generated tables (computed once per process)."""
+    return _generate_cached()[1]
+
+
+__all__ = ["AS_OF", "SCENARIOS", "digest", "generate", "load_sample", "sample_digest"]

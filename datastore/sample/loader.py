@@ -116,7 +116,7 @@ def load_sample(engine: Engine, *, verify: bool = False) -> dict[str, Any]:
     even when the generator fingerprint is unchanged). Returns
     ``{"status": "loaded"|"reloaded"|"unchanged", "digest": str, "as_of": date, "counts": {table: rows},
     "seconds": float}``."""
-    from datastore.sample import AS_OF, generate
+    from datastore.sample import AS_OF, _generate_cached
 
     t0 = time.perf_counter()
     create_schema(engine)
@@ -126,8 +126,7 @@ def load_sample(engine: Engine, *, verify: bool = False) -> dict[str, Any]:
         # same generator code and library versions → same bytes; skip the ~10 s regeneration
         return {"status": "unchanged", "digest": previous, "as_of": AS_OF, "counts": table_counts(engine),
                 "seconds": round(time.perf_counter() - t0, 2)}
-    tables = generate()
-    dg = digest(tables)
+    tables, dg = _generate_cached()  # read-only use: no copies of ~850k rows
     if previous == dg:
         with engine.begin() as conn:
             set_meta(conn, {"sample_fingerprint": fp})

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from datastore.sample import AS_OF, SCENARIOS, _generate_cached, digest, generate
+from datastore.sample import AS_OF, SCENARIOS, _generate_cached, digest, generate, sample_digest
 from datastore.schema import Base
 
-# Update on purpose when the generator changes (run: python -c "from datastore.sample import *; print(digest(generate()))")
+# Update on purpose when the generator changes: python -c "from datastore.sample import sample_digest as d; print(d())"
 EXPECTED_DIGEST = "18db5b8f77c96de015609026ffb251540b4b0af790efbe16c6456aeab8c792d9"
 
 
@@ -20,11 +20,11 @@ def tables() -> dict[str, pd.DataFrame]:
 
 
 def test_generation_is_deterministic(tables) -> None:
-    first = digest(tables)
-    _generate_cached.cache_clear()  # force a real second generation in the same process
-    second = digest(generate())
-    assert first == second
-    assert first == EXPECTED_DIGEST
+    first = sample_digest()
+    _generate_cached.cache_clear()  # force a real second generation (and digest) in the same process
+    second = sample_digest()
+    assert first == second == EXPECTED_DIGEST
+    assert digest({"funds": tables["funds"]}) != digest({"funds": tables["funds"].iloc[1:]})
 
 
 def test_tables_have_exactly_the_schema_columns(tables) -> None:
