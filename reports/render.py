@@ -78,8 +78,8 @@ def _table(doc, block: Table, lang: str) -> None:  # noqa: ANN001
             if i in block.numeric:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _set_widths(doc, table, block)
-    if block.caption:
-        doc.add_paragraph(block.caption, style="Caption")
+    # a paragraph after every table: Word and LibreOffice merge directly adjacent tables into one
+    doc.add_paragraph(block.caption or "", style="Caption")
 
 
 def _set_widths(doc, table, block: Table) -> None:  # noqa: ANN001
