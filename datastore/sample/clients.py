@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.identifiers import id_check_digit
-from datastore.sample.fund_plan import FUNDS
+from datastore.sample.fund_plan import FUNDS, fees
 from datastore.sample.funds import FundData
 from datastore.sample.names import BRANCHES, GIVEN_CHARS, OCCUPATIONS, REGION_CODES, SURNAMES
 
@@ -229,10 +229,11 @@ def generate_clients(funds: FundData, products: pd.DataFrame, days: pd.DatetimeI
     rms = pd.DataFrame([{"id": f"RM{i + 1:03d}", "name": _person(rng), "branch": BRANCHES[i]} for i in range(5)])
     clients = _client_rows(rng, n_clients)
     txns: list[dict] = []
+    events = _fund_events(funds)
     for client in clients.to_dict("records"):
         tpl = _TEMPLATE_OF.get(client["id"])
         plan = _designed_plan(tpl, client["id"], rng, days) if tpl else _random_plan(client, rng, days, products)
-        txns.extend(_execute(client["id"], plan, funds, products))
+        txns.extend(_execute(client["id"], plan, funds, products, events))
     tx = pd.DataFrame(txns)
     order = {"buy": 0, "dividend": 1, "sell": 2, "fee": 3}
     tx = tx.assign(_o=tx["type"].map(order)).sort_values(["date", "client_id", "product_code", "_o"], kind="stable")
@@ -242,12 +243,11 @@ def generate_clients(funds: FundData, products: pd.DataFrame, days: pd.DatetimeI
     return {"rms": rms, "clients": clients, "transactions": tx, "client_cash": cash}
 
 
-def _execute(cid: str, plan: Plan, funds: FundData, products: pd.DataFrame) -> list[dict]:
+def _execute(cid: str, plan: Plan, funds: FundData, products: pd.DataFrame,
+             fund_events: dict[str, list[tuple[date, str, float]]]) -> list[dict]:
     """Run a plan chronologically per product, adding dividends, splits and maturities."""
     prod = products.set_index("code")
     fee_of = {f.code: f for f in FUNDS}
-    from datastore.sample.fund_plan import fees
-
     out: list[dict] = []
     by_code: dict[str, list[tuple[date, str, float]]] = {}
     for d, code, action, value in plan.actions:
@@ -260,7 +260,7 @@ def _execute(cid: str, plan: Plan, funds: FundData, products: pd.DataFrame) -> l
             continue
         _mg, _cu, sub, red = fees(fee_of[code])
         unit = funds.unit_nav[code]
-        events = _fund_events(funds, code)
+        events = fund_events[code]
         shares = 0.0
         timeline = sorted([(d, 0 if a in ("split", "dividend") else 1, a, v) for d, a, v in events + acts])
         for d, _prio, action, value in timeline:
@@ -286,17 +286,14 @@ def _execute(cid: str, plan: Plan, funds: FundData, products: pd.DataFrame) -> l
     return out
 
 
-_EVENTS: dict[tuple[int, str], list[tuple[date, str, float]]] = {}
-
-
-def _fund_events(funds: FundData, code: str) -> list[tuple[date, str, float]]:
-    """Dividend and split days of a fund (memoised per FundData: clients share the same funds)."""
-    key = (id(funds), code)
-    if key not in _EVENTS:
+def _fund_events(funds: FundData) -> dict[str, list[tuple[date, str, float]]]:
+    """Dividend and split days of every fund: code → [(date, "dividend"|"split", value)]."""
+    out = {}
+    for code in funds.dividends.columns:
         div, spl = funds.dividends[code], funds.splits[code]
         ev = [(ts.date(), "dividend", float(v)) for ts, v in div[div > 0].items()]
-        _EVENTS[key] = ev + [(ts.date(), "split", float(v)) for ts, v in spl.dropna().items()]
-    return _EVENTS[key]
+        out[code] = ev + [(ts.date(), "split", float(v)) for ts, v in spl.dropna().items()]
+    return out
 
 
 def _execute_fixed(cid: str, code: str, acts: list[tuple[date, str, float]], prod: pd.Series) -> list[dict]:

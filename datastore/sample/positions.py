@@ -2,8 +2,8 @@
 
 Conventions (see docs/importers.md):
 - ``shares`` on a transaction are in the units valid on its date. A fund's 份额折算 (split ratio k in
-  ``fund_nav.split_ratio``) multiplies the units held before the split date by k; no transaction row
-  is written for a split.
+  ``fund_nav.split_ratio``) multiplies the units held before the split date by k, rounded to 0.01 unit
+  as registrars book them; no transaction row is written for a split.
 - Average-cost method: a buy adds ``amount`` (cash paid incl. fee) to cost; a sell removes cost in
   proportion to the units sold; cash dividends and fees leave cost and units unchanged.
 """
@@ -41,7 +41,7 @@ def derive_positions(transactions: pd.DataFrame, splits: pd.DataFrame, as_of: da
         ei = 0
         for t in grp.itertuples(index=False):
             while ei < len(events) and events[ei][0] <= t.tdate:  # split effective before that day's trades
-                shares *= events[ei][1]
+                shares = round(shares * events[ei][1], 2)  # registrars book split units to 0.01
                 ei += 1
             if t.type == "buy":
                 shares += float(t.shares)
@@ -51,12 +51,12 @@ def derive_positions(transactions: pd.DataFrame, splits: pd.DataFrame, as_of: da
                 sold = min(float(t.shares), shares)
                 cost -= cost * (sold / shares) if shares > 0 else 0.0
                 shares -= sold
-                if shares <= 1e-6:
+                if shares < 0.005:  # fully redeemed (units are booked to 0.01)
                     shares, cost, first_buy = 0.0, 0.0, None
         while ei < len(events):
-            shares *= events[ei][1]
+            shares = round(shares * events[ei][1], 2)
             ei += 1
-        if shares > 1e-6 and first_buy is not None:
+        if shares >= 0.005 and first_buy is not None:
             rows.append({"client_id": client, "product_code": product, "shares": round(shares, 2),
                          "cost": round(cost, 2), "first_buy": first_buy, "as_of": as_of})
     return pd.DataFrame(rows, columns=POSITION_COLUMNS)
