@@ -9,20 +9,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from reports import charts
 from reports import labels as L
 from reports.labels_proposal import KINDS, TEXT, H, asset_label
-from reports.models import MISSING, Chart, DocContent, FigureBook, Para, Section, Table, provenance_table
-from reports.narrative import fill, llm_commentary
+from reports.layout_proposal_charts import (
+    T_LOOK,
+    T_POTS,
+    backtest_section,
+    lookthrough_section,
+    narrate,
+    target_section,
+)
+from reports.models import DocContent, FigureBook, Para, Section, Table, provenance_table
+from reports.narrative import fill
 
 if TYPE_CHECKING:
     from reports.proposal import ProposalContent
 
 T_PNL = "analytics.pnl.client_pnl"
-T_LOOK = "analytics.lookthrough.lookthrough_client"
-T_POTS = "analytics.allocation.three_pots"
 T_REB = "analytics.allocation.propose_rebalance"
-T_BT = "analytics.allocation.compare_backtest"
 T_DATA = "datastore.repositories.analytics_inputs"
 T_DIAG = "reports.proposal._diagnose"
 T_TOTALS = "reports.proposal.proposal_content (sum of propose_rebalance lines)"
@@ -30,13 +34,6 @@ T_TOTALS = "reports.proposal.proposal_content (sum of propose_rebalance lines)"
 
 def grounding_facts(c: ProposalContent) -> dict[str, Any]:
     return c.model_dump(mode="python", exclude={"narrative"})
-
-
-def _narrate(key: str, text: str, c: ProposalContent, facts: Any, llm: Any) -> Para:
-    if llm is not None:
-        text = llm_commentary(llm, lang=c.lang, topic=key, facts=facts, offline_text=text)
-    c.narrative[key] = text
-    return Para(text=text, narrative=True)
 
 
 def _profile(c: ProposalContent, b: FigureBook) -> Section:
@@ -107,107 +104,9 @@ def _holdings(c: ProposalContent, b: FigureBook, llm: Any) -> Section:
                 rows=rows,
                 numeric=[3, 4, 5, 6],
             ),
-            _narrate("pnl", text, c, facts, llm),
+            narrate("pnl", text, c, facts, llm),
         ],
     )
-
-
-def _lookthrough(c: ProposalContent, b: FigureBook, llm: Any) -> Section:
-    lang, t, lk = c.lang, TEXT[c.lang], c.lookthrough
-    miss = MISSING[lang]
-    ac = lk.asset_classes
-    blocks: list[Any] = [
-        Chart(
-            png=charts.donut([asset_label(k, lang) for k in ac], list(ac.values()), t["chart_assets"]),
-            caption=t["chart_assets"],
-            width_cm=13,
-        )
-    ]
-    inds = lk.industries[:10]
-    if inds:
-        blocks.append(
-            Chart(
-                png=charts.bars(
-                    [i.name for i in inds], {t["weight"]: [i.weight for i in inds]}, t["chart_industries"]
-                ),
-                caption=t["chart_industries"],
-                width_cm=13,
-            )
-        )
-    rows = [
-        [
-            f"{h.name}",
-            L.label(TEXT["values"], h.kind, lang),
-            h.industry or "—",
-            b.pct(f"underlying_{h.security_id}", h.weight, T_LOOK, h.disclosure_as_of),
-            "、".join(h.via) if lang == "zh" else ", ".join(h.via),
-        ]
-        for h in lk.top_holdings
-    ]
-    blocks.append(
-        Table(
-            columns=[t["security"], t["kind"], t["industry"], t["weight"], t["via"]],
-            rows=rows,
-            numeric=[3],
-            caption=t["top_holdings"],
-        )
-    )
-    layer_rows = []
-    for layer, items in ((t["layer_manager"], lk.managers), (t["layer_company"], lk.companies)):
-        for it in items[:5]:
-            layer_rows.append(
-                [
-                    layer,
-                    it.name,
-                    b.pct(f"layer_{it.id}_client", it.share_of_client, T_LOOK, c.as_of),
-                    b.pct(f"layer_{it.id}_equity", it.share_of_equity, T_LOOK, c.as_of),
-                ]
-            )
-    blocks.append(
-        Table(
-            columns=[t["layer"], t["entity"], t["share_client"], t["share_equity"]],
-            rows=layer_rows,
-            numeric=[2, 3],
-            caption=t["four_layers"],
-        )
-    )
-    if lk.overlap:
-        orows = [
-            [
-                o.fund_a,
-                o.fund_b,
-                b.pct(f"overlap_{o.fund_a}_{o.fund_b}", o.score, "analytics.overlap", c.as_of),
-                b.count(f"overlap_{o.fund_a}_{o.fund_b}_n", o.shared_count, "analytics.overlap", c.as_of),
-            ]
-            for o in lk.overlap[:5]
-        ]
-        blocks.append(
-            Table(
-                columns=[t["fund_a"], t["fund_b"], t["overlap"], t["shared"]],
-                rows=orows,
-                numeric=[2, 3],
-                caption=t["overlap_caption"],
-            )
-        )
-    top = lk.industries[0] if lk.industries else None
-    text = fill(
-        "report_proposal",
-        lang,
-        "lookthrough",
-        equity=b.pct("lt_equity", ac.get("equity", 0.0), T_LOOK, c.as_of),
-        fixed_income=b.pct("lt_fixed_income", ac.get("fixed_income", 0.0), T_LOOK, c.as_of),
-        cash=b.pct("lt_cash", ac.get("cash", 0.0), T_LOOK, c.as_of),
-        coverage=b.pct("lt_coverage", lk.coverage, T_LOOK, c.as_of),
-        top_industry=top.name if top else miss,
-        top_industry_weight=b.pct("lt_top_industry", top.weight if top else None, T_LOOK, c.as_of),
-    )
-    facts = {
-        "asset_classes": ac,
-        "coverage": lk.coverage,
-        "industries": [i.model_dump() for i in lk.industries[:5]],
-    }
-    blocks.append(_narrate("lookthrough", text, c, facts, llm))
-    return Section(title=H[lang]["lookthrough"], blocks=blocks)
 
 
 def _subject_basis(subject: str, basis: str, lang: str) -> tuple[str, str]:
@@ -278,47 +177,6 @@ def _diagnosis(c: ProposalContent, b: FigureBook) -> Section:
     return Section(title=H[lang]["diagnosis"], blocks=blocks)
 
 
-def _target(c: ProposalContent, b: FigureBook) -> Section:
-    lang, t = c.lang, TEXT[c.lang]
-    rows = []
-    for p in c.pots.pots:
-        rows.append(
-            [
-                L.label(TEXT["pots"], p.name, lang),
-                b.money(f"pot_{p.name}_current", p.current, T_POTS, c.as_of),
-                b.money(f"pot_{p.name}_target", p.target, T_POTS, c.as_of),
-                b.money(f"pot_{p.name}_gap", p.gap, T_POTS, c.as_of),
-            ]
-        )
-    by = c.pots.target_by_class
-    pots = {p.name: p for p in c.pots.pots}
-    text = fill(
-        "report_proposal",
-        lang,
-        "pots",
-        **{
-            k: b.money(f"pot_{k}_target", pots[k].target if k in pots else None, T_POTS, c.as_of)
-            for k in ("liquidity", "protection", "growth")
-        },
-    )
-    total = sum(by.values()) or 1.0
-    chart = Chart(
-        png=charts.donut(
-            [asset_label(k, lang) for k in by], [v / total for v in by.values()], t["chart_target"]
-        ),
-        caption=t["chart_target"],
-        width_cm=12,
-    )
-    return Section(
-        title=H[lang]["target"],
-        blocks=[
-            Table(columns=[t["pot"], t["current"], t["target"], t["gap"]], rows=rows, numeric=[1, 2, 3]),
-            Para(text=text, narrative=True),
-            chart,
-        ],
-    )
-
-
 def _rebalance(c: ProposalContent, b: FigureBook) -> Section:
     lang, t = c.lang, TEXT[c.lang]
     if c.rebalance is None:
@@ -370,52 +228,6 @@ def _rebalance(c: ProposalContent, b: FigureBook) -> Section:
     )
 
 
-def _backtest(c: ProposalContent, b: FigureBook, paths: dict[str, Any] | None) -> Section:
-    lang, t = c.lang, TEXT[c.lang]
-    if not c.backtest or not c.backtest_window:
-        return Section(
-            title=H[lang]["backtest"],
-            blocks=[Para(text=fill("report_proposal", lang, "backtest_missing"), narrative=True)],
-        )
-    cur, new = c.backtest["current"], c.backtest["proposed"]
-    vals = {
-        f"{side}_{k}": b.pct(f"bt_{side}_{k}", v, T_BT, c.backtest_window[1])
-        for side, d in (("cur", cur), ("new", new))
-        for k, v in d.items()
-    }
-    text = fill(
-        "report_proposal",
-        lang,
-        "backtest",
-        start=L.fmt_date(c.backtest_window[0], lang),
-        end=L.fmt_date(c.backtest_window[1], lang),
-        cur_ret=vals["cur_annual_return"],
-        cur_vol=vals["cur_annual_volatility"],
-        cur_mdd=vals["cur_max_drawdown"],
-        new_ret=vals["new_annual_return"],
-        new_vol=vals["new_annual_volatility"],
-        new_mdd=vals["new_max_drawdown"],
-    )
-    rows = [
-        [t[k], vals[f"cur_{k}"], vals[f"new_{k}"]]
-        for k in ("annual_return", "annual_volatility", "max_drawdown")
-    ]
-    blocks: list[Any] = [
-        Table(columns=[t["metric"], t["current_mix"], t["proposed_mix"]], rows=rows, numeric=[1, 2]),
-        Para(text=text, narrative=True),
-    ]
-    if paths:
-        growth = {t["current_mix"]: paths["current"], t["proposed_mix"]: paths["proposed"]}
-        blocks.append(Chart(png=charts.lines(growth, t["chart_nav"]), caption=t["chart_nav"]))
-        blocks.append(
-            Chart(
-                png=charts.drawdown({k: charts.drawdown_path(v) for k, v in growth.items()}, t["chart_dd"]),
-                caption=t["chart_dd"],
-            )
-        )
-    return Section(title=H[lang]["backtest"], blocks=blocks)
-
-
 def layout(
     c: ProposalContent, b: FigureBook, *, llm: Any = None, paths: dict[str, Any] | None = None
 ) -> DocContent:
@@ -433,11 +245,11 @@ def layout(
         Section(title=H[lang]["summary"], blocks=[Para(text=intro, narrative=True)]),
         _profile(c, b),
         _holdings(c, b, llm),
-        _lookthrough(c, b, llm),
+        lookthrough_section(c, b, llm),
         _diagnosis(c, b),
-        _target(c, b),
+        target_section(c, b),
         _rebalance(c, b),
-        _backtest(c, b, paths),
+        backtest_section(c, b, paths),
         Section(
             title=H[lang]["disclosures"],
             blocks=[
