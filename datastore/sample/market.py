@@ -135,13 +135,13 @@ def _bond_universe(rng: np.random.Generator, stocks: pd.DataFrame) -> pd.DataFra
         yr = 18 + i % 2
         kind = "MTN" if i % 2 else "PPN"
         rows.append({"id": f"10{yr}{i:02d}.IB",
-                     "name": f"{yr}{iss['name'][:2]}{kind}00{1 + i % 3}", "bond_type": "credit",
+                     "name": f"{yr}{iss['name']}{kind}00{1 + i % 3}", "bond_type": "credit",
                      "rating": ratings[i], "industry_code": iss["industry_code"], "market": "IB"})
     conv = stocks.sample(n=6, random_state=np.random.RandomState(11)).reset_index(drop=True)
     for i, und in conv.iterrows():
         market = und["market"]
         sid = f"{'113' if market == 'SH' else '123'}{5 + i:03d}.{market}"
-        rows.append({"id": sid, "name": f"{und['name'][:2]}转债", "bond_type": "convertible", "rating": "AA",
+        rows.append({"id": sid, "name": f"{und['name']}转债", "bond_type": "convertible", "rating": "AA",
                      "industry_code": und["industry_code"], "market": market, "_underlying": und["id"]})
     out = pd.DataFrame(rows)
     out["kind"] = "bond"

@@ -11,7 +11,7 @@ from datastore.sample import AS_OF, SCENARIOS, _generate_cached, digest, generat
 from datastore.schema import Base
 
 # Update on purpose when the generator changes: python -c "from datastore.sample import sample_digest as d; print(d())"
-EXPECTED_DIGEST = "18db5b8f77c96de015609026ffb251540b4b0af790efbe16c6456aeab8c792d9"
+EXPECTED_DIGEST = "d09350d5a1f3b20d97d356083797d17fb4b0132e0da922161b96f2eadb5ecf50"
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +39,7 @@ def test_market_content(tables) -> None:
     sec = tables["securities"]
     stocks = sec[(sec["kind"] == "stock") & sec["market"].isin(["SH", "SZ"])]
     assert len(stocks) >= 300 and stocks["industry_code"].nunique() == 31
+    assert sec["id"].is_unique and sec["name"].is_unique
     bonds = sec[sec["kind"] == "bond"]
     assert len(bonds) >= 50
     assert set(bonds["bond_type"]) == {"government", "policy_bank", "credit", "convertible"}
