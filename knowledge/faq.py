@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 DEFAULT_THRESHOLD = 0.5
 # Logistic confidence P(top passage answers the question) from retrieval features; fitted by
 # `python -m evals.faq --calibrate` on evals/faq_set.jsonl (see evals/faq.py for the figures).
-CALIBRATION = {"bias": -38.48, "cosine": 42.45, "both_legs": -1.95, "bm25": 1.38}
+CALIBRATION = {"bias": -40.71, "cosine": 42.39, "both_legs": 1.14, "bm25": 1.1}
 
 HANDOFF = {"zh": "已为您转接理财经理。", "en": "I have transferred you to a relationship manager."}
 _MESSAGES = {

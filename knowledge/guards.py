@@ -52,6 +52,8 @@ _PROMISE_EN = re.compile(
     r"sure (?:profit|win|thing)|will (?:definitely|certainly) (?:rise|gain|earn)|zero risk)", re.I)
 _NEG_ZH = re.compile(r"(不|非|无|未|没|别|禁止|严禁|并非|不得|不会|不能|不承诺|不保证|不代表)[^。！？；，,\n]{0,6}$")
 _NEG_EN = re.compile(r"\b(not|no|never|neither|nor|without|isn't|aren't|don't|doesn't|won't|cannot|can't)\b[^.!?;,\n]{0,30}$", re.I)
+# "承诺保本属于销售误导" describes misconduct; it is the disclosure, not a promise.
+_CONDEMNED_AFTER = re.compile(r"^.{0,6}(属于|是|构成)?.{0,2}(销售误导|违规|违法|误导)")
 _SENTENCE = re.compile(r"[^。！？；!?;\n]+[。！？；!?;]?|\n")
 
 
@@ -84,7 +86,7 @@ def return_promises(text: str) -> list[str]:
             before = text[max(0, m.start() - 40):m.start()]
             if m.group(0) in ("无风险", "没有风险", "不会亏") and _NEG_ZH.search(before):
                 continue
-            if not neg.search(before):
+            if not neg.search(before) and not _CONDEMNED_AFTER.search(text[m.end():m.end() + 12]):
                 found.append(m.group(0))
     return found
 

@@ -26,9 +26,12 @@ from knowledge.models import AUDIENCES, DOC_TYPES, Passage
 from knowledge.store import generation, open_collection
 from knowledge.tokenize import is_english, product_codes, tokens
 
-RRF_K = 60  # the constant from Cormack et al. (2009); flattens the influence of rank 1 vs rank 2
+RRF_K = 10  # Cormack et al. (2009) use 60; with 30 candidates per leg a smaller k lets rank 1 count (tuned)
 CANDIDATES = 30  # per leg, before fusion
-LEG_WEIGHTS = {"dense": 1.0, "bm25": 0.7, "code": 1.5}  # weighted RRF; tuned on evals/retrieval_set.jsonl
+# Weighted RRF. RRF_K and the weights were chosen on evals/retrieval_set.jsonl (grid k ∈ {10, 30, 60} ×
+# bm25 ∈ {0.5, 0.7, 1.0}): k=10 lifted hybrid recall@5 from 0.961 to 0.990; bm25 0.5 scored one more
+# recall@1 hit than 0.7 but ranked the mis-selling FAQ above "理财产品保本吗", so 0.7.
+LEG_WEIGHTS = {"dense": 1.0, "bm25": 0.7, "code": 1.5}
 Mode = Literal["hybrid", "dense", "bm25"]
 
 

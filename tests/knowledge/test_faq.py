@@ -69,6 +69,8 @@ def test_promise_phrases_are_caught_but_negated_disclosures_pass():
     assert guards.return_promises("本产品保本保收益，稳赚不赔。") == ["保本保收益", "稳赚不赔"]
     assert guards.return_promises("This fund is guaranteed to rise and risk-free.") == ["guaranteed", "risk-free"]
     assert guards.return_promises("理财非存款，不保本，本行不承诺保本保收益。Returns are not guaranteed.") == []
+    assert guards.return_promises("承诺保本属于销售误导，请向本行投诉。") == []
+    assert guards.return_promises("我们承诺保本，收益很高。") == ["保本"]
     clean, removed = guards.scrub("净值会波动。本产品稳赚。请谨慎投资。")
     assert clean == "净值会波动。请谨慎投资。" and removed == ["稳赚"]
 
