@@ -48,6 +48,8 @@ SECURITY_COLS = ("id", "name", "kind", "industry_code")
 POSITION_COLS = ("product_code", "shares", "cost", "market_value")
 PRODUCT_COLS = ("code", "name", "kind", "fund_code", "asset_class", "risk_level")
 TRANSACTION_COLS = ("product_code", "date", "type", "amount", "shares", "fee")
+# 份额折算 events of the products a client holds or held: k new units per unit on ``date``.
+SPLIT_COLS = ("product_code", "date", "split_ratio")
 
 
 def require_columns(df: object, cols: Iterable[str], frame: str) -> pd.DataFrame:
@@ -95,11 +97,13 @@ class ClientBook:
     as_of: date
     transactions: pd.DataFrame = field(default_factory=lambda: _empty(TRANSACTION_COLS))
     cash: float = 0.0
+    splits: pd.DataFrame = field(default_factory=lambda: _empty(SPLIT_COLS))  # for ``pnl.client_pnl``
 
     def __post_init__(self) -> None:
         require_columns(self.positions, POSITION_COLS, "positions")
         require_columns(self.products, PRODUCT_COLS, "products")
         require_columns(self.transactions, TRANSACTION_COLS, "transactions")
+        require_columns(self.splits, SPLIT_COLS, "splits")
         if (pd.to_numeric(self.positions["market_value"], errors="coerce").fillna(-1) < 0).any():
             raise InvalidInput("market values must be ≥ 0 and not missing", field="positions.market_value")
         unknown = set(self.positions["product_code"]) - set(self.products["code"])

@@ -86,7 +86,7 @@ def position_pnl(
     *,
     start: date | None = None,
     prices_start: pd.Series | None = None,
-    splits: pd.DataFrame | None = None,
+    splits: pd.DataFrame | None,
 ) -> pd.DataFrame:
     """P&L per product over (start, as_of] (``start=None``: since the first transaction).
 
@@ -244,7 +244,7 @@ def client_pnl(
     start: date | None = None,
     prices_start: pd.Series | None = None,
     daily_values: pd.Series | None = None,
-    splits: pd.DataFrame | None = None,
+    splits: pd.DataFrame | None,
 ) -> ClientPnL:
     """Whole-client P&L; every total is the sum of the position rows (so they reconcile exactly). The
     client XIRR uses all the client's cash flows plus the ending market value. ``daily_values`` (date →

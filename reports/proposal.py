@@ -179,7 +179,7 @@ def proposal_content(
         if "shares" in hold
         else None
     )
-    result = pnl.client_pnl(book.transactions, book.products, prices, as_of)
+    result = pnl.client_pnl(book.transactions, book.products, prices, as_of, splits=book.splits)
     rows = {str(r["product_code"]): r for r in result.positions}
     total = float(hold["market_value"].sum()) + float(book.cash)
     hold["gain"] = [float(rows.get(str(c), {}).get("gain") or 0.0) for c in hold["product_code"]]

@@ -156,7 +156,7 @@ def _attribution_inputs(ctx: AgentContext, book: Any, start: date, end: date) ->
     """
     book_start = inputs.client_book(ctx.engine, book.client_id, start)
     res = pnl.client_pnl(book.transactions, book.products, _unit_prices(book), end, start=start,
-                         prices_start=_unit_prices(book_start))
+                         prices_start=_unit_prices(book_start), splits=book.splits)
     rows = pd.DataFrame(res.positions)
     if rows.empty:
         raise DataUnavailable(f"client {book.client_id!r} has no positions in the period", field="period")

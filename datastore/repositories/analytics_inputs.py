@@ -124,6 +124,27 @@ def client_book(engine: Engine, client_id: str, as_of: date) -> ClientBook:
         as_of=as_of,
         transactions=txns,
         cash=float(cash["balance"].sum()) if len(cash) else 0.0,
+        splits=_splits(engine, products, set(pos["product_code"]) | set(txns["product_code"]), as_of),
+    )
+
+
+def _splits(engine: Engine, products: pd.DataFrame, codes: set[str], as_of: date) -> pd.DataFrame:
+    """product_code, date, split_ratio of the 份额折算 days (up to ``as_of``) of the given fund products."""
+    funds = products[products["code"].isin(codes)].dropna(subset=["fund_code"])
+    to_product = dict(zip(funds["fund_code"], funds["code"], strict=True))
+    rows = _read(
+        engine,
+        select(FundNav.fund_code, FundNav.date, FundNav.split_ratio).where(
+            FundNav.fund_code.in_(list(to_product)), FundNav.split_ratio.is_not(None), FundNav.date <= as_of
+        ),
+    )
+    return pd.DataFrame(
+        {
+            "product_code": rows["fund_code"].map(to_product),
+            "date": pd.to_datetime(rows["date"]),
+            "split_ratio": rows["split_ratio"].astype(float),
+        },
+        columns=["product_code", "date", "split_ratio"],
     )
 
 

@@ -25,7 +25,7 @@ AS_OF = date(2024, 12, 1)
 
 
 def test_position_pnl_hand_computed() -> None:
-    p = position_pnl(TXNS, END, AS_OF)
+    p = position_pnl(TXNS, END, AS_OF, splits=None)
     f = p.loc["F00001"]
     assert f["market_value"] == pytest.approx(5850.0) and f["cost"] == pytest.approx(5005.0)
     assert f["realized"] == pytest.approx(489.5) and f["unrealized"] == pytest.approx(845.0)
@@ -36,7 +36,7 @@ def test_position_pnl_hand_computed() -> None:
 
 
 def test_reconciliation_identities(tiny_products) -> None:  # type: ignore[no-untyped-def]
-    res = client_pnl(TXNS, tiny_products, END, AS_OF)
+    res = client_pnl(TXNS, tiny_products, END, AS_OF, splits=None)
     pos = pd.DataFrame(res.positions)
     assert res.total.gain == pytest.approx(pos["gain"].sum(), abs=1e-9) == pytest.approx(1494.5)
     assert sum(k.gain for k in res.by_kind.values()) == pytest.approx(res.total.gain, abs=1e-9)
@@ -50,7 +50,7 @@ def test_reconciliation_identities(tiny_products) -> None:  # type: ignore[no-un
 
 def test_period_pnl(tiny_products) -> None:  # type: ignore[no-untyped-def]
     start = pd.Series({"F00001": 1.2, "WM01": 1.0})
-    res = client_pnl(TXNS, tiny_products, END, AS_OF, start=date(2024, 7, 1), prices_start=start)
+    res = client_pnl(TXNS, tiny_products, END, AS_OF, start=date(2024, 7, 1), prices_start=start, splits=None)
     pos = pd.DataFrame(res.positions).set_index("product_code")
     assert pos.loc["F00001", "gain"] == pytest.approx(5850 - 10800 + 5494.5)
     assert pos.loc["WM01", "gain"] == pytest.approx(0.0)
@@ -78,10 +78,10 @@ def test_bad_transactions() -> None:
     bad = TXNS.copy()
     bad.loc[4, "shares"] = 99999.0
     with pytest.raises(InvalidInput, match="sells"):
-        position_pnl(bad, END, AS_OF)
+        position_pnl(bad, END, AS_OF, splits=None)
     with pytest.raises(InvalidInput) as e:
-        position_pnl(TXNS.assign(type="swap"), END, AS_OF)
+        position_pnl(TXNS.assign(type="swap"), END, AS_OF, splits=None)
     assert e.value.field == "transactions.type"
     with pytest.raises(InvalidInput) as e:
-        position_pnl(TXNS, pd.Series({"WM01": 1.0}), AS_OF)
+        position_pnl(TXNS, pd.Series({"WM01": 1.0}), AS_OF, splits=None)
     assert e.value.field == "prices_end"
