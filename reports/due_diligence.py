@@ -19,10 +19,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from analytics import corporate as corp
-from analytics.errors import DataUnavailable, Forbidden, GroundingError, InvalidInput
+from analytics.errors import Forbidden, GroundingError, InvalidInput
 from analytics.identifiers import is_valid_credit_code
 from datastore.repositories import corporate as repo
-from datastore.repositories.meta import data_as_of
+from datastore.repositories.meta import as_of_date
 from reports import labels as L
 from reports.layout_dd import layout
 from reports.models import Figure, FigureBook, Lang, ReportResult
@@ -63,13 +63,6 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     return [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in df.to_dict("records")]
 
 
-def _data_as_of(engine: Engine) -> date:
-    as_of = data_as_of(engine)
-    if as_of is None:
-        raise DataUnavailable("the database has no as-of date (meta 'as_of')", hint="run: wealthdesk init")
-    return as_of
-
-
 def dd_content(
     engine: Engine, caller: Any, company: str, scenario: str, *, lang: Lang = "zh"
 ) -> DueDiligenceContent:
@@ -88,7 +81,7 @@ def dd_content(
             f"no company matches {company!r}", field="--company", hint="use the name, E-id or credit code"
         )
     cid = reg["id"]
-    as_of = _data_as_of(engine)
+    as_of = as_of_date(engine)
     fin = repo.corporate_financials(engine, cid)
     holders = repo.corporate_shareholders(engine, cid)
     events = repo.corporate_risk_events(engine, cid)

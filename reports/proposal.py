@@ -22,6 +22,7 @@ from analytics import allocation, lookthrough, pnl
 from analytics.errors import GroundingError, InvalidInput, SuitabilityError
 from analytics.suitability import assessment_expired, client_level, product_level
 from assistant.access import require_client_access
+from datastore.repositories.meta import as_of_date
 from reports.models import Figure, FigureBook, Lang, ReportResult
 
 Variant = Literal["internal", "client"]
@@ -166,7 +167,7 @@ def proposal_content(
     if variant not in ("internal", "client"):
         raise InvalidInput(f"unknown variant {variant!r}", field="variant", hint="internal or client")
     inp = _inputs()
-    as_of = _as_of(engine)
+    as_of = as_of_date(engine)
     book = inp.client_book(engine, client_id, as_of)
     client = book.client
 
@@ -274,16 +275,6 @@ _HOLDING_COLS = (
     "weight",
     "maturity_date",
 )
-
-
-def _as_of(engine: Engine) -> date:
-    from analytics.errors import DataUnavailable
-    from datastore.repositories.meta import data_as_of
-
-    day = data_as_of(engine)
-    if day is None:
-        raise DataUnavailable("the database has no as-of date (meta 'as_of')", hint="run: wealthdesk init")
-    return day
 
 
 def build_proposal(

@@ -7,7 +7,6 @@ lists cut to ``max_rows``).
 
 from __future__ import annotations
 
-import importlib
 import math
 import re
 from datetime import date, datetime
@@ -16,7 +15,7 @@ from typing import Any
 import pandas as pd
 from langchain.tools import ToolRuntime
 
-from analytics.errors import DataUnavailable, InvalidInput
+from analytics.errors import InvalidInput
 from assistant.access import require_client_access
 from tools.context import AgentContext
 
@@ -41,22 +40,13 @@ def client_guard(runtime: ToolRuntime[AgentContext], client_id: str) -> tuple[Ag
     return ctx, cid
 
 
-def need(module: str, attr: str) -> Any:
-    """A function from another area, or ``DataUnavailable`` naming what is missing (no traceback)."""
-    try:
-        return getattr(importlib.import_module(module), attr)
-    except (ImportError, AttributeError) as exc:
-        raise DataUnavailable(f"{module}.{attr} is not available in this build", hint=str(exc)) from None
 
 
 def as_of(ctx: AgentContext) -> date:
     """The data set's as-of date ("today" for analytics), never ``date.today()``."""
-    from datastore.repositories.meta import data_as_of
+    from datastore.repositories.meta import as_of_date
 
-    day = data_as_of(ctx.engine)
-    if day is None:
-        raise DataUnavailable("no data is loaded yet", hint="run `wealthdesk init` first")
-    return day
+    return as_of_date(ctx.engine)
 
 
 def resolve_period(period: str | None, today: date) -> tuple[date | None, date]:

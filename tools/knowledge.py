@@ -11,7 +11,7 @@ from typing import Any
 from langchain.tools import ToolRuntime, tool
 from pydantic import BaseModel, Field
 
-from tools.common import context, need
+from tools.common import context
 from tools.context import AgentContext
 
 _MAX_CHARS = 400  # per passage: enough to answer, small enough for a prompt
@@ -28,7 +28,7 @@ def search_knowledge(query: str, runtime: ToolRuntime[AgentContext], k: int = 4)
     citations such as 《个人投资者适当性管理办法》第五条."""
     ctx = context(runtime)
     audience = "client" if ctx.caller.role == "client_channel" else None
-    search = need("knowledge.retrieval", "search")
+    from knowledge.retrieval import search  # lazy: the embedding model loads on the first search
     passages = search(query, store_dir=ctx.settings.resolved_store_dir, k=k, audience=audience, settings=ctx.settings)
     # best first; the fused rank score means nothing to a reader, so it is not part of the result
     rows = [{"citation": p.citation(), "text": p.text[:_MAX_CHARS]} for p in passages]

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from langchain.tools import ToolRuntime, tool
 from pydantic import BaseModel, Field
 
-from tools.common import client_guard, compact, context, need
+from tools.common import client_guard, compact, context
 from tools.context import AgentContext
 from tools.corporate import resolve_company
 
@@ -32,18 +32,23 @@ class DueDiligenceArgs(BaseModel):
 
 @tool("draft_proposal", args_schema=ProposalArgs)
 def draft_proposal(
-    client_id: str, runtime: ToolRuntime[AgentContext], lang: str = "zh", write_docx: bool = False
+    client_id: str, runtime: ToolRuntime[AgentContext], lang: Literal["zh", "en"] = "zh", write_docx: bool = False
 ) -> dict[str, Any]:
     """Draft an allocation proposal for a client (资产配置建议书): sections and the figures they use."""
     ctx, cid = client_guard(runtime, client_id)
     if write_docx:
         out = Path(ctx.settings.resolved_reports_dir) / f"proposal_{cid}_{lang}.docx"
-        built = need("reports.proposal", "build_proposal")(ctx.engine, ctx.caller, cid, out, lang=lang,
-                                                            settings=ctx.settings)
+        from reports.proposal import (
+            build_proposal,  # lazy: charts and docx load only when a file is asked for
+        )
+
+        built = build_proposal(ctx.engine, ctx.caller, cid, out, lang=lang, settings=ctx.settings)
         ctx.attachments.append(str(built.path))
         return compact({"client_id": cid, "path": str(built.path), "sections": built.sections,
                         "figures": built.figures, "ungrounded_numbers": built.ungrounded_numbers}, max_rows=30)
-    content = need("reports.proposal", "proposal_content")(ctx.engine, ctx.caller, cid, lang)
+    from reports.proposal import proposal_content
+
+    content = proposal_content(ctx.engine, ctx.caller, cid, lang)
     out = compact(content, max_rows=10)
     for key in _PII_FIELDS:  # the chat answer never repeats identity documents or phone numbers
         out.get("client", {}).pop(key, None)
@@ -60,12 +65,15 @@ def draft_due_diligence(
     cid = resolve_company(ctx, company)
     if write_docx:
         out = Path(ctx.settings.resolved_reports_dir) / f"dd_{cid}_{scenario}.docx"
-        built = need("reports.due_diligence", "build_due_diligence")(ctx.engine, ctx.caller, cid, scenario, out,
-                                                                     settings=ctx.settings)
+        from reports.due_diligence import build_due_diligence
+
+        built = build_due_diligence(ctx.engine, ctx.caller, cid, scenario, out, settings=ctx.settings)
         ctx.attachments.append(str(built.path))
         return compact({"company_id": cid, "path": str(built.path), "sections": built.sections,
                         "figures": built.figures, "ungrounded_numbers": built.ungrounded_numbers}, max_rows=30)
-    content = need("reports.due_diligence", "dd_content")(ctx.engine, ctx.caller, cid, scenario)
+    from reports.due_diligence import dd_content
+
+    content = dd_content(ctx.engine, ctx.caller, cid, scenario)
     out = compact(content, max_rows=10)
     out["_hide"] = ["lang", "years"]
     return out

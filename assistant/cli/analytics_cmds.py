@@ -14,19 +14,12 @@ import typer
 
 
 def _engine_and_day():  # noqa: ANN202 - (engine, as_of); imports are lazy to keep --help fast
-    from analytics.errors import DataUnavailable
     from assistant.cli.common import get_settings
     from datastore.engine import get_engine
-    from datastore.repositories.meta import data_as_of
+    from datastore.repositories.meta import as_of_date
 
     engine = get_engine(get_settings().resolved_database_url)
-    try:
-        day = data_as_of(engine)
-    except Exception:  # noqa: BLE001 - an empty/missing database reads as "not initialised"
-        day = None
-    if day is None:
-        raise DataUnavailable("the database has no data yet", hint="run: wealthdesk init")
-    return engine, day
+    return engine, as_of_date(engine)  # DataUnavailable before `wealthdesk init` (get_meta copes with no table)
 
 
 # ------------------------------------------------------------------------------------------------ NAV files
