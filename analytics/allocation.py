@@ -191,7 +191,11 @@ class ProposalLine(BaseModel):
     asset_class: str
     risk_level: str
     amount: float  # yuan
-    reason: str
+    reason: str  # English sentence
+    # language-neutral wording id + the figures it quotes beyond this line's own fields, for per-language
+    # rendering: sell_above_level / sell_over_target / buy_under_target, {"client_risk_level", "gap"}
+    reason_code: str = ""
+    reason_args: dict[str, Any] = Field(default_factory=dict)
 
 
 class RebalanceProposal(BaseModel):
@@ -253,6 +257,8 @@ def propose_rebalance(
                     amount=amt,
                     reason=(f"{h['risk_level']} above {risk}; " if over else "")
                     + f"{cls} over target by {-row['gap']:,.0f}",
+                    reason_code="sell_above_level" if over else "sell_over_target",
+                    reason_args={"client_risk_level": risk, "gap": -float(row["gap"])},
                 )
             )
     on = shelf[(shelf["status"] == "on_shelf")].copy()
@@ -283,6 +289,8 @@ def propose_rebalance(
                 risk_level=str(best["risk_level"]),
                 amount=amt,
                 reason=f"{cls} under target by {amt:,.0f}",
+                reason_code="buy_under_target",
+                reason_args={"gap": amt},
             )
         )
     proposed = cur.copy()

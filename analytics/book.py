@@ -10,10 +10,23 @@ Inputs (schema column names)::
     funds      code, manager_id        (optional: manager concentration through funds)
     fund_equity  Series fund_code → equity share of NAV (optional, e.g. from FundExposures)
 
-Output: one row per finding — client_id, client_name, rule, reason, figure, unit, product_code, detail_date:
+Output: one row per finding — client_id, client_name, rule, reason, figure, unit, product_code, detail_date,
+reason_args:
 
     C0007  王先生  loss           浮亏 -12.4% (-¥38,200) beyond -10%       -0.124   fraction
     C0012  李女士  maturing       三年定期 matures 2026-12-05: ¥200,000      200000   yuan
+
+``reason`` is an English sentence for logs and the CLI; ``reason_args`` holds the other figures and names
+that sentence quotes, language-neutral, so a renderer can word it per language from ``rule`` + ``figure``
++ ``reason_args`` (``assistant/offline/compose.py`` with ``prompts/<lang>/answer_reasons.md``)::
+
+    risk_mismatch         {"client_risk_level": "C2"}
+    assessment_expired    {"limit_days": 365}
+    loss                  {"amount": -38200.0, "threshold": 0.10}
+    concentration         {"product_name": "嘉禾稳健收益债券", "threshold": 0.50}
+    manager_concentration {"manager": "M001"}
+    maturing              {"product_name": "三年定期", "maturity_date": "2026-12-05"}
+    idle_cash             {"balance": 380000.0, "months": 6.0}
 """
 
 from __future__ import annotations
@@ -36,7 +49,9 @@ RULES = (
     "maturing",
     "idle_cash",
 )
-OUT_COLS = ["client_id", "client_name", "rule", "reason", "figure", "unit", "product_code", "detail_date"]
+OUT_COLS = [
+    "client_id", "client_name", "rule", "reason", "figure", "unit", "product_code", "detail_date", "reason_args",
+]
 
 
 class BookScanRules(BaseModel):
@@ -69,6 +84,19 @@ def _money(x: pd.Series) -> pd.Series:
 
 def _pct(x: pd.Series) -> pd.Series:
     return pd.Series([f"{v:.1%}" for v in x.to_numpy(dtype=float)], index=x.index, dtype=object)
+
+
+def _args(df: pd.DataFrame, **cols: pd.Series | float | int | str) -> pd.Series:
+    """Per-row ``reason_args`` dicts for the findings ``df``: Series aligned with it, scalars repeated.
+    Runs over the findings only (a few rows per flagged client), like ``_money``."""
+    vals = {
+        k: (c.to_list() if isinstance(c, pd.Series) else [c] * len(df)) for k, c in cols.items()
+    }
+    return pd.Series(
+        [dict(zip(vals, row, strict=True)) for row in zip(*vals.values(), strict=True)],
+        index=df.index,
+        dtype=object,
+    )
 
 
 def book_scan(
@@ -112,6 +140,7 @@ def book_scan(
         unit: str,
         product: pd.Series | None = None,
         when: pd.Series | None = None,
+        args: pd.Series | None = None,
     ) -> None:
         if df.empty:
             return
@@ -126,6 +155,7 @@ def book_scan(
                     "unit": unit,
                     "product_code": None if product is None else product.to_numpy(),
                     "detail_date": None if when is None else when.to_numpy(),
+                    "reason_args": [{}] * len(df) if args is None else args.to_list(),
                 }
             )
         )
@@ -142,6 +172,7 @@ def book_scan(
         + share["client_id"].map(cl["risk_level"]).astype(str),
         share["share"],
         "fraction",
+        args=_args(share, client_risk_level=share["client_id"].map(cl["risk_level"]).astype(str)),
     )
 
     # Expired risk assessment.
@@ -162,6 +193,7 @@ def book_scan(
         + ")",
         exp["days"],
         "days",
+        args=_args(exp, limit_days=rules.assessment_valid_days),
     )
 
     # Unrealized loss beyond the threshold (client level).
@@ -187,6 +219,7 @@ def book_scan(
         + f"{rules.loss_threshold:.0%}",
         loss["rate"],
         "fraction",
+        args=_args(loss, amount=loss["amt"].astype(float), threshold=rules.loss_threshold),
     )
 
     # Single-product concentration.
@@ -203,6 +236,11 @@ def book_scan(
         conc["share"],
         "fraction",
         conc["product_code"],
+        args=_args(
+            conc,
+            product_name=conc["product_code"].map(prod["name"]).astype(str),
+            threshold=rules.max_product_share,
+        ),
     )
 
     # Fund-manager concentration of the equity held through funds.
@@ -229,6 +267,7 @@ def book_scan(
             + " of the equity held through funds",
             m["share"],
             "fraction",
+            args=_args(m, manager=m["manager"].astype(str), threshold=rules.max_manager_equity_share),
         )
 
     # Products maturing within the window.
@@ -247,6 +286,11 @@ def book_scan(
         "yuan",
         soon["product_code"],
         soon["mat"].dt.date,
+        args=_args(
+            soon,
+            product_name=soon["product_code"].map(prod["name"]).astype(str),
+            maturity_date=soon["mat"].dt.strftime("%Y-%m-%d"),
+        ),
     )
 
     # Idle cash well above the liquidity need.
@@ -270,6 +314,9 @@ def book_scan(
         + " months of expenses",
         idle["excess"],
         "yuan",
+        args=_args(
+            idle, balance=idle["client_id"].map(bal).astype(float), months=float(rules.idle_cash_months)
+        ),
     )
 
     if not found:

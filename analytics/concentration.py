@@ -37,7 +37,10 @@ class ConcentrationLimits(BaseModel):
 
 
 class ConcentrationFlag(BaseModel):
-    """One breach: ``share`` of ``basis`` held in ``key`` exceeds ``threshold``."""
+    """One breach: ``share`` of ``basis`` held in ``key`` exceeds ``threshold``.
+
+    ``reason`` is the English sentence; ``reason_code`` names the wording so a renderer can say the same
+    per language from this flag's own fields (name, share, basis, threshold)."""
 
     layer: Layer
     key: str
@@ -46,6 +49,7 @@ class ConcentrationFlag(BaseModel):
     threshold: float
     basis: str  # what the share is of: "client assets", "equity exposure", "fund assets", "fund NAV"
     reason: str
+    reason_code: str = "over_limit"
 
 
 def hhi(weights: pd.Series | np.ndarray) -> float:

@@ -5,16 +5,26 @@ it (fractions → ``12.34%``, yuan → ``12.35万元``/``1.20亿元``/``856.00�
 ``{"client_id": "C0001", "as_of": "2026-06-30", "coverage": 0.93, "rows": [{"name": "贵州茅台",
 "weight": 0.052}, …]}``; the tool's template (``answer_tools.md`` section) fills the header from the
 top-level fields, then rows and nested sections are listed generically with translated labels.
+
+Words are localised in one place each: field names through ``answer_labels.md``; string VALUES that are
+enum codes (``"equity"``, ``"sell"``, ``"client assets"``, ``"risk_mismatch"``, ``"1y"`` …) through
+``answer_values.md`` in ``fmt_value`` (also dict keys and row heads that are such codes); and a row's
+English ``reason`` sentence is re-worded from ``answer_reasons.md`` keyed by the row's ``reason_code``
+(or its book-scan ``rule``), filled from the row's own fields plus its ``reason_args``, e.g.
+``{"rule": "risk_mismatch", "figure": 0.5569, "unit": "fraction", "reason_args": {"client_risk_level":
+"C2"}}`` → ``超出风险等级 C2 的产品占资产 55.69%``. Without a template the English sentence is kept.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import string
+from functools import lru_cache
 from typing import Any
 
-from prompts.loader import sections
+from prompts.loader import load, sections
 
 _FRACTION_HINTS = ("weight", "return", "share", "pct", "rate", "drawdown", "volatility", "exposure", "yield",
                    "overlap", "coverage", "alpha", "effect", "gap", "drift", "margin", "growth", "roe",
@@ -53,6 +63,31 @@ _FRACTION_DICTS = ("asset_classes", "current_mix", "proposed_mix", "mix", "weigh
 _MONEY_DICTS = ("gain_by_kind", "target_by_class", "by_class", "percentiles")
 
 
+@lru_cache(maxsize=4)
+def _values(lang: str) -> dict[str, str]:
+    """``answer_values.md``: ``## <exact value>`` → display text. Headings may hold spaces and brackets
+    (``## fund NAV (top-10 stocks)``), which ``sections`` does not accept, hence this parser."""
+    out: dict[str, str] = {}
+    key: str | None = None
+    body: list[str] = []
+    for line in load("answer_values", lang).splitlines():
+        m = re.match(r"^##\s+(.+?)\s*$", line)
+        if m:
+            if key is not None:
+                out[key] = "\n".join(body).strip()
+            key, body = m.group(1), []
+        elif key is not None:
+            body.append(line)
+    if key is not None:
+        out[key] = "\n".join(body).strip()
+    return out
+
+
+def value_text(v: str, lang: str) -> str:
+    """An enum code as display text (``"fixed_income"`` → ``"固收"``); any other string unchanged."""
+    return _values(lang).get(v, v)
+
+
 def fmt_value(key: str, v: Any, lang: str) -> str:
     """Format one field by what its name says it holds."""
     exact = _EXACT.get(key.lower())
@@ -86,12 +121,57 @@ def fmt_value(key: str, v: Any, lang: str) -> str:
     if isinstance(v, list):
         return "、".join(fmt_value(key, x, lang) for x in v[:_MAX_ROWS]) if lang == "zh" else ", ".join(
             fmt_value(key, x, lang) for x in v[:_MAX_ROWS])
+    if isinstance(v, str):
+        return value_text(v, lang)
     return str(v)
 
 
 def _label(key: str, lang: str) -> str:
+    """A field name, or a dict key that is an enum code (``findings_by_rule: {"idle_cash": 13}``)."""
     labels = sections("answer_labels", lang)
-    return labels.get(key, key.replace("_", " "))
+    return labels.get(key) or _values(lang).get(key) or key.replace("_", " ")
+
+
+# row["unit"] → the key whose formatting fmt_value applies to the row's "value"/"figure"
+_UNIT_KEYS = {"fraction": "share", "times": "multiple", "days": "days", "yuan": "amount"}
+
+
+def _with_unit(v: Any, unit: Any, lang: str) -> str:
+    """A figure formatted by its stated unit: fraction → ``55.69%``, yuan → ``43.00万元``, days → ``525``."""
+    if v is None:
+        return "—"
+    if isinstance(v, float) and math.isfinite(v) and v.is_integer() and unit in ("days", "times"):
+        v = int(v)  # 525 days, not 525.00
+    text = fmt_value(_UNIT_KEYS.get(str(unit), "value"), v, lang)
+    return f"{text}天" if unit == "days" and lang == "zh" else (f"{text} days" if unit == "days" else text)
+
+
+def _arg_text(key: str, v: Any, lang: str) -> str:
+    """One reason-template field: whole-number counts without decimals (``6`` months, ``365`` days)."""
+    if isinstance(v, float) and math.isfinite(v) and v.is_integer() and (
+        _EXACT.get(key) == "plain" or _PLAIN_TOKENS & set(key.lower().split("_"))
+    ):
+        return str(int(v))
+    return fmt_value(key, v, lang)
+
+
+def _reason(row: dict[str, Any], lang: str) -> tuple[str, set[str]] | None:
+    """``row["reason"]`` re-worded in ``lang`` from ``answer_reasons.md`` → (text, row fields it quotes),
+    or None (no template for the row's code, or a field the template needs is missing)."""
+    code = row.get("reason_code") or row.get("rule")
+    template = sections("answer_reasons", lang).get(str(code)) if code else None
+    if not template:
+        return None
+    args = {k: v for k, v in row.items() if not isinstance(v, dict | list)}
+    extra = row.get("reason_args")
+    args |= extra if isinstance(extra, dict) else {}
+    fields = {k: _arg_text(k, v, lang) for k, v in args.items() if v is not None}
+    if "figure" in row:
+        fields["figure"] = _with_unit(row["figure"], row.get("unit"), lang)
+    used = {f for _, f, _, _ in string.Formatter().parse(template) if f}
+    if not used <= fields.keys():
+        return None
+    return template.format_map(fields), used | ({"unit"} if "figure" in used else set())
 
 
 class _Fields(dict[str, str]):
@@ -106,19 +186,23 @@ def _row_line(row: Any, lang: str) -> str:
                              "check", "kind", "segment", "asset_class", "pot", "event", "year", "citation", "metric",
                              "client_name", "rule", "fund_a")
                  if k in row]
-    head = " ".join(str(row[k]) for k in name_keys[:2]) if name_keys else ""
+    head = " ".join(value_text(str(row[k]), lang) for k in name_keys[:2]) if name_keys else ""
     code_keys = [k for k in ("code", "client_id", "fund_code", "security_id", "id") if k in row]
     if code_keys and str(row[code_keys[0]]) not in head:
         head = f"{head}（{row[code_keys[0]]}）" if lang == "zh" else f"{head} ({row[code_keys[0]]})"
-    if "unit" in row and "value" in row:  # {"metric": "roe", "value": 0.12, "unit": "fraction"}
-        unit_key = {"fraction": "share", "times": "multiple", "days": "days", "yuan": "amount"}.get(
-            str(row["unit"]), "value")
-        row = {**{k: v for k, v in row.items() if k not in ("unit", "value", "missing")},
-               "value": fmt_value(unit_key, row["value"], lang) if row["value"] is not None else "—"}
+    shown = set(name_keys[:2]) | set(code_keys[:1]) | {"reason_code"}
+    reason = _reason(row, lang) if "reason" in row else None
+    if reason is not None:  # the fields the re-worded reason quotes are not listed again
+        row = {**row, "reason": reason[0]}
+        shown |= reason[1] - {"reason"}
+    for fig in ("value", "figure"):  # {"metric": "roe", "value": 0.12, "unit": "fraction"}: one field
+        if "unit" in row and fig in row:
+            row = {**{k: v for k, v in row.items() if k not in ("unit", fig, "missing")},
+                   fig: _with_unit(row[fig], row["unit"], lang)}
     rest = [
         f"{_label(k, lang)} {fmt_value(k, v, lang)}"
         for k, v in row.items()
-        if k not in name_keys[:2] and k not in code_keys[:1] and not isinstance(v, dict | list) and v is not None
+        if k not in shown and not isinstance(v, dict | list) and v is not None
     ]
     sep = "，" if lang == "zh" else ", "
     return f"- {head}：{sep.join(rest)}" if lang == "zh" else f"- {head}: {sep.join(rest)}"
