@@ -5,7 +5,6 @@ cleanly while its implementation is absent from the tree.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import time
 from collections.abc import Iterator
@@ -24,10 +23,6 @@ from tests.api.support import LiveServer
 
 REPO = Path(__file__).resolve().parents[2]
 MINI_CORPUS_FILE = REPO / "data" / "corpus" / "faq" / "faq_wmp.md"
-
-
-def _has(module: str) -> bool:
-    return importlib.util.find_spec(module) is not None
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +55,6 @@ def _h(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
-@pytest.mark.skipif(not _has("assistant.agent"), reason="assistant.agent not in the tree yet")
 def test_real_agent_chat_access_and_memory_across_restart(real, live) -> None:
     k1, k2 = real["keys"]["RM001"], real["keys"]["RM002"]
     r = httpx.post(
@@ -88,7 +82,6 @@ def test_real_agent_chat_access_and_memory_across_restart(real, live) -> None:
     assert any(c["args"].get("client_id") == "C0001" for c in follow["tool_calls"]), follow
 
 
-@pytest.mark.skipif(not _has("assistant.agent"), reason="assistant.agent not in the tree yet")
 def test_real_agent_through_the_openai_client(real, live) -> None:
     c = openai.OpenAI(base_url=live.url + "/v1", api_key=real["keys"]["RM002"], max_retries=0, timeout=60)
     plain = c.chat.completions.create(
@@ -109,9 +102,6 @@ def test_real_agent_through_the_openai_client(real, live) -> None:
         )
 
 
-@pytest.mark.skipif(
-    not (_has("knowledge.faq") and MINI_CORPUS_FILE.is_file()), reason="knowledge.faq or corpus absent"
-)
 def test_real_faq_cites_and_never_reaches_client_data(real, live) -> None:
     from knowledge.bootstrap import init_knowledge
 
@@ -143,7 +133,6 @@ def _wait(url: str, job_id: str, key: str, timeout: float = 120) -> dict[str, An
     raise AssertionError(f"job {job_id} did not finish")
 
 
-@pytest.mark.skipif(not _has("reports.due_diligence"), reason="reports.due_diligence not in the tree yet")
 def test_real_due_diligence_job(real, live) -> None:
     key = real["keys"]["RM001"]
     r = httpx.post(
@@ -158,7 +147,6 @@ def test_real_due_diligence_job(real, live) -> None:
     assert f.status_code == 200 and f.content[:2] == b"PK"
 
 
-@pytest.mark.skipif(not _has("reports.proposal"), reason="reports.proposal not in the tree yet")
 def test_real_proposal_job_and_access(real, live) -> None:
     key = real["keys"]["RM001"]
     denied = httpx.post(
@@ -174,7 +162,6 @@ def test_real_proposal_job_and_access(real, live) -> None:
     assert httpx.get(f"{live.url}/api/reports/{done['id']}/file", headers=_h(key)).content[:2] == b"PK"
 
 
-@pytest.mark.skipif(not _has("assistant.agent"), reason="assistant.agent not in the tree yet")
 def test_real_agent_in_openai_mode_streams_through_v1(tmp_path, engine, keys) -> None:
     """The real agent driving a (fake, local) OpenAI-compatible LLM; our /v1 streams its tokens through."""
     import json
@@ -215,9 +202,6 @@ def test_real_agent_in_openai_mode_streams_through_v1(tmp_path, engine, keys) ->
         llm.stop()
 
 
-@pytest.mark.skipif(
-    not (_has("assistant.agent") and _has("reports.proposal")), reason="agent/proposal not in tree"
-)
 def test_real_wecom_round_trip_with_file_delivery(real) -> None:
     """WeCom (played by wechatpy) → callback → real agent / real proposal builder → local fake send API."""
     from wechatpy.enterprise.crypto import WeChatCrypto
