@@ -56,7 +56,8 @@ def fmt_money(v: float, lang: str) -> str:
 _EXACT = {"fees": "money", "fee_paid": "money", "realized": "money", "unrealized": "money", "threshold": "fraction",
           "xirr": "fraction", "share": "fraction", "score": "fraction", "hhi": "plain", "value": "plain",
           "age": "plain", "retire_age": "plain", "current_ratio": "plain", "quick_ratio": "plain",
-          "target": "money", "current": "money", "gap": "money", "target_low": "money", "target_high": "money", "years_to_retirement": "plain", "confidence": "fraction"}
+          "target": "money", "current": "money", "gap": "money", "target_low": "money", "target_high": "money", "years_to_retirement": "plain", "confidence": "fraction",
+          "total": "money"}
 # Dicts whose values are all fractions (asset-class mixes) or all yuan.
 _FRACTION_DICTS = ("asset_classes", "current_mix", "proposed_mix", "mix", "weights", "period_returns",
                    "lookthrough_mix")

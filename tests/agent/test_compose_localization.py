@@ -1,0 +1,156 @@
+"""Offline answers speak the question's language: enum values and analytics reasons are worded from
+``prompts/<lang>/answer_values.md`` / ``answer_reasons.md``, and no figure changes in the process.
+
+The four questions are the ones that used to leak English into Chinese answers (book scan, allocation
+review, look-through, performance), asked through ``ask()`` on the sample book.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from assistant.access import Caller
+from assistant.agent import ask
+from assistant.offline.compose import _values, compose, fmt_value
+from prompts.loader import sections
+from reports.grounding import verify
+
+QUESTIONS = {  # tool → (zh question, en question); both route to the same tool and arguments
+    "book_scan": ("扫描一下我的客户名单有什么风险", "scan my book for risks"),
+    "allocation_review": ("C0004的配置和目标比怎么样", "how does C0004's allocation compare with its target"),
+    "lookthrough_portfolio": ("C0001的组合穿透一下", "look through C0001's portfolio"),
+    "portfolio_performance": ("C0002最近一年收益如何", "C0002 return over the past year"),
+}
+# ASCII words a Chinese answer may carry: product/index acronyms and names, not enum codes
+ALLOWED = {"HHI", "QDII", "ETF", "LOF", "FOF", "XIRR", "A", "C", "H", "SH", "SZ", "BJ", "HK"}
+NUMBER = re.compile(r"(?<![\w-])-?\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def _figures(text: str) -> list[str]:
+    """The numbers in ``text``, without bare counts 0–10 (``近1年`` ↔ ``1 year``; not figures, as in grounding)."""
+    return sorted(n for n in NUMBER.findall(text) if not (n.isdigit() and int(n) <= 10))
+
+
+@pytest.fixture(scope="module")
+def answers(sample_engine, sample_settings) -> dict[tuple[str, str], Any]:
+    settings = sample_settings.model_copy(update={"llm_mode": "offline"})
+    out = {}
+    for tool, qs in QUESTIONS.items():
+        for lang, q in zip(("zh", "en"), qs, strict=True):
+            out[tool, lang] = ask(q, caller=Caller.rm("RM001"), engine=sample_engine, settings=settings)
+    return out
+
+
+def _enum_codes() -> set[str]:
+    """Every value code the zh values file translates to something else (``equity``, ``fund NAV`` …)."""
+    return {k for k, v in _values("zh").items() if v != k and re.search(r"[a-z]", k)}
+
+
+@pytest.mark.parametrize("tool", list(QUESTIONS))
+def test_zh_answers_carry_no_english_words(answers, tool):
+    res = answers[tool, "zh"]
+    assert [c["name"] for c in res.tool_calls] == [tool]
+    words = set(re.findall(r"(?<![A-Za-z0-9_.])[A-Za-z][A-Za-z_]*(?![A-Za-z0-9_])", res.answer))
+    assert words <= ALLOWED, f"English words in the zh answer: {sorted(words - ALLOWED)}\n{res.answer}"
+    codes = _enum_codes()
+    leaked = [c for c in codes if re.search(rf"(?<![A-Za-z_]){re.escape(c)}(?![A-Za-z_])", res.answer)]
+    assert not leaked, leaked
+
+
+@pytest.mark.parametrize("tool", list(QUESTIONS))
+def test_en_answers_stay_english_with_the_same_figures(answers, tool):
+    zh, en = answers[tool, "zh"], answers[tool, "en"]
+    assert en.tool_calls == zh.tool_calls
+    assert not re.search(r"[\u4e00-\u9fff]{2,}[：，；]", en.answer.replace("万", ""))  # no zh labels/punctuation
+    # the same figures in both languages: 55.69% / 43.00万元 / 525天 ↔ 55.69% / 43.00万 CNY / 525 days
+    assert _figures(zh.answer) == _figures(en.answer)
+    assert zh.ungrounded_numbers == [] and en.ungrounded_numbers == []
+
+
+def test_book_scan_reasons_are_worded_from_templates(answers):
+    zh, en = answers["book_scan", "zh"].answer, answers["book_scan", "en"].answer
+    assert "风险等级不匹配（C0004）：说明 高于客户风险等级 C2 的产品占资产 55.69%" in zh
+    assert "浮亏 -32.83%（-43.00万元），超过阈值 10.00%" in zh
+    assert "风险测评距今 525天，超过有效期 365 天" in zh
+    assert "risk mismatch (C0004): reason holds 55.69% of assets above risk level C2" in en
+    # the figure is printed once, with its unit, inside the reason — no "数值 0.5569，单位 fraction"
+    assert "单位" not in zh and "0.5569" not in zh and "fraction" not in en
+
+
+def test_allocation_review_translates_classes_actions_and_proposal_reasons(answers):
+    zh = answers["allocation_review", "zh"].answer
+    assert "- 权益：当前 81.90万元，目标 18.46万元，偏离 -63.45万元，当前占比 55.69%，目标占比 12.55%，操作 减配" in zh
+    assert "操作 卖出" in zh and "产品风险等级 R5 高于客户风险等级 C2；权益超配 63.45万元" in zh
+    assert "固收低配 39.07万元" in zh and "- 流动资金：" in zh
+    en = answers["allocation_review", "en"].answer
+    assert "action sell" in en and "R5 above C2; equity over target by 63.45万 CNY" in en
+
+
+def test_lookthrough_flags_and_kinds(answers):
+    zh = answers["lookthrough_portfolio", "zh"].answer
+    assert "类型 股票" in zh and "层级 基金经理" in zh
+    assert "占基金净值（前十大股票） 99.00%，超过上限 60.00%" in zh
+    assert "占客户资产 30.76%，超过上限 30.00%" in zh
+    assert "layer product" in answers["lookthrough_portfolio", "en"].answer
+
+
+def test_performance_period_and_kinds(answers):
+    zh = answers["portfolio_performance", "zh"].answer
+    assert "（区间 近1年）" in zh and "- 基金：产品代码 515302" in zh
+    assert "(period 1 year)" in answers["portfolio_performance", "en"].answer
+
+
+# ------------------------------------------------------------------ composer units (no database)
+
+
+def _scan(row: dict[str, Any]) -> str:
+    return json.dumps({"findings_by_rule": {row["rule"]: 1}, "findings": [row]}, ensure_ascii=False)
+
+
+def test_a_rule_without_template_keeps_the_english_reason_and_figures_keep_their_unit():
+    row = {"client_id": "C0009", "client_name": "某客户", "rule": "new_rule", "reason": "something new",
+           "figure": 0.25, "unit": "fraction", "reason_args": {}}
+    out = compose([("book_scan", _scan(row))], "zh")
+    assert "说明 something new" in out and "数值 25.00%" in out and "单位" not in out
+    assert "new rule 1" in out  # unknown code: shown as is
+
+
+def test_missing_reason_args_fall_back_to_the_english_reason():
+    row = {"client_id": "C0009", "client_name": "某客户", "rule": "risk_mismatch", "reason": "holds 20.0% …",
+           "figure": 0.2, "unit": "fraction"}  # an old row without reason_args
+    out = compose([("book_scan", _scan(row))], "zh")
+    assert "说明 holds 20.0% …" in out and "风险等级不匹配 1" in out
+
+
+def test_values_translate_exactly_and_only_exactly():
+    assert fmt_value("basis", "fund NAV (top-10 stocks)", "zh") == "基金净值（前十大股票）"
+    assert fmt_value("kind", "stock", "zh") == "股票" and fmt_value("kind", "stock", "en") == "stock"
+    assert fmt_value("name", "stocks of cash", "zh") == "stocks of cash"
+    assert fmt_value("classes", ["equity", "cash"], "zh") == "权益、现金"
+    assert fmt_value("action", "sell", "en") == "sell"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_reason_template_renders_a_grounded_book_scan(lang):
+    """Each book-scan rule's template fills from the row and its reason_args, with grounded figures."""
+    rows = [
+        ("risk_mismatch", 0.5569, "fraction", {"client_risk_level": "C2"}),
+        ("assessment_expired", 525.0, "days", {"limit_days": 365}),
+        ("loss", -0.3283, "fraction", {"amount": -430010.0, "threshold": 0.1}),
+        ("concentration", 0.7437, "fraction", {"product_name": "嘉禾稳健收益债券", "threshold": 0.5}),
+        ("manager_concentration", 0.62, "fraction", {"manager": "M001", "threshold": 0.5}),
+        ("maturing", 200000.0, "yuan", {"product_name": "三年定期", "maturity_date": "2026-12-05"}),
+        ("idle_cash", 250000.0, "yuan", {"balance": 380000.0, "months": 6.0}),
+    ]
+    templates = sections("answer_reasons", lang)
+    for rule, figure, unit, args in rows:
+        row = {"client_id": "C0001", "client_name": "某客户", "rule": rule, "reason": "ENGLISH", "figure": figure,
+               "unit": unit, "reason_args": args}
+        data = {"findings_by_rule": {rule: 1}, "findings": [row]}
+        out = compose([("book_scan", json.dumps(data, ensure_ascii=False))], lang)
+        assert rule in templates and "ENGLISH" not in out, out
+        assert verify(out, data) == [], out
