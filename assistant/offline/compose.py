@@ -84,9 +84,22 @@ def _values(lang: str) -> dict[str, str]:
     return out
 
 
+# value shapes worded by a pattern heading in answer_values.md (``## {n}m`` → ``近{n}个月``)
+_VALUE_PATTERNS = ((re.compile(r"(\d+)m"), "{n}m"), (re.compile(r"(\d+)y"), "{n}y"),
+                   (re.compile(r"since:(\d{4}-\d{2}-\d{2})"), "since:{date}"))
+
+
 def value_text(v: str, lang: str) -> str:
-    """An enum code as display text (``"fixed_income"`` → ``"固收"``); any other string unchanged."""
-    return _values(lang).get(v, v)
+    """An enum code as display text (``"fixed_income"`` → ``"固收"``, ``"12m"`` → ``"近12个月"``,
+    ``"since:2023-01-01"`` → ``"2023-01-01以来"``); any other string unchanged."""
+    values = _values(lang)
+    if v in values:
+        return values[v]
+    for pattern, key in _VALUE_PATTERNS:
+        m = pattern.fullmatch(v)
+        if m and key in values:
+            return values[key].format(n=m.group(1), date=m.group(1))
+    return v
 
 
 def fmt_value(key: str, v: Any, lang: str) -> str:
@@ -186,11 +199,12 @@ def _row_line(row: Any, lang: str) -> str:
     name_keys = [k for k in ("name", "title", "security", "industry", "product", "client", "fund", "label",
                              "check", "kind", "segment", "asset_class", "pot", "event", "year", "citation", "metric",
                              "client_name", "rule", "fund_a")
-                 if k in row]
+                 if row.get(k) is not None]  # a bond has no industry: no "None" in the head
     head = " ".join(value_text(str(row[k]), lang) for k in name_keys[:2]) if name_keys else ""
     code_keys = [k for k in ("code", "client_id", "fund_code", "security_id", "id") if k in row]
-    if code_keys and str(row[code_keys[0]]) not in head:
-        head = f"{head}（{row[code_keys[0]]}）" if lang == "zh" else f"{head} ({row[code_keys[0]]})"
+    code = value_text(str(row[code_keys[0]]), lang) if code_keys else ""
+    if code_keys and code not in head:
+        head = f"{head}（{code}）" if lang == "zh" else f"{head} ({code})"
     shown = set(name_keys[:2]) | set(code_keys[:1]) | {"reason_code"}
     reason = _reason(row, lang) if "reason" in row else None
     if reason is not None:  # the fields the re-worded reason quotes are not listed again
