@@ -30,6 +30,7 @@ from assistant.offline.lexicon import load_lexicon
 from assistant.pii import Masker
 from assistant.sessions import history, open_session, save_turn
 from assistant.settings import Settings
+from datastore.repositories.meta import as_of_date
 from prompts.loader import load
 from reports.grounding import verify
 from tools.context import AgentContext
@@ -113,12 +114,15 @@ def ask(
     stream: Callable[[str], None] | None = None,
 ) -> AgentAnswer:
     """Answer one question for ``caller``; see the module docstring. Raises ``InvalidInput`` for an empty
-    or over-long question and ``Forbidden`` for another user's session id."""
+    or over-long question, ``Forbidden`` for another user's session id and ``DataUnavailable`` before
+    ``wealthdesk init``."""
     question = (question or "").strip()
     if not question:
         raise InvalidInput("the question is empty", field="question", hint="ask about a client, fund or policy")
     if len(question) > MAX_QUESTION_CHARS:
         raise InvalidInput(f"the question is longer than {MAX_QUESTION_CHARS} characters", field="question")
+    # An empty database would make every client look "not yours"; say what is really wrong instead.
+    as_of_date(engine)
     session = open_session(engine, caller, session_id)
     state = dict(session.state)
     lang = detect_lang(question)

@@ -8,8 +8,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
+from analytics.errors import ConfigurationError
 from datastore.schema import Base
 
 
@@ -19,7 +21,14 @@ def get_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ConfigurationError(
+                    f"cannot create the database folder {str(path.parent)!r}: {exc.strerror}",
+                    field="WEALTHDESK_DATABASE_URL",
+                    hint="point it (or WEALTHDESK_VAR_DIR) at a writable folder",
+                ) from None
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
@@ -31,7 +40,18 @@ def get_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except ImportError as exc:  # e.g. postgresql+psycopg:// without the driver
+        raise ConfigurationError(
+            f"the database driver for this URL is not installed ({exc.name})",
+            field="WEALTHDESK_DATABASE_URL",
+            hint="for PostgreSQL: pip install -e '.[postgres]'",
+        ) from None
+    except ArgumentError as exc:
+        raise ConfigurationError(
+            f"not a database URL: {exc}", field="WEALTHDESK_DATABASE_URL", hint="e.g. sqlite:///var/wealthdesk.db"
+        ) from None
 
 
 def create_schema(engine: Engine) -> None:

@@ -9,6 +9,8 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from sqlalchemy.exc import SQLAlchemyError
 
 from assistant.errors import WealthDeskError
 
@@ -20,12 +22,15 @@ def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
     try:
         app(args=argv, standalone_mode=False)
     except WealthDeskError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True)
         return exc.exit_code
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
         err_console.print("aborted")
+        return 1
+    except SQLAlchemyError as exc:
+        err_console.print(f"[bold red]error:[/] {escape(database_error_message(exc))}", highlight=False)
         return 1
     except Exception as exc:  # click usage errors carry their own exit code
         import click
@@ -35,6 +40,14 @@ def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
             return 2 if isinstance(exc, click.UsageError) else exc.exit_code
         raise
     return 0
+
+
+def database_error_message(exc: SQLAlchemyError) -> str:
+    """One line for a database failure, with the fix; never the SQL or a traceback."""
+    detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    if "no such table" in detail or "does not exist" in detail:
+        return "the database has no WealthDesk tables yet (run `wealthdesk init`, or check WEALTHDESK_DATABASE_URL)"
+    return f"database error: {detail} (check WEALTHDESK_DATABASE_URL and that the database is reachable)"
 
 
 def _default(o: Any) -> Any:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from assistant.settings import Settings
 from datastore.engine import create_schema, get_engine
-from datastore.schema import RM, Client, Corporate, Fund, FundCompany, FundManager, Industry
+from datastore.schema import RM, Client, Corporate, Fund, FundCompany, FundManager, Industry, Meta
 
 CLIENTS = [("C0001", "张伟", "RM001"), ("C0002", "李娜", "RM001"), ("C0003", "王芳", "RM002")]
 FUNDS = [("110011", "易方达优质精选混合A", "E Fund Quality Select Hybrid A"),
@@ -33,6 +33,7 @@ def mini_engine(tmp_path_factory: pytest.TempPathFactory):
     engine = get_engine(f"sqlite:///{path}")
     create_schema(engine)
     with Session(engine) as s, s.begin():
+        s.add(Meta(key="as_of", value="2026-11-20"))  # every initialised database has its as-of date
         s.add_all([RM(id="RM001", name="赵敏", branch="上海分行"), RM(id="RM002", name="钱进", branch="北京分行")])
         s.add(Industry(code="801890", name="机械设备", name_en="Machinery"))
         s.add(FundCompany(id="FC01", name="示例基金管理有限公司", name_en="Example AMC", founded=date(2001, 1, 1),

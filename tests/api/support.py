@@ -27,7 +27,7 @@ from assistant.access import Caller, require_client_access
 from assistant.api.services import Services
 from datastore.engine import create_schema, get_engine
 from datastore.repositories.users import add_user, issue_key
-from datastore.schema import RM, Client
+from datastore.schema import RM, Client, Meta
 
 
 class FakeAnswer(BaseModel):
@@ -158,6 +158,7 @@ def seed_engine(path: Path) -> Engine:
     engine = get_engine(f"sqlite:///{path}")
     create_schema(engine)
     with Session(engine) as s:
+        s.add(Meta(key="as_of", value="2026-11-20"))  # every initialised database has its as-of date
         s.add_all(
             [RM(id="RM001", name="王经理", branch="总行"), RM(id="RM002", name="李经理", branch="分行")]
         )
