@@ -12,7 +12,8 @@ enum codes (``"equity"``, ``"sell"``, ``"client assets"``, ``"risk_mismatch"``, 
 English ``reason`` sentence is re-worded from ``answer_reasons.md`` keyed by the row's ``reason_code``
 (or its book-scan ``rule``), filled from the row's own fields plus its ``reason_args``, e.g.
 ``{"rule": "risk_mismatch", "figure": 0.5569, "unit": "fraction", "reason_args": {"client_risk_level":
-"C2"}}`` → ``超出风险等级 C2 的产品占资产 55.69%``. Without a template the English sentence is kept.
+"C2"}}`` → ``高于客户风险等级 C2 的产品占资产 55.69%``. Without a template the English sentence is kept.
+Tool names in error messages are worded through ``answer_values.md`` too.
 """
 
 from __future__ import annotations
@@ -274,7 +275,7 @@ def compose(results: list[tuple[str, str]], lang: str) -> str:
             if code in ("forbidden", "unsuitable"):
                 parts.append(str(data.get("message") or msgs["refusal"]))
             else:
-                parts.append(msgs["tool_error"].format(tool=tool, message=data.get("message", "")))
+                parts.append(msgs["tool_error"].format(tool=value_text(tool, lang), message=data.get("message", "")))
             continue
         citations.extend(str(c) for c in data.get("_citations", []))
         parts.append(render_result(tool, data, lang) or msgs["no_results"])

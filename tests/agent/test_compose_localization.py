@@ -154,3 +154,51 @@ def test_every_reason_template_renders_a_grounded_book_scan(lang):
         out = compose([("book_scan", json.dumps(data, ensure_ascii=False))], lang)
         assert rule in templates and "ENGLISH" not in out, out
         assert verify(out, data) == [], out
+
+
+def test_tool_errors_name_the_tool_in_the_answer_language():
+    err = json.dumps({"error": "invalid_input", "message": "period: unknown"})
+    assert "客户名单扫描" in compose([("book_scan", err)], "zh")
+    assert "book_scan" in compose([("book_scan", err)], "en")
+
+
+def test_values_and_reasons_files_cover_the_analytics_enums():
+    """A new asset class, rule, layer or period added to analytics needs its zh wording here."""
+    from typing import get_args
+
+    from analytics.book import RULES
+    from analytics.concentration import Layer
+    from analytics.constants import ASSET_CLASSES, KIND_ASSET_CLASS, PERIOD_LABELS, SECURITY_KIND_ASSET_CLASS
+    from reports.grounding import extract_numbers
+
+    zh, en = _values("zh"), _values("en")
+    codes = {*ASSET_CLASSES, *RULES, *get_args(Layer), *PERIOD_LABELS, *KIND_ASSET_CLASS, *SECURITY_KIND_ASSET_CLASS,
+             "hold", "add", "reduce", "buy", "sell", "client assets", "equity exposure", "fund NAV",
+             "fund NAV (top-10 stocks)", "fund assets", "liquidity", "growth"}
+    assert codes <= set(zh), sorted(codes - set(zh))
+    assert set(en) <= set(zh) and all(v.strip() for v in zh.values())
+    reasons_zh, reasons_en = sections("answer_reasons", "zh"), sections("answer_reasons", "en")
+    assert set(reasons_zh) == set(reasons_en) >= {*RULES, "over_limit", "sell_above_level", "sell_over_target",
+                                                 "buy_under_target"}
+    for text in [*reasons_zh.values(), *reasons_en.values()]:
+        assert extract_numbers(text) == [], text  # every figure comes from the row
+
+
+def test_every_sample_book_finding_is_worded_in_chinese_and_grounded(sample_engine, sample_settings):
+    """All of RM001's findings (not only the ten an answer shows): reason_args present, zh wording used."""
+    from langchain.tools import ToolRuntime
+
+    from tools.context import AgentContext
+    from tools.registry import all_tools
+
+    tool = next(t for t in all_tools() if t.name == "book_scan")
+    ctx = AgentContext(caller=Caller.rm("RM001"), engine=sample_engine, settings=sample_settings)
+    rt = ToolRuntime(state={}, context=ctx, config={}, stream_writer=lambda _: None, tool_call_id="t", store=None)
+    result = tool.invoke({"limit": 100, "runtime": rt})
+    assert len({f["rule"] for f in result["findings"]}) >= 5
+    for f in result["findings"]:
+        assert f["reason"] and isinstance(f["reason_args"], dict) and f["reason_args"], f
+        data = {"findings": [f]}
+        out = compose([("book_scan", json.dumps(data, ensure_ascii=False))], "zh")
+        assert f["reason"] not in out and not re.search(r"[a-z]{3,}", out), out
+        assert verify(out, data) == [], out
