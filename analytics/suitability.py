@@ -71,20 +71,23 @@ def check_suitability(
     cid = _get(client, "id", "client") if _has(client, "id") else "client"
     if r > c:
         raise SuitabilityError(
-            f"{code} is rated R{r}, above client {cid}'s tolerance C{c} (a C{c} client may buy R1–R{c} only)",
-            hint="choose a lower-risk product or reassess the client",
+            f"适当性不匹配：{code} 风险等级 R{r} 高于客户 {cid} 的风险承受能力 C{c}（C{c} 客户仅可购买 R1–R{c}）"
+            f" ({code} is rated R{r}, above client {cid}'s tolerance C{c}; a C{c} client may buy R1–R{c} only)",
+            hint="选择更低风险的产品或重新评估 / choose a lower-risk product or reassess the client",
         )
     assessed = pd.Timestamp(_get(client, "risk_assessed_on", "client")).date()
     if kind != "deposit" and assessment_expired(assessed, as_of, valid_days):
         raise SuitabilityError(
-            f"client {cid}'s risk assessment of {assessed.isoformat()} is older than {valid_days} days",
-            hint="redo the risk questionnaire before any non-deposit sale",
+            f"风险测评已过期：客户 {cid} 的测评日期 {assessed.isoformat()} 已超过 {valid_days} 天"
+            f" (client {cid}'s risk assessment of {assessed.isoformat()} is older than {valid_days} days)",
+            hint="存款以外的销售前须重新测评 / redo the risk questionnaire before any non-deposit sale",
         )
     age = int(_get(client, "age", "client"))
     if age >= elderly_age and r >= elderly_min_level and not dual_recording_confirmed:
         raise SuitabilityError(
-            f"client {cid} is {age}: selling R{r} product {code} needs 双录 (recorded sale) confirmation",
-            hint="complete the audio-video recording and pass dual_recording_confirmed=True",
+            f"需双录确认：客户 {cid} 年龄 {age} 岁，销售 R{r} 产品 {code} 须完成双录"
+            f" (client {cid} is {age}: selling R{r} product {code} needs 双录 recorded-sale confirmation)",
+            hint="完成录音录像后确认 / complete the audio-video recording and pass dual_recording_confirmed=True",
         )
 
 
