@@ -45,12 +45,17 @@ _MAX_ROWS = 10
 
 
 def fmt_money(v: float, lang: str) -> str:
+    """Yuan as a reader of that language writes it: 147.06万元 / 1.5亿元, CNY 1.47 mn / CNY 24,250."""
     a = abs(v)
-    if a >= 1e8:
-        return f"{v / 1e8:.2f}亿元" if lang == "zh" else f"{v / 1e8:.2f}亿 CNY"
-    if a >= 1e4:
-        return f"{v / 1e4:.2f}万元" if lang == "zh" else f"{v / 1e4:.2f}万 CNY"
-    return f"{v:.2f}元" if lang == "zh" else f"{v:.2f} CNY"
+    if lang == "zh":
+        if a >= 1e8:
+            return f"{v / 1e8:.2f}亿元"
+        return f"{v / 1e4:.2f}万元" if a >= 1e4 else f"{v:.2f}元"
+    if a >= 1e9:
+        return f"CNY {v / 1e9:.2f} bn"
+    if a >= 1e6:
+        return f"CNY {v / 1e6:.2f} mn"
+    return f"CNY {v:,.0f}" if a >= 1e4 else f"CNY {v:,.2f}"
 
 
 # Exact keys whose unit the substring hints would get wrong.
@@ -218,10 +223,15 @@ def _row_line(row: Any, lang: str) -> str:
     rest = [
         f"{_label(k, lang)} {fmt_value(k, v, lang)}"
         for k, v in row.items()
-        if k not in shown and not isinstance(v, dict | list) and v is not None
+        if k not in shown and not isinstance(v, dict | list) and v is not None and not _other_language(k, lang)
     ]
     sep = "，" if lang == "zh" else ", "
     return f"- {head}：{sep.join(rest)}" if lang == "zh" else f"- {head}: {sep.join(rest)}"
+
+
+def _other_language(key: str, lang: str) -> bool:
+    """A ``*_zh`` field (e.g. a pot's Chinese label) is a copy for Chinese readers; English answers skip it."""
+    return lang == "en" and key.endswith("_zh")
 
 
 def render_result(tool: str, result: dict[str, Any], lang: str) -> str:
@@ -235,6 +245,7 @@ def render_result(tool: str, result: dict[str, Any], lang: str) -> str:
         f"{_label(k, lang)}：{fmt_value(k, v, lang)}" if lang == "zh" else f"{_label(k, lang)}: {fmt_value(k, v, lang)}"
         for k, v in result.items()
         if k not in skip and not k.startswith("_") and not isinstance(v, dict | list) and v is not None
+        and not _other_language(k, lang)
     ]
     if scalars:
         lines.append(("；" if lang == "zh" else "; ").join(scalars))

@@ -17,7 +17,7 @@ from assistant.access import Caller
 from assistant.agent import ask
 from assistant.offline.compose import _values, compose, fmt_value
 from prompts.loader import sections
-from reports.grounding import verify
+from reports.grounding import _BASE, extract_numbers, verify
 
 QUESTIONS = {  # tool → (zh question, en question); both route to the same tool and arguments
     "book_scan": ("扫描一下我的客户名单有什么风险", "scan my book for risks"),
@@ -27,12 +27,12 @@ QUESTIONS = {  # tool → (zh question, en question); both route to the same too
 }
 # ASCII words a Chinese answer may carry: product/index acronyms and names, not enum codes
 ALLOWED = {"HHI", "QDII", "ETF", "LOF", "FOF", "XIRR", "A", "C", "H", "SH", "SZ", "BJ", "HK"}
-NUMBER = re.compile(r"(?<![\w-])-?\d+(?:,\d{3})*(?:\.\d+)?")
 
 
-def _figures(text: str) -> list[str]:
-    """The numbers in ``text``, without bare counts 0–10 (``近1年`` ↔ ``1 year``; not figures, as in grounding)."""
-    return sorted(n for n in NUMBER.findall(text) if not (n.isdigit() and int(n) <= 10))
+def _figures(text: str) -> list[float]:
+    """The figures in ``text`` as the grounding verifier reads them, in base units (63.45万 → 634500,
+    CNY 1.47 mn → 1470000, 55.69% → 55.69), sorted; bare counts and ids are not figures."""
+    return sorted(m.value * _BASE.get(m.unit, 1.0) if m.unit != "%" else m.value for m in extract_numbers(text))
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +66,9 @@ def test_en_answers_stay_english_with_the_same_figures(answers, tool):
     zh, en = answers[tool, "zh"], answers[tool, "en"]
     assert en.tool_calls == zh.tool_calls
     assert not re.search(r"[\u4e00-\u9fff]{2,}[：，；]", en.answer.replace("万", ""))  # no zh labels/punctuation
-    # the same figures in both languages: 55.69% / 43.00万元 / 525天 ↔ 55.69% / 43.00万 CNY / 525 days
-    assert _figures(zh.answer) == _figures(en.answer)
+    # the same figures in both languages: 55.69% / 43.00万元 / 525天 ↔ 55.69% / CNY 430,023 / 525 days
+    # (万 keeps two decimals, so 43.00万 and 430,023 agree to 0.5%)
+    assert _figures(en.answer) == pytest.approx(_figures(zh.answer), rel=5e-3, abs=0.01)
     assert zh.ungrounded_numbers == [] and en.ungrounded_numbers == []
 
 
@@ -87,7 +88,7 @@ def test_allocation_review_translates_classes_actions_and_proposal_reasons(answe
     assert "操作 卖出" in zh and "产品风险等级 R5 高于客户风险等级 C2；权益超配 63.45万元" in zh
     assert "固收低配 39.07万元" in zh and "- 流动资金：" in zh
     en = answers["allocation_review", "en"].answer
-    assert "action sell" in en and "R5 above C2; equity over target by 63.45万 CNY" in en
+    assert "action sell" in en and "R5 above C2; equity over target by CNY 634,472" in en
 
 
 def test_lookthrough_flags_and_kinds(answers):
