@@ -27,7 +27,11 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ("allocation_review", re.compile(
         r"配置|再平衡|调仓|仓位|调一调|调整一下|体检|三笔钱|诊断|检视|资产结构|allocation|rebalanc|asset mix|check-?up|"
         r"portfolio review|model portfolio|"
-        r"review (?:the |his |her )?portfolio|drift", _I)),
+        r"review (?:the |his |her )?portfolio|drift|"
+        # whether cover is *needed* is a needs analysis (the protection pot), not a product search
+        r"(?:需要|要不要|该不该|是否需要|够不够|足不足).{0,6}(?:保险|保障|应急)|(?:保险|保障).{0,4}(?:够不够|足不足|缺口)|"
+        r"need (?:more |extra |additional )?(?:insurance|cover|protection)|enough (?:insurance|cover|protection)|"
+        r"under-?insured|protection gap", _I)),
     ("book_scan", re.compile(
         r"我的客户|客户名单|哪些客户|所有客户|名下客户|全部客户|扫描|到期|闲置|预警|提醒|需要跟进|"
         r"my clients|my book|which clients|book scan|scan|maturing|idle cash|alerts?|follow[- ]?up list", _I)),

@@ -27,6 +27,11 @@ CASES = [
     ("sector exposure of C0002", "industry_exposure", {"client_id": "C0002"}),
     ("李娜的资产配置需要再平衡吗", "allocation_review", {"client_id": "C0002"}),
     ("review C0001 allocation", "allocation_review", {"client_id": "C0001"}),
+    # whether cover is needed is a needs analysis (protection pot), not a product search
+    ("C0001需要补充保险吗", "allocation_review", {"client_id": "C0001"}),
+    ("李娜的保障够不够", "allocation_review", {"client_id": "C0002"}),
+    ("does C0001 need more insurance?", "allocation_review", {"client_id": "C0001"}),
+    ("给C0001推荐保险", "search_products", {"client_id": "C0001"}),
     ("C0001的业绩归因", "performance_attribution", {"client_id": "C0001"}),
     ("Brinson attribution for C0002 last year", "performance_attribution", {"client_id": "C0002", "period": "last_year"}),
     ("张伟想60岁退休，养老钱够吗", "retirement_plan", {"client_id": "C0001", "retire_age": 60}),
