@@ -19,14 +19,14 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from analytics import corporate as corp
-from analytics.errors import Forbidden, GroundingError, InvalidInput
+from analytics.errors import Forbidden, InvalidInput
 from analytics.identifiers import is_valid_credit_code
 from datastore.repositories import corporate as repo
 from datastore.repositories.meta import as_of_date
 from reports import labels as L
 from reports.layout_dd import layout
 from reports.models import Figure, FigureBook, Lang, ReportResult
-from reports.render import all_text, render
+from reports.render import render_grounded
 
 TOOL_RATIOS = "analytics.corporate.ratios"
 TOOL_FLAGS = "analytics.corporate.evaluate_flags"
@@ -160,7 +160,6 @@ def build_due_diligence(
     llm: Any = None,
 ) -> ReportResult:
     """Build the DD docx at ``out``. Raises ``GroundingError`` (nothing written) on an ungrounded number."""
-    from reports.grounding import verify
     from reports.narrative import resolve_llm
 
     content = dd_content(engine, caller, company, scenario, lang=lang)
@@ -168,14 +167,4 @@ def build_due_diligence(
     book = FigureBook(lang)
     doc = layout(content, book, llm=llm)
     content.figures = book.figures
-    facts = grounding_facts(content)
-    ungrounded = verify(all_text(doc), facts)
-    if ungrounded:
-        raise GroundingError("the due-diligence report contains numbers that no tool computed", ungrounded)
-    path = render(doc, Path(out))
-    return ReportResult(
-        path=path,
-        sections=[s.title for s in doc.sections if s.level == 1],
-        figures=book.figures,
-        ungrounded_numbers=ungrounded,
-    )
+    return render_grounded(doc, book, grounding_facts(content), Path(out), what="due-diligence report")

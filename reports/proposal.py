@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from sqlalchemy import Engine
 
 from analytics import allocation, lookthrough, pnl
-from analytics.errors import GroundingError, InvalidInput, SuitabilityError
+from analytics.errors import InvalidInput, SuitabilityError
 from analytics.suitability import assessment_expired, client_level, product_level
 from assistant.access import require_client_access
 from datastore.repositories.meta import as_of_date
@@ -290,23 +290,13 @@ def build_proposal(
 ) -> ReportResult:
     """Build the proposal docx at ``out``. ``Forbidden`` for another RM's client; ``GroundingError``
     (nothing written) when any number in the document is not in the content."""
-    from reports.grounding import verify
     from reports.layout_proposal import grounding_facts, layout
     from reports.narrative import resolve_llm
-    from reports.render import all_text, render
+    from reports.render import render_grounded
 
     content = proposal_content(engine, caller, client_id, lang, variant=variant)
     llm = resolve_llm(settings, llm)
     book = FigureBook(lang)
     doc = layout(content, book, llm=llm, paths=content._paths)
     content.figures = book.figures
-    ungrounded = verify(all_text(doc), grounding_facts(content))
-    if ungrounded:
-        raise GroundingError("the proposal contains numbers that no tool computed", ungrounded)
-    path = render(doc, Path(out))
-    return ReportResult(
-        path=path,
-        sections=[s.title for s in doc.sections if s.level == 1],
-        figures=book.figures,
-        ungrounded_numbers=ungrounded,
-    )
+    return render_grounded(doc, book, grounding_facts(content), Path(out), what="proposal")

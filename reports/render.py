@@ -18,8 +18,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from analytics.errors import ConfigurationError
-from reports.models import MISSING, Chart, DocContent, Para, Table
+from analytics.errors import ConfigurationError, GroundingError
+from reports.models import MISSING, Chart, DocContent, FigureBook, Para, ReportResult, Table
 from reports.templates.build_base import BASE_PATH, add_field
 
 TOC_TITLE = {"zh": "目录", "en": "Contents"}
@@ -197,3 +197,19 @@ def all_text(content: DocContent) -> str:
             elif isinstance(block, Chart):
                 out.append(block.caption)
     return "\n".join(out)
+
+
+def render_grounded(content: DocContent, figures: FigureBook, facts: object, out: Path, *, what: str) -> ReportResult:
+    """The one gate every report passes: each number a reader sees must be in ``facts`` (the structured
+    content the tools computed); otherwise ``GroundingError`` lists them and nothing is written."""
+    from reports.grounding import verify
+
+    ungrounded = verify(all_text(content), facts)
+    if ungrounded:
+        raise GroundingError(f"the {what} contains numbers that no tool computed", ungrounded)
+    return ReportResult(
+        path=render(content, out),
+        sections=[s.title for s in content.sections if s.level == 1],
+        figures=figures.figures,
+        ungrounded_numbers=[],
+    )
