@@ -314,8 +314,9 @@ def client_health_score(book: Any, *, policy: Any = None, weights: ScoreWeights 
     """``wealth_health_score`` for one ``ClientBook``: liquid = cash-class holdings + idle cash, protection =
     insurance value, risk match from product R vs client C, allocation fit against the three-pots target
     of the client's level, performance = unrealized gain / cost of the current positions."""
-    from analytics.allocation import DEFAULT_POLICY, three_pots
+    from analytics.allocation import three_pots
     from analytics.suitability import client_level, product_level
+    from core.policy import DEFAULT_POLICY
 
     pol = policy or DEFAULT_POLICY
     hold = book.holdings()
@@ -341,7 +342,7 @@ def client_health_score(book: Any, *, policy: Any = None, weights: ScoreWeights 
         current_mix={str(k): float(v / total) for k, v in by_class.items()},
         target_mix={k: v / total for k, v in pots.target_by_class.items()},
         return_rate=(float(hold["market_value"].sum()) - cost) / cost if cost > 0 else None,
-        liquidity_months=pol.liquidity_months,
-        protection_share=pol.protection_share,
+        liquidity_months=pol.liquidity.liquidity_months,
+        protection_share=pol.allocation.protection_share,
         weights=weights,
     )

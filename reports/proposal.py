@@ -1,7 +1,7 @@
 """Client allocation proposal (资产配置建议书): structured content from analytics, then the .docx.
 
 ``proposal_content(engine, caller, client_id, lang)`` checks the caller's entitlement first, loads the
-client's frames through ``datastore.repositories.analytics_inputs`` and calls analytics — P&L
+client's frames through ``services.loading`` and calls analytics — P&L
 (``analytics.pnl.client_pnl``), look-through (``analytics.lookthrough``), three pots and the gated
 rebalancing (``analytics.allocation``), backtest (``analytics.allocation.compare_backtest``). Nothing
 financial is computed here beyond picking rows for the diagnosis. ``build_proposal`` lays the content
@@ -74,7 +74,7 @@ class ProposalContent(BaseModel):
 
 
 def _inputs() -> Any:
-    from datastore.repositories import analytics_inputs
+    from services import loading as analytics_inputs
 
     return analytics_inputs
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from analytics.book import scan_book
 from analytics.errors import Forbidden
 from assistant.access import CLIENT_CHANNEL_DENIED, visible_client_ids
-from datastore.repositories.analytics_inputs import client_books
+from services.loading import client_books
 from tools.common import as_of, compact, context
 from tools.context import AgentContext
 

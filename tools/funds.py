@@ -9,9 +9,9 @@ from pydantic import BaseModel, Field
 
 from analytics import allocation, overlap, performance
 from analytics.errors import InvalidInput, NotFound
-from datastore.repositories import analytics_inputs as inputs
 from datastore.repositories.clients import products
 from datastore.repositories.market import get_fund
+from services import loading as inputs
 from tools.common import as_of, client_guard, compact, context
 from tools.context import AgentContext
 from tools.resolve import best_match

@@ -2,7 +2,7 @@
 attribution, retirement plan.
 
 Each body: entitlement check first (``client_guard``, same refusal for unknown ids) → inputs through
-``datastore.repositories.analytics_inputs`` → one or two ``analytics`` calls → ``compact`` JSON.
+``services.loading`` → one or two ``analytics`` calls → ``compact`` JSON.
 Results are dicts such as ``{"client_id": "C0001", "as_of": "2026-11-20", "coverage": 0.93,
 "top_holdings": [{"name": "…", "weight": 0.052, …}, …]}`` (weights are fractions of client assets).
 """
@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 
 from analytics import allocation, lookthrough, planning, pnl
 from analytics.errors import DataUnavailable
-from datastore.repositories import analytics_inputs as inputs
+from services import loading as inputs
 from tools.common import PERIOD_HELP, as_of, client_guard, compact, resolve_period
 from tools.context import AgentContext
 
