@@ -185,6 +185,10 @@ class _Shelf:
 
     def __init__(self, client: pd.Series, shelf: pd.DataFrame, as_of: date, policy: Policy,
                  held: pd.DataFrame, horizon_days: int, dual_recording_confirmed: bool) -> None:
+        for col in ("asset_class", "risk_level", "name"):
+            if col not in shelf.columns:
+                raise InvalidInput(f"shelf lacks column {col!r}", field=f"shelf.{col}",
+                                   hint="pass rows of the products table (ClientBook.products)")
         av = availability(shelf, as_of, policy.products, horizon_days=horizon_days,
                           held_codes=held["product_code"].astype(str))
         av = av[(av["kind"] != "insurance") & (av["asset_class"] != "protection")].copy()

@@ -335,3 +335,19 @@ def test_sample_named_cases(sample_reviews) -> None:  # type: ignore[no-untyped-
     assert {ln.product_code for ln in r7.proposal.to_discuss} == {"WM2025015"}
     _, r9 = sample_reviews["C0009"]
     assert all(product_level(ln.risk_level) < 3 for ln in r9.proposal.lines if ln.action == "buy")
+
+
+def test_bad_frames_name_the_field() -> None:
+    from analytics.errors import InvalidInput
+
+    shelf = _shelf()
+    hold = _holdings(shelf, {"BOND": 100_000.0})
+    with pytest.raises(InvalidInput) as e:
+        propose_rebalance(_client(), hold.drop(columns="market_value"), shelf, DAY)
+    assert e.value.field == "holdings.market_value"
+    with pytest.raises(InvalidInput) as e:
+        propose_rebalance(_client(), hold, shelf.drop(columns="asset_class"), DAY)
+    assert e.value.field == "shelf.asset_class"
+    with pytest.raises(InvalidInput) as e:
+        propose_rebalance(_client(), hold.assign(asset_class="gold"), shelf, DAY)
+    assert e.value.field == "holdings.asset_class"
