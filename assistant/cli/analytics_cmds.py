@@ -33,7 +33,7 @@ def read_nav_file(path: Path, fmt: str) -> tuple[Any, Any, Any]:
     """
     import pandas as pd
 
-    from analytics.errors import InvalidInput
+    from core.errors import InvalidInput
 
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}", field="--nav")

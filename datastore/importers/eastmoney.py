@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, delete, select
 
-from analytics.errors import InvalidInput
+from core.errors import InvalidInput
 from datastore.engine import create_schema
 from datastore.importers._csv import CsvFile, parse_date, parse_number
 from datastore.sample.loader import insert_frame
