@@ -35,7 +35,7 @@ from assistant.api.routes import TTLCache
 from assistant.api.routes import router as api_router
 from assistant.api.security import KeyCache, RateLimiter
 from assistant.api.services import Services
-from assistant.channels.mcp_server import MCP_PATH, McpEndpoint
+from assistant.channels.mcp_server.http import MCP_PATH, McpEndpoint
 from assistant.channels.openai_compat import ConversationMap
 from assistant.channels.openai_compat import router as openai_router
 from assistant.channels.wecom.callback import router as wecom_router

@@ -45,7 +45,8 @@ class ToolRun:
 def _invalid_args(name: str, exc: ValidationError) -> dict[str, Any]:
     first = exc.errors()[0] if exc.errors() else {}
     where = ".".join(str(p) for p in first.get("loc", ())) or None
-    return {"error": "invalid_input", "message": f"{name}: {first.get('msg', 'invalid arguments')}",
+    label = f"{name}.{where}" if where else name
+    return {"error": "invalid_input", "message": f"{label}: {first.get('msg', 'invalid arguments')}",
             "field": where, "hint": "see the tool's input schema (tools/list)"}
 
 
