@@ -26,8 +26,8 @@ from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from starlette.routing import Route
 from sqlalchemy import Engine
+from starlette.routing import Route
 
 from assistant.api.errors import install_error_handlers
 from assistant.api.middleware import RequestContextMiddleware
