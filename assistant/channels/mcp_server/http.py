@@ -5,6 +5,9 @@ An ASGI endpoint in front of the SDK's ``StreamableHTTPSessionManager``: each re
 as every endpoint); the principal goes on the request scope for the handlers, and as the SDK's
 ``AuthenticatedUser`` so a session id only works with the key that opened it.
 
+The SDK's DNS-rebinding check (Host/Origin allow-list) is not enabled: every request needs an API key, which a
+page in a browser cannot supply, and the service is reached under whatever host name the bank gives it.
+
 The session manager's task group must live inside the app's lifespan (``McpEndpoint.running`` is entered by
 ``create_app``'s lifespan); it is made anew per lifespan, because a manager runs only once.
 """

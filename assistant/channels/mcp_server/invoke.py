@@ -43,7 +43,8 @@ class ToolRun:
 
 
 def _invalid_args(name: str, exc: ValidationError) -> dict[str, Any]:
-    first = exc.errors()[0] if exc.errors() else {}
+    errors = exc.errors()
+    first: dict[str, Any] = dict(errors[0]) if errors else {}
     where = ".".join(str(p) for p in first.get("loc", ())) or None
     label = f"{name}.{where}" if where else name
     return {"error": "invalid_input", "message": f"{label}: {first.get('msg', 'invalid arguments')}",
@@ -63,7 +64,7 @@ def run_tool(ctx: AgentContext, tool: BaseTool | None, args: dict[str, Any] | No
     if tool is None:
         outcome, payload = "forbidden", Forbidden(_denied_message(ctx.caller)).to_dict()
     else:
-        runtime = ToolRuntime(state={}, context=ctx, config={}, stream_writer=lambda _: None,
+        runtime: ToolRuntime[AgentContext] = ToolRuntime(state={}, context=ctx, config={}, stream_writer=lambda _: None,
                               tool_call_id=call_id, store=None)
         try:
             payload = tool.invoke({**args, "runtime": runtime})
@@ -78,7 +79,7 @@ def run_tool(ctx: AgentContext, tool: BaseTool | None, args: dict[str, Any] | No
     content = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False, default=str)
     audit_id = record_tool_call(ctx.engine, actor=ctx.caller.user_id, tool=name, args=args, result=content,
                                 outcome=outcome)
-    cites = [str(c) for c in payload.get("_citations", [])] if isinstance(payload, dict) else []
+    cites = [str(c) for c in payload.get("_citations") or []] if isinstance(payload, dict) else []
     return ToolRun(name=name, outcome=outcome, payload=payload, citations=cites, audit_id=audit_id)
 
 

@@ -13,6 +13,7 @@ stdio the fixed ``--as`` caller of ``wealthdesk mcp --stdio``.
 
 from __future__ import annotations
 
+import json
 import uuid
 from functools import partial
 from typing import Any
@@ -63,8 +64,6 @@ def tool_definition(tool: BaseTool) -> types.Tool:
 def call_result(run: ToolRun) -> types.CallToolResult:
     """Errors (a refusal included) carry only the error's message; results carry their JSON both as text
     and as structured content, with the grounding metadata (citations, as-of date, audit row) in ``_meta``."""
-    import json
-
     meta: dict[str, Any] = {"tool": run.name, "outcome": run.outcome, "audit_id": run.audit_id}
     if run.is_error:
         payload = run.payload if isinstance(run.payload, dict) else {"message": str(run.payload)}
