@@ -95,6 +95,20 @@ def test_another_rms_client_is_an_mcp_error_that_leaks_nothing(live_server, live
     assert (row.tool, row.outcome) == ("lookthrough_portfolio", "forbidden")
 
 
+def test_the_suitability_gate_applies_as_in_chat(live_server, live_keys, live_engine, live_settings) -> None:
+    """C0005 (RM001's) has an expired risk assessment: only deposits pass the gate, and no rebalance."""
+    async def steps(c: Client) -> Any:
+        return (await c.call_tool("search_products", {"client_id": "C0005", "limit": 10}),
+                await c.call_tool("allocation_review", {"client_id": "C0005"}))
+
+    shelf, review = run(live_server, live_keys["RM001"], steps)
+    assert shelf.structured_content["products"] and all(
+        p["kind"] == "deposit" for p in shelf.structured_content["products"])
+    assert "风险测评已过期" in review.structured_content["blocked"] and "proposal" not in review.structured_content
+    direct = _direct(live_engine, live_settings, "search_products", client_id="C0005", limit=10)
+    assert shelf.structured_content == {k: v for k, v in direct.items() if not k.startswith("_")}
+
+
 def test_bad_arguments_and_unknown_tools_are_clear_errors(live_server, live_keys) -> None:
     async def steps(c: Client) -> Any:
         bad = await c.call_tool("lookthrough_portfolio", {"client_id": "not-an-id"})
