@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 T_PNL = "analytics.pnl.client_pnl"
 T_REB = "analytics.allocation.propose_rebalance"
-T_DATA = "datastore.repositories.analytics_inputs"
+T_DATA = "services.loading"
 T_DIAG = "reports.proposal._diagnose"
 T_TOTALS = "reports.proposal.proposal_content (sum of propose_rebalance lines)"
 

@@ -87,7 +87,7 @@ def proposal_cmd(
     """Client allocation proposal (资产配置建议书)."""
     from analytics.errors import InvalidInput
     from assistant.access import Caller
-    from reports.proposal import build_proposal
+    from services.proposal import build_proposal
 
     if variant not in ("internal", "client"):
         raise InvalidInput(f"unknown variant {variant!r}", field="--variant", hint="internal or client")
@@ -120,7 +120,7 @@ def due_diligence_cmd(
 ) -> None:
     """Corporate due-diligence report (企业尽职调查报告) for a scenario."""
     from assistant.access import Caller
-    from reports.due_diligence import build_due_diligence
+    from services.due_diligence import build_due_diligence
 
     caller = Caller.from_cli(as_user)
     engine, settings, llm = _engine_and_llm()
