@@ -54,8 +54,11 @@ def _check_reports(gate: Gate, lines: pd.DataFrame, column: str) -> None:
 def _ensure_funds(conn: Connection, gate: Gate, frames: list[pd.DataFrame], create: bool) -> list[str]:
     """Fund codes of the file that exist; with ``create`` the missing ones are added as minimal records
     (name from the file, type from the name); otherwise the first unknown fund is an error."""
-    codes = pd.concat([f[["fund_code", "fund_name", "_line"]] if "fund_name" in f else
-                       f[["fund_code", "_line"]].assign(fund_name=None) for f in frames], ignore_index=True)
+    def cols(f: pd.DataFrame) -> pd.DataFrame:  # the fund's own line when the format has one (JSON)
+        out = f.assign(fund_name=f["fund_name"] if "fund_name" in f else None)
+        return out.assign(_line=out["_fund_line"]) if "_fund_line" in out else out
+
+    codes = pd.concat([cols(f)[["fund_code", "fund_name", "_line"]] for f in frames], ignore_index=True)
     codes = codes.drop_duplicates("fund_code")
     bad = codes[~codes["fund_code"].astype(str).str.fullmatch(FUND_CODE)]
     if len(bad):
@@ -225,7 +228,8 @@ def import_holdings(engine: Engine, path: str, fmt: str, *, code: str | None = N
     if len(lines):
         lines = finish_reports(gate, lines, disclosure=disclosure, published=published, column=column)
     if len(sectors):
+        extra = [c for c in ("fund_name", "_fund_line") if c in sectors]
         sectors = finish_reports(gate, sectors.assign(kind="sector", security_id=sectors["sector"]),
-                                 disclosure="top10", published=published, column=column)[SECTOR_COLUMNS]
+                                 disclosure="top10", published=published, column=column)[SECTOR_COLUMNS + extra]
     res = store_holdings(engine, gate, lines, sectors, create_funds=create_funds, column=column)
     return {"format": fmt, **res}

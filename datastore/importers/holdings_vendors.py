@@ -255,7 +255,8 @@ def read_eastmoney_json(gate: Gate, *, code: str | None, report_date: date | Non
             rows.append({"fund_code": fcode, "report_date": rd, "security_id": sid[0],
                          "security_name": str(h.get("stock_name") or "").strip() or None, "kind": "stock",
                          "market": sid[1], "bond_type": None, "weight": gate.weight(ln, "weight_pct_of_nav", w / 100),
-                         "shares": None, "market_value": None, "fund_name": fund.get("fund_name"), "_line": ln})
+                         "shares": None, "market_value": None, "fund_name": fund.get("fund_name"), "_line": ln,
+                         "_fund_line": fl or ln})
         for s in fund.get("stockDistribution") or []:
             ln = dist_lines[di] if di < len(dist_lines) else fl
             di += 1
@@ -265,6 +266,6 @@ def read_eastmoney_json(gate: Gate, *, code: str | None, report_date: date | Non
                 raise gate.error(ln, "value", f"{s.get('value')!r} is not a percentage") from None
             sectors.append({"fund_code": fcode, "report_date": rd, "published_on": None, "sector": str(s.get("name", "")).strip(),
                             "weight": gate.weight(ln, "value", w / 100), "market_value": None, "_line": ln,
-                            "fund_name": fund.get("fund_name")})
-    sec = pd.DataFrame(sectors, columns=[*SECTOR_COLUMNS, "fund_name"])
-    return pd.DataFrame(rows, columns=HOLDING_COLUMNS), sec, "report_date"
+                            "fund_name": fund.get("fund_name"), "_fund_line": fl or ln})
+    sec = pd.DataFrame(sectors, columns=[*SECTOR_COLUMNS, "fund_name", "_fund_line"])
+    return pd.DataFrame(rows, columns=[*HOLDING_COLUMNS, "_fund_line"]), sec, "report_date"
