@@ -78,8 +78,8 @@ def read_eastmoney_list(path: str | Path) -> pd.DataFrame:
     for ln, rec in enumerate(csv.reader(io.StringIO(text)), start=1):
         if not rec or not "".join(rec).strip():
             continue
-        if ln == 1 and not re.fullmatch(r"\d{6}", rec[0].strip()):
-            continue  # a header line
+        if ln == 1 and not re.search(r"\d", rec[0]):
+            continue  # a header line (基金代码 / code)
         if len(rec) < 4:
             raise located(p, ln, "基金类型", f"{len(rec)} fields, expected 5 (代码, 拼音简称, 名称, 类型, 拼音全称)",
                           "export the list as fundcode_search gives it")
