@@ -18,6 +18,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 QUARTER_ENDS = ((3, 31), (6, 30), (9, 30), (12, 31))
 QUARTERLY_WORKING_DAYS = 15
@@ -58,6 +59,7 @@ def report_date_from_label(label: str) -> date | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def is_working_day(d: date) -> bool:
     try:
         import chinese_calendar
@@ -86,6 +88,7 @@ def add_months(d: date, months: int) -> date:
     return date(year, month, day)
 
 
+@lru_cache(maxsize=1024)
 def publication_deadline(report_date: date, disclosure: str) -> date:
     """Latest legal publication date of a report on ``report_date`` with ``disclosure`` top10 | full."""
     if disclosure == "full" and (report_date.month, report_date.day) == (6, 30):

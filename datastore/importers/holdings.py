@@ -23,7 +23,7 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, and_, delete, or_, select
+from sqlalchemy import Connection, Engine, delete, select
 
 from analytics.errors import InvalidInput
 from datastore.engine import create_schema
@@ -114,9 +114,9 @@ def store_holdings(engine: Engine, gate: Gate, lines: pd.DataFrame, sectors: pd.
     if len(lines):
         _check_reports(gate, lines, column)
         gate.unique(lines, [*key, "security_id"], "security", "holding line")
-        for (f, d, disc), grp in lines.groupby(key):
-            gate.report_total(int(grp["_line"].min()), "weight", float(grp["weight"].sum()),
-                              f"the {disc} report of {f} on {d}")
+        tot = lines.groupby(key).agg(weight=("weight", "sum"), line=("_line", "min"))
+        for (f, d, disc), row in tot[tot["weight"] > gate.limits.max_report_weight].head(1).iterrows():
+            gate.report_total(int(row["line"]), "weight", float(row["weight"]), f"the {disc} report of {f} on {d}")
     if len(sectors):
         _check_reports(gate, sectors, column)
         gate.unique(sectors, ["fund_code", "report_date", "sector"], "sector", "sector line")
@@ -125,20 +125,21 @@ def store_holdings(engine: Engine, gate: Gate, lines: pd.DataFrame, sectors: pd.
     with engine.begin() as conn:
         created = _ensure_funds(conn, gate, [x for x in (lines, sectors) if len(x)], create_funds)
         new_secs = _ensure_securities(conn, gate, lines) if len(lines) else 0
-        for chunk in _chunks(list(reports.itertuples(index=False)), 200):
-            conn.execute(delete(FundHolding).where(or_(*[and_(
-                FundHolding.fund_code == r.fund_code, FundHolding.report_date == r.report_date,
-                FundHolding.disclosure == r.disclosure) for r in chunk])))
+        for (d, disc), grp in reports.groupby(["report_date", "disclosure"]):  # few periods, many funds
+            for chunk in _chunks(grp["fund_code"].tolist(), 500):
+                conn.execute(delete(FundHolding).where(FundHolding.report_date == d, FundHolding.disclosure == disc,
+                                                       FundHolding.fund_code.in_(chunk)))
         if len(lines):
             ranked = lines.assign(rank=lines.sort_values("weight", ascending=False, kind="stable")
                                   .groupby(key).cumcount() + 1)
             insert_frame(conn, "fund_holdings", ranked.rename(columns={})[[
                 "fund_code", "report_date", "published_on", "disclosure", "rank", "security_id", "weight",
                 "shares", "market_value"]])
-        for chunk in _chunks(list(periods.itertuples(index=False)), 200):
-            conn.execute(delete(FundSectorAllocation).where(FundSectorAllocation.system == "csrc", or_(*[and_(
-                FundSectorAllocation.fund_code == r.fund_code,
-                FundSectorAllocation.report_date == r.report_date) for r in chunk])))
+        for d, grp in periods.groupby("report_date"):
+            for chunk in _chunks(grp["fund_code"].tolist(), 500):
+                conn.execute(delete(FundSectorAllocation).where(
+                    FundSectorAllocation.system == "csrc", FundSectorAllocation.report_date == d,
+                    FundSectorAllocation.fund_code.in_(chunk)))
         if len(sectors):
             insert_frame(conn, "fund_sector_allocation", sectors.assign(system="csrc")[[
                 "fund_code", "report_date", "system", "sector", "published_on", "weight", "market_value"]])

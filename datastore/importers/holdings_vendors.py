@@ -198,7 +198,10 @@ def read_tushare(gate: Gate, *, code: str | None, report_date: date | None, engi
 
 
 def _positions(text: str, key: str) -> list[int]:
-    return [text.count("\n", 0, m.start()) + 1 for m in re.finditer(rf'"{key}"\s*:', text)]
+    """1-based line of each ``"key":`` in document order (the k-th match is the k-th object's key)."""
+    starts = np.array([m.start() for m in re.finditer(rf'"{key}"\s*:', text)], dtype=np.int64)
+    newlines = np.array([m.start() for m in re.finditer("\n", text)], dtype=np.int64)
+    return (np.searchsorted(newlines, starts) + 1).tolist()
 
 
 def read_eastmoney_json(gate: Gate, *, code: str | None, report_date: date | None, **_: Any):  # noqa: ANN201
