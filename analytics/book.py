@@ -210,7 +210,10 @@ def book_scan(
 
     # Single-product concentration.
     pos["share"] = pos["market_value"] / pos["client_id"].map(total)
-    conc = pos[pos["share"] > policy.concentration.product_of_client]
+    # deposits, insurance and cash-like products carry no product risk to concentrate (policy: exempt kinds)
+    exempt = pos["product_code"].map(prod["kind"]).isin(policy.concentration.exempt_kinds) | pos[
+        "product_code"].map(prod["asset_class"] if "asset_class" in prod.columns else prod["kind"]).isin(["cash", "protection"])
+    conc = pos[(pos["share"] > policy.concentration.product_of_client) & ~exempt]
     emit(
         conc,
         "concentration",

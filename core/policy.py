@@ -45,6 +45,10 @@ class ConcentrationLimits(BaseModel):
 
     model_config = _FROZEN
     product_of_client: float = Field(0.30, gt=0, le=1, description="one product's share of the client's assets")
+    exempt_kinds: tuple[str, ...] = Field(
+        ("deposit", "insurance"), description="product kinds (and the cash/protection classes) never flagged as "
+        "single-product concentration: a deposit or a policy carries no market risk to concentrate"
+    )
     fund_top10_of_nav: float = Field(0.60, gt=0, le=1, description="a held fund's top-10 holdings share of NAV")
     manager_of_equity: float = Field(0.30, gt=0, le=1, description="one fund manager's share of equity exposure")
     manager_min_funds: int = Field(

@@ -13,9 +13,9 @@ from analytics.errors import Forbidden, GroundingError
 from assistant.access import Caller
 from datastore.repositories.meta import data_as_of
 from reports.models import fmt_money
-from reports.proposal import build_proposal, proposal_content
 from reports.render import outline
 from services import loading as inp
+from services.proposal import build_proposal, proposal_content
 from tests.reports.golden_util import check_golden
 
 RM1 = Caller.rm("RM001")
