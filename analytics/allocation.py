@@ -10,7 +10,6 @@ live in one module each and are re-exported here: targets (``analytics.pots``), 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -164,22 +163,17 @@ def suitable_products(
     amount: float | None = None,
     limit: int = 5,
     policy: Policy = DEFAULT_POLICY,
-    horizon_days: int | None = None,
-    held_codes: Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """Products that can be bought today (``analytics.availability``: on shelf, subscription open, enough
-    remaining term, not the client's own maturing holding) matching the filters; with a client ``book``
-    only those that PASS ``check_suitability`` for that client (each candidate goes through the gate), and
-    the book's holdings are the ``held_codes`` unless given. Highest expected yield first. Columns: code,
-    name, kind, asset_class, risk_level, min_amount, expected_yield, liquidity_days, maturity_date,
-    days_to_maturity, matures_before_horizon, locked_beyond_horizon (the last two False without
-    ``horizon_days``)."""
+    """On-shelf products matching the filters; with a client ``book`` only those that PASS
+    ``check_suitability`` for that client (each candidate goes through the gate). Highest expected yield
+    first. Columns: code, name, kind, asset_class, risk_level, min_amount, expected_yield, liquidity_days,
+    maturity_date.
+
+    Superseded by ``services.products.search_shelf`` (which also applies ``analytics.availability``);
+    only a test still calls this."""
     from analytics.errors import SuitabilityError
 
-    if held_codes is None:
-        held_codes = book.positions["product_code"].astype(str).tolist() if book is not None else []
-    s = availability(shelf, as_of, policy.products, horizon_days=horizon_days, held_codes=held_codes)
-    s = s[s["buyable"]].copy()
+    s = shelf[shelf["status"] == "on_shelf"].copy()
     if max_risk_level:
         s = s[s["risk_level"].map(product_level) <= product_level(max_risk_level)]
     if asset_class:
@@ -209,9 +203,6 @@ def suitable_products(
             "expected_yield",
             "liquidity_days",
             "maturity_date",
-            "days_to_maturity",
-            "matures_before_horizon",
-            "locked_beyond_horizon",
         )
         if c in s.columns
     ]
