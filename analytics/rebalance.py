@@ -206,9 +206,10 @@ class _Shelf:
         self.elderly = (not dual_recording_confirmed and age is not None and pd.notna(age)
                         and int(age) >= rules.elderly_age)
         self.elderly_level = rules.elderly_min_product_level
+        self._eligible = {cls: self._eligible_for(cls) for cls in TRADEABLE}
 
-    def candidates(self, cls: str, amount: float) -> tuple[pd.DataFrame, str | None]:
-        """Ranked buyable products of ``cls`` for ``amount``, or an empty frame and why."""
+    def _eligible_for(self, cls: str) -> tuple[pd.DataFrame, str | None]:
+        """The ranked products of ``cls`` this client may buy whatever the amount, or why there are none."""
         c = self.ranked[self.ranked["asset_class"] == cls]
         if c.empty:
             return c, "none_on_shelf"
@@ -222,10 +223,19 @@ class _Shelf:
             c = c[c["lvl"] < self.elderly_level]
             if c.empty:
                 return c, "elderly"
-        c = c[c["min_amt"] <= amount + _EPS]
-        if c.empty:
-            return c, "below_minimum_amount"
         return c, None
+
+    def buyable(self, cls: str) -> str | None:
+        """None when the client can buy some product of ``cls``, else the reason."""
+        return self._eligible[cls][1]
+
+    def candidates(self, cls: str, amount: float) -> tuple[pd.DataFrame, str | None]:
+        """Ranked buyable products of ``cls`` for ``amount``, or an empty frame and why."""
+        c, why = self._eligible[cls]
+        if why is not None:
+            return c, why
+        c = c[c["min_amt"] <= amount + _EPS]
+        return (c, None) if len(c) else (c, "below_minimum_amount")
 
 
 def _fill(cands: pd.DataFrame, amount: float, cap: float, held: pd.Series) -> tuple[list[tuple[Any, float]], float]:
@@ -376,7 +386,7 @@ def _reachable(sleeve: pd.Series, hold: pd.DataFrame, offer: _Shelf,
     kept = hold.groupby("asset_class")["left"].sum().reindex(list(TRADEABLE), fill_value=0.0)
     out, findings, short = sleeve.copy(), [], 0.0
     for cls in TRADEABLE:
-        why = offer.candidates(cls, float("inf"))[1]
+        why = offer.buyable(cls)
         if why is None:
             continue
         out[cls] = min(float(sleeve[cls]), float(kept[cls]))
@@ -384,7 +394,7 @@ def _reachable(sleeve: pd.Series, hold: pd.DataFrame, offer: _Shelf,
         short += missing
         if missing > 1.0:  # yuan: below that it is rounding, not a finding
             findings.append(_unbuyable(cls, why, missing, offer))
-    takers = [c for c in TRADEABLE if offer.candidates(c, float("inf"))[1] is None]
+    takers = [c for c in TRADEABLE if offer.buyable(c) is None]
     weight = float(sum(mix.get(c, 0.0) for c in takers))
     for c in takers:
         out[c] += short * (float(mix.get(c, 0.0)) / weight if weight > 0 else 1.0 / len(takers))
