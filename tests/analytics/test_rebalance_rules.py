@@ -351,3 +351,38 @@ def test_bad_frames_name_the_field() -> None:
     with pytest.raises(InvalidInput) as e:
         propose_rebalance(_client(), hold.assign(asset_class="gold"), shelf, DAY)
     assert e.value.field == "holdings.asset_class"
+
+
+def test_locked_overweight_is_a_finding_not_a_sale() -> None:
+    mat = DAY + timedelta(days=200)
+    shelf = _shelf(("WMR2", "封闭式R2理财", "wmp", "fixed_income", "R2", -1, 1.0, 0.03, date(2026, 5, 1), mat, 364,
+                    "on_shelf"))
+    hold = _holdings(shelf, {"WMR2": 900_000.0, "EQ3": 50_000.0})
+    prop = propose_rebalance(_client("C3"), hold, shelf, DAY, cash=50_000.0)
+    assert "WMR2" not in {ln.product_code for ln in prop.lines}
+    (f,) = [f for f in prop.findings if f.code == "locked_over_target"]
+    assert f.asset_class == "fixed_income" and f.args == {"products": ["WMR2"], "earliest_maturity": mat.isoformat()}
+    fi_target = prop.target_mix["fixed_income"] * prop.total
+    assert f.amount == pytest.approx(900_000.0 - fi_target)
+    _assert_consistent(prop, hold, 50_000.0)
+
+
+def test_money_nothing_can_take_stays_in_the_account_with_a_finding() -> None:
+    shelf = _shelf()
+    shelf = shelf[shelf["kind"] == "insurance"]  # a shelf with nothing a rebalancing may buy
+    hold = _holdings(_shelf(), {"BOND": 100_000.0})
+    prop = propose_rebalance(_client("C3"), hold, shelf, DAY, cash=900_000.0)
+    assert prop.lines == []
+    (f,) = [f for f in prop.findings if f.code == "undeployed_cash"]
+    assert f.amount == pytest.approx(900_000.0 - 45_000.0) and prop.cash_after == 900_000.0
+
+
+def test_a_short_current_account_is_a_liquidity_gap() -> None:
+    """Holdings in the C3 growth proportions (alternatives handed on: .10/.50/.35 of .95), no current account:
+    each class is over its target by its share of the 45,000 liquidity pot, all within the 3% band, so
+    nothing is sold and the missing 45,000 is a finding."""
+    shelf = _shelf()
+    hold = _holdings(shelf, {"MMF": 1e6 * 0.10 / 0.95, "BOND": 1e6 * 0.50 / 0.95, "EQ3": 1e6 * 0.35 / 0.95})
+    prop = propose_rebalance(_client("C3"), hold, shelf, DAY, cash=0.0)
+    (f,) = [f for f in prop.findings if f.code == "liquidity_gap"]
+    assert f.amount == pytest.approx(45_000.0) and prop.lines == [] and prop.cash_after == 0.0
