@@ -110,13 +110,19 @@ def plan_pots(
     total = float(current_by_class.sum())
     return three_pots(
         total,
-        float(client.get("monthly_expense", 0.0) or 0.0),
+        _expense(client),
         current_by_class,
         str(client["risk_level"]),
         policy,
         protection_held=float(current_by_class.get("protection", 0.0)),
         current_account=current_account,
     )
+
+
+def _expense(client: pd.Series) -> float:
+    """Monthly expenses; none recorded (missing or NaN) means no liquidity pot beyond what is held."""
+    value = pd.to_numeric(client.get("monthly_expense"), errors="coerce")
+    return 0.0 if pd.isna(value) else float(value)
 
 
 def _holdings(holdings: pd.DataFrame) -> pd.DataFrame:
@@ -301,7 +307,7 @@ def propose_rebalance(
 
     proceeds = sum(ln.amount for ln in sells)
     deploy = account + proceeds - liq_target
-    idle = float(idle_cash(account, float(client.get("monthly_expense", 0.0) or 0.0), policy.liquidity))
+    idle = float(idle_cash(account, _expense(client), policy.liquidity))
     buys: list[ProposalLine] = []
     if deploy < 0 and -deploy >= band:
         findings.append(RebalanceFinding(

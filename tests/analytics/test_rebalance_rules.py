@@ -386,3 +386,11 @@ def test_a_short_current_account_is_a_liquidity_gap() -> None:
     prop = propose_rebalance(_client("C3"), hold, shelf, DAY, cash=0.0)
     (f,) = [f for f in prop.findings if f.code == "liquidity_gap"]
     assert f.amount == pytest.approx(45_000.0) and prop.lines == [] and prop.cash_after == 0.0
+
+
+def test_no_recorded_expenses_means_no_liquidity_pot() -> None:
+    shelf = _shelf()
+    hold = _holdings(shelf, {"BOND": 100_000.0})
+    prop = propose_rebalance(_client("C3", expense=float("nan")), hold, shelf, DAY, cash=100_000.0)
+    assert prop.liquidity_target == 0.0 and abs(prop.cash_after) < 1.0  # everything invested, nothing lost
+    _assert_consistent(prop, hold, 100_000.0)
