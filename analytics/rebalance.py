@@ -15,10 +15,11 @@ Rules, in the order they are applied:
    proportion to their gaps. A class without a product the client can buy (availability, R ≤ C, the
    elderly rule, minimum amount) is named in a finding and its share goes to the other classes; if no
    class can take the money it stays in the current account with an ``undeployed_cash`` finding.
-5. Only products the client can actually buy: ``analytics.availability`` (on shelf, subscription open,
-   enough remaining term, not the client's own maturing holding), R ≤ C, ``min_amount``, no single
-   product above the concentration limit, and every buy line passes ``check_suitability`` (which raises
-   ``SuitabilityError``, e.g. for an expired assessment, and so stops the proposal).
+5. Only products the client can actually buy (``analytics.offer``): ``analytics.availability`` (on shelf,
+   subscription open, enough remaining term, not the client's own maturing holding), R ≤ C,
+   ``min_amount``, no single product above the concentration limit, and every buy line passes
+   ``check_suitability`` (which raises ``SuitabilityError``, e.g. for an expired assessment, and so stops
+   the proposal).
 6. 双录: a client at or above the elderly age is not proposed products of the elderly product level or
    above unless ``dual_recording_confirmed``; a class left without a product for that reason is an
    ``elderly_dual_recording_required`` finding.
@@ -37,19 +38,17 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from analytics.availability import availability
 from analytics.constants import ASSET_CLASSES
 from analytics.errors import InvalidInput
 from analytics.liquidity import idle_cash
+from analytics.offer import EPS, TRADEABLE, Offer, spread
 from analytics.pots import ThreePots, gap_analysis, target_mix, three_pots
 from analytics.suitability import check_suitability, client_level, product_level
 from core.policy import DEFAULT_POLICY, Policy
 
 __all__ = ["ProposalLine", "RebalanceFinding", "RebalanceProposal", "propose_rebalance", "plan_pots"]
 
-TRADEABLE = ("cash", "fixed_income", "equity", "alternative")  # never protection
 _HOLDING_COLUMNS = ("product_code", "name", "asset_class", "risk_level", "market_value")
-_EPS = 1e-6  # yuan: below this an amount is rounding noise
 
 
 class ProposalLine(BaseModel):
@@ -172,96 +171,18 @@ def _protection_findings(pots: ThreePots, band: float) -> list[RebalanceFinding]
     policy_amount = prot.policy_target if prot.policy_target is not None else prot.target
     gap = policy_amount - prot.current
     args = {"policy_target": policy_amount, "current": prot.current}
-    if gap >= band and gap > _EPS:
+    if gap >= band and gap > EPS:
         return [RebalanceFinding(
             code="protection_gap", amount=gap, asset_class="protection", args=args,
             message=f"protection {prot.current:,.0f} is {gap:,.0f} below the policy amount {policy_amount:,.0f}: "
             "discuss the family's cover (a needs analysis, not a rebalancing trade)")]
-    if -gap >= band and -gap > _EPS:
+    if -gap >= band and -gap > EPS:
         return [RebalanceFinding(
             code="protection_excess", amount=-gap, asset_class="protection", args=args,
             message=f"protection {prot.current:,.0f} is {-gap:,.0f} above the policy amount {policy_amount:,.0f}: "
             "insurance is not surrendered to reach a target (surrender loses value and cover); review with the "
             "client")]
     return []
-
-
-class _Shelf:
-    """The products this client could be offered, with the reason a class has none."""
-
-    def __init__(self, client: pd.Series, shelf: pd.DataFrame, as_of: date, policy: Policy,
-                 held: pd.DataFrame, horizon_days: int, dual_recording_confirmed: bool) -> None:
-        for col in ("asset_class", "risk_level", "name"):
-            if col not in shelf.columns:
-                raise InvalidInput(f"shelf lacks column {col!r}", field=f"shelf.{col}",
-                                   hint="pass rows of the products table (ClientBook.products)")
-        av = availability(shelf, as_of, policy.products, horizon_days=horizon_days,
-                          held_codes=held["product_code"].astype(str))
-        av = av[(av["kind"] != "insurance") & (av["asset_class"] != "protection")].copy()
-        av["lvl"] = av["risk_level"].map(product_level)
-        av["min_amt"] = pd.to_numeric(av.get("min_amount", 0.0), errors="coerce").fillna(0.0)
-        yld = av["expected_yield"] if "expected_yield" in av.columns else pd.Series(float("nan"), index=av.index)
-        av["yld"] = pd.to_numeric(yld, errors="coerce").fillna(-1.0)  # no stated yield ranks last
-        # money that can come back within the horizon first, then the stated yield, then the lower risk
-        self.ranked = av.sort_values(
-            ["locked_beyond_horizon", "matures_before_horizon", "yld", "lvl", "code"],
-            ascending=[True, True, False, True, True], kind="stable")
-        self.level = client_level(str(client["risk_level"]))
-        rules = policy.suitability
-        age = client.get("age")
-        self.elderly = (not dual_recording_confirmed and age is not None and pd.notna(age)
-                        and int(age) >= rules.elderly_age)
-        self.elderly_level = rules.elderly_min_product_level
-        self._eligible = {cls: self._eligible_for(cls) for cls in TRADEABLE}
-
-    def _eligible_for(self, cls: str) -> tuple[pd.DataFrame, str | None]:
-        """The ranked products of ``cls`` this client may buy whatever the amount, or why there are none."""
-        c = self.ranked[self.ranked["asset_class"] == cls]
-        if c.empty:
-            return c, "none_on_shelf"
-        c = c[c["buyable"]]
-        if c.empty:
-            return c, "not_available"
-        c = c[c["lvl"] <= self.level]
-        if c.empty:
-            return c, "above_client_level"
-        if self.elderly:
-            c = c[c["lvl"] < self.elderly_level]
-            if c.empty:
-                return c, "elderly"
-        return c, None
-
-    def buyable(self, cls: str) -> str | None:
-        """None when the client can buy some product of ``cls``, else the reason."""
-        return self._eligible[cls][1]
-
-    def candidates(self, cls: str, amount: float) -> tuple[pd.DataFrame, str | None]:
-        """Ranked buyable products of ``cls`` for ``amount``, or an empty frame and why."""
-        c, why = self._eligible[cls]
-        if why is not None:
-            return c, why
-        c = c[c["min_amt"] <= amount + _EPS]
-        return (c, None) if len(c) else (c, "below_minimum_amount")
-
-
-def _fill(cands: pd.DataFrame, amount: float, cap: float, held: pd.Series) -> tuple[list[tuple[Any, float]], float]:
-    """Spread ``amount`` over the ranked candidates so that no product's holding exceeds ``cap``; returns
-    (row, amount) pairs and what had to go over the cap (added to the first pick)."""
-    out: list[tuple[Any, float]] = []
-    left = amount
-    for _, row in cands.iterrows():
-        room = cap - float(held.get(str(row["code"]), 0.0))
-        take = min(left, room)
-        if take < max(float(row["min_amt"]), _EPS):
-            continue
-        out.append((row, take))
-        left -= take
-        if left <= _EPS:
-            return out, 0.0
-    if not out:  # every candidate is at the cap already: the best one takes it all, over the cap
-        return [(cands.iloc[0], amount)], amount
-    out[0] = (out[0][0], out[0][1] + left)
-    return out, left
 
 
 def propose_rebalance(
@@ -294,7 +215,7 @@ def propose_rebalance(
     liq_target = pots.pots[0].target
     band = policy.allocation.rebalance_band * total
     findings = _protection_findings(pots, band)
-    offer = _Shelf(client, shelf, as_of, policy, hold,
+    offer = Offer(client, shelf, as_of, policy, hold,
                    horizon_days or policy.products.reinvestment_horizon_days, dual_recording_confirmed)
     sells, discuss = _sell_above_level(hold, level, risk)
     sleeve = pd.Series(pots.target_by_class, dtype=float).reindex(list(TRADEABLE))
@@ -313,9 +234,9 @@ def propose_rebalance(
         findings.append(RebalanceFinding(
             code="liquidity_gap", amount=-deploy, asset_class="cash",
             message=f"the current account stays {-deploy:,.0f} below the liquidity target {liq_target:,.0f}"))
-    elif deploy > _EPS and (proceeds > 0 or deploy >= band or idle > 0):
+    elif deploy > EPS and (proceeds > 0 or deploy >= band or idle > 0):
         now = hold.groupby("asset_class")["left"].sum().reindex(list(TRADEABLE), fill_value=0.0)
-        gaps = {c: float(sleeve[c] - now[c]) for c in TRADEABLE if sleeve[c] - now[c] > _EPS}
+        gaps = {c: float(sleeve[c] - now[c]) for c in TRADEABLE if sleeve[c] - now[c] > EPS}
         held_after = hold.groupby("product_code")["left"].sum()
         buys, more = _deploy(deploy, gaps, offer, policy.concentration.product_of_client * total, held_after)
         findings += more
@@ -383,7 +304,7 @@ def _sell_above_level(hold: pd.DataFrame, level: int, risk: str) -> tuple[list[P
     return sells, discuss
 
 
-def _reachable(sleeve: pd.Series, hold: pd.DataFrame, offer: _Shelf,
+def _reachable(sleeve: pd.Series, hold: pd.DataFrame, offer: Offer,
                mix: pd.Series) -> tuple[pd.Series, list[RebalanceFinding]]:
     """The growth targets this client can actually reach: a class with no product the client can buy keeps
     at most what the client already holds of it, and the rest of its target goes to the classes that can
@@ -407,7 +328,7 @@ def _reachable(sleeve: pd.Series, hold: pd.DataFrame, offer: _Shelf,
     return out, findings
 
 
-def _unbuyable(cls: str, why: str, amount: float, offer: _Shelf) -> RebalanceFinding:
+def _unbuyable(cls: str, why: str, amount: float, offer: Offer) -> RebalanceFinding:
     if why == "elderly":
         return RebalanceFinding(
             code="elderly_dual_recording_required", amount=amount, asset_class=cls,
@@ -428,18 +349,18 @@ def _sell_over_target(hold: pd.DataFrame, sleeve: pd.Series, band: float,
     for cls in TRADEABLE:
         mine = hold[(hold["asset_class"] == cls) & (hold["left"] > 0)]
         gap = float(mine["left"].sum()) - float(sleeve[cls])
-        if gap < band or gap <= _EPS:
+        if gap < band or gap <= EPS:
             continue
         excess = gap
         for i, h in mine.sort_values(["lvl", "off_shelf", "left"], ascending=False, kind="stable").iterrows():
-            if excess <= _EPS or not h["redeemable"]:
+            if excess <= EPS or not h["redeemable"]:
                 continue
             amt = min(excess, float(h["left"]))
             sells.append(_line("sell", h, amt, f"{cls} over target by {gap:,.0f}", "sell_over_target",
                                {"client_risk_level": risk, "gap": gap}))
             hold.at[i, "left"] -= amt
             excess -= amt
-        if excess > _EPS:
+        if excess > EPS:
             locked = mine[~mine["redeemable"]]
             mats = pd.to_datetime(locked["maturity_date"], errors="coerce") if "maturity_date" in locked else None
             findings.append(RebalanceFinding(
@@ -459,7 +380,7 @@ _NO_PRODUCT = {
 }
 
 
-def _deploy(amount: float, gaps: dict[str, float], offer: _Shelf, cap: float,
+def _deploy(amount: float, gaps: dict[str, float], offer: Offer, cap: float,
             held: pd.Series) -> tuple[list[ProposalLine], list[RebalanceFinding]]:
     """Split ``amount`` over the classes by their gaps; drop (with a finding) classes nothing can fill and
     split again among the rest."""
@@ -480,8 +401,8 @@ def _deploy(amount: float, gaps: dict[str, float], offer: _Shelf, cap: float,
         else:
             lines: list[ProposalLine] = []
             for cls, share in shares.items():
-                filled, over = _fill(picks[cls], share, cap, held)
-                if over > _EPS:
+                filled, over = spread(picks[cls], share, cap, held)
+                if over > EPS:
                     first = filled[0][0]
                     findings.append(RebalanceFinding(
                         code="product_concentration", amount=over, asset_class=cls, product_code=str(first["code"]),

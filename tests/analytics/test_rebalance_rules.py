@@ -394,3 +394,11 @@ def test_no_recorded_expenses_means_no_liquidity_pot() -> None:
     prop = propose_rebalance(_client("C3", expense=float("nan")), hold, shelf, DAY, cash=100_000.0)
     assert prop.liquidity_target == 0.0 and abs(prop.cash_after) < 1.0  # everything invested, nothing lost
     _assert_consistent(prop, hold, 100_000.0)
+
+
+def test_a_shelf_without_optional_columns_still_works() -> None:
+    shelf = _shelf()[["code", "name", "kind", "asset_class", "risk_level", "status"]]
+    hold = _holdings(_shelf(), {"BOND": 100_000.0})
+    prop = propose_rebalance(_client("C3"), hold, shelf, DAY, cash=400_000.0)
+    assert prop.buy_total == pytest.approx(400_000.0 - 45_000.0)
+    assert "INS" not in {ln.product_code for ln in prop.lines}
