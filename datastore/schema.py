@@ -413,7 +413,7 @@ class CorporateCredit(Base):
 class User(Base):
     __tablename__ = "users"
     id: Mapped[str] = mapped_column(String(32), primary_key=True)  # RM001 or an admin name
-    role: Mapped[str] = mapped_column(String(8))  # rm | admin
+    role: Mapped[str] = mapped_column(String(16))  # rm | admin | client_channel
     rm_id: Mapped[str | None] = mapped_column(ForeignKey("rms.id"))
     wecom_user_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -10,12 +10,13 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from analytics.errors import RateLimited, Unauthenticated
 from assistant.access import Caller
+from core.errors import RateLimited, Unauthenticated
 from datastore.repositories.users import UserRecord, hash_key, user_for_key
 
 _bearer = HTTPBearer(auto_error=False, description="API key from `wealthdesk users add`")
@@ -85,19 +86,17 @@ class Principal:
 def caller_of(user: UserRecord) -> Caller:
     if user.role == "admin":
         return Caller.admin(user.id)
+    if user.role == "client_channel":  # FAQ/knowledge only: tools_for() and require_client_access see to it
+        return Caller(user_id=user.id, role="client_channel")
     return Caller(user_id=user.id, role="rm", rm_id=user.rm_id)
 
 
-async def authenticate(
-    request: Request,
-    bearer: HTTPAuthorizationCredentials | None = Depends(_bearer),
-    api_key: str | None = Depends(_header),
-) -> Principal:
-    """401 without a key or with an unknown/revoked one; 429 over the per-key limit."""
-    plain = (bearer.credentials if bearer else None) or api_key
-    if not plain:
+def principal_for_key(ctx: Any, plain: str | None) -> Principal:
+    """The user behind an API key (``ctx`` is the app's ``AppContext``): the one lookup every HTTP channel
+    uses (REST, ``/v1``, ``/mcp``). ``Unauthenticated`` without a key or with an unknown/revoked one,
+    ``RateLimited`` over the per-key limit."""
+    if not plain or not plain.strip():
         raise Unauthenticated("missing API key", hint="send Authorization: Bearer <key> or X-API-Key: <key>")
-    ctx = request.app.state.ctx
     plain = plain.strip()
     digest = hash_key(plain)
     found = ctx.key_cache.get(digest)
@@ -108,5 +107,15 @@ async def authenticate(
         ctx.key_cache.put(digest, *found)
     user, prefix = found
     ctx.limiter.hit(digest)
-    request.state.user_id = user.id  # for the access log
     return Principal(user=user, caller=caller_of(user), key_prefix=prefix)
+
+
+async def authenticate(
+    request: Request,
+    bearer: HTTPAuthorizationCredentials | None = Depends(_bearer),
+    api_key: str | None = Depends(_header),
+) -> Principal:
+    """401 without a key or with an unknown/revoked one; 429 over the per-key limit."""
+    who = principal_for_key(request.app.state.ctx, (bearer.credentials if bearer else None) or api_key)
+    request.state.user_id = who.user.id  # for the access log
+    return who

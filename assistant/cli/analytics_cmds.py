@@ -1,6 +1,6 @@
 """CLI commands for the analytics area: ``lookthrough`` (client or fund), ``metrics``, ``book-scan``.
 
-Loading goes through ``datastore.repositories.analytics_inputs`` and numbers come from ``analytics``
+Loading goes through ``services.loading`` and numbers come from ``analytics``
 (the same entry points the agent tools and reports use). ``--json`` output uses fractions (not percent)
 and ISO dates; the human output is rich tables.
 """
@@ -34,7 +34,7 @@ def read_nav_file(path: Path, fmt: str) -> tuple[Any, Any, Any]:
     """
     import pandas as pd
 
-    from analytics.errors import InvalidInput
+    from core.errors import InvalidInput
 
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}", field="--nav")
@@ -253,7 +253,7 @@ def register(app: typer.Typer) -> None:
         from analytics.lookthrough import lookthrough_client
         from assistant.access import Caller, require_client_access
         from assistant.cli.common import print_json
-        from datastore.repositories import analytics_inputs as ai
+        from services import loading as ai
 
         if (client is None) == (fund is None):
             raise InvalidInput("give --client ID --as RM, or --fund CODE", field="--client")
@@ -348,7 +348,7 @@ def register(app: typer.Typer) -> None:
         from analytics.book import scan_book
         from assistant.access import Caller, visible_client_ids
         from assistant.cli.common import console, print_json
-        from datastore.repositories import analytics_inputs as ai
+        from services import loading as ai
 
         caller = Caller.from_cli(as_user)
         engine, day = _engine_and_day()

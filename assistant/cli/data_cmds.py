@@ -92,8 +92,8 @@ def import_nav(
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """Store a fund's NAV history (dividends and 份额折算 parsed from 分红送配)."""
-    from analytics.errors import InvalidInput
     from assistant.cli.common import console, get_settings, print_json
+    from core.errors import InvalidInput
     from datastore.importers.eastmoney import import_eastmoney_nav
 
     if fmt != "eastmoney":
@@ -122,8 +122,8 @@ def import_bank(
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """Import a bank CSV of clients, transactions, a holdings snapshot or products (all-or-nothing per file)."""
-    from analytics.errors import InvalidInput
     from assistant.cli.common import console, get_settings, print_json
+    from core.errors import InvalidInput
     from datastore.importers.bank_csv import import_bank_csv
 
     if kind not in ("clients", "transactions", "holdings", "products"):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics.errors import InvalidInput
+from core.errors import InvalidInput
 
 
 class CsvFile:

@@ -19,8 +19,8 @@ from typing import Any, Literal
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, select, update
 
-from analytics.errors import InvalidInput
-from analytics.identifiers import is_valid_id_number
+from core.errors import InvalidInput
+from core.identifiers import is_valid_id_number
 from datastore.engine import create_schema
 from datastore.importers._csv import CsvFile, parse_date, parse_number
 from datastore.importers.quality import Gate, resolve_as_of

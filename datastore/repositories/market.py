@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, and_, func, select
 
-from analytics.errors import NotFound
+from core.errors import NotFound
 from datastore.repositories._frames import as_list, model_columns, read_frame
 from datastore.schema import (
     Fund,
