@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, select, update
 
+from core.vocabulary import FUND_TYPE_ASSET_CLASS, KIND_ASSET_CLASS
 from datastore.importers._csv import CsvFile, parse_date, parse_number
 from datastore.importers.quality import Gate
 from datastore.sample.loader import insert_frame
@@ -27,11 +28,6 @@ _KINDS = {"fund": "fund", "基金": "fund", "wmp": "wmp", "理财": "wmp", "depo
 _CLASSES = ("cash", "fixed_income", "equity", "alternative", "protection")
 _STATUS = {"on_shelf": "on_shelf", "在售": "on_shelf", "off_shelf": "off_shelf", "停售": "off_shelf"}
 _LIQUIDITY = {"fund": 3, "wmp": -1, "deposit": 0, "insurance": -1}  # days to cash when the column is absent
-# Default asset class when the file has none (the same defaults analytics uses for a product without one;
-# datastore may not import analytics, and a stored value is a data default, not a model).
-FUND_TYPE_ASSET_CLASS = {"equity": "equity", "index": "equity", "hybrid": "equity", "qdii": "equity",
-                         "feeder": "equity", "fof": "equity", "bond": "fixed_income", "money": "cash"}
-KIND_ASSET_CLASS = {"wmp": "fixed_income", "deposit": "cash", "insurance": "protection"}
 
 
 def import_products(engine: Engine, f: CsvFile, gate: Gate) -> dict[str, Any]:
