@@ -21,7 +21,6 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, Huma
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
-from analytics.errors import InvalidInput
 from assistant.access import Caller
 from assistant.agent_middleware import AuditToolCalls, GuardModelCalls
 from assistant.models import build_model, should_mask
@@ -30,6 +29,7 @@ from assistant.offline.lexicon import load_lexicon
 from assistant.pii import Masker
 from assistant.sessions import history, open_session, save_turn
 from assistant.settings import Settings
+from core.errors import InvalidInput
 from datastore.repositories.meta import as_of_date
 from prompts.loader import load
 from reports.grounding import verify

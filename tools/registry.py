@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from langchain_core.tools import BaseTool
 
-from assistant.access import Caller
+from core.identity import Caller
 from tools.book import book_scan, book_totals
 from tools.clients import benchmark_comparison, client_overview, compare_clients
 from tools.corporate import company_profile

@@ -15,8 +15,8 @@ from typing import Any
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from analytics.errors import RateLimited, Unauthenticated
 from assistant.access import Caller
+from core.errors import RateLimited, Unauthenticated
 from datastore.repositories.users import UserRecord, hash_key, user_for_key
 
 _bearer = HTTPBearer(auto_error=False, description="API key from `wealthdesk users add`")

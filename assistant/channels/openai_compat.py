@@ -42,11 +42,11 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from analytics.errors import InvalidInput, WealthDeskError
 from assistant.api.errors import error_response
 from assistant.api.routes import enforce_client_scope, scoped_session_id
 from assistant.api.security import Principal, authenticate
 from assistant.api.services import as_dict
+from core.errors import InvalidInput, WealthDeskError
 
 MODEL_ID = "wealthdesk"
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
