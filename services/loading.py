@@ -32,7 +32,7 @@ from core.errors import DataUnavailable, NotFound
 from core.policy import DEFAULT_POLICY, MarketAssumptions
 from datastore.repositories import clients as crepo
 from datastore.repositories import market as mrepo
-from datastore.repositories.meta import get_meta
+from datastore.repositories.meta import data_epoch, get_meta
 
 
 def market_frames(engine: Engine, as_of: date) -> MarketFrames:
@@ -50,7 +50,7 @@ def market_frames(engine: Engine, as_of: date) -> MarketFrames:
 
 def data_version(engine: Engine) -> str:
     """Changes whenever data is (re)loaded or imported, so caches keyed on it never serve stale results."""
-    return str(get_meta(engine, "sample_digest") or "") + "|" + str(get_meta(engine, "data_version") or "")
+    return f'{get_meta(engine, "sample_digest") or ""}|{get_meta(engine, "data_version") or ""}|{data_epoch()}'
 
 
 @lru_cache(maxsize=8)
