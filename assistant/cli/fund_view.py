@@ -16,8 +16,8 @@ from sqlalchemy import Engine
 def fund_lookthrough_payload(engine: Engine, code: str, data_day: date, as_of: str | None) -> Any:  # noqa: ANN401
     from analytics.errors import InvalidInput, NotFound
     from analytics.fund_view import SectorLine, fund_lookthrough
-    from services import loading as ai
     from datastore.repositories import market
+    from services import loading as ai
 
     code = code.strip()
     try:

@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, select
 
-from analytics.errors import InvalidInput
+from core.errors import InvalidInput
 from datastore.engine import create_schema
 from datastore.importers.fund_list import fund_type_from_name, insert_minimal_funds
 from datastore.importers.quality import Gate

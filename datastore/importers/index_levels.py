@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, select
 
-from analytics.errors import InvalidInput
+from core.errors import InvalidInput
 from datastore.engine import create_schema
 from datastore.importers._csv import CsvFile, parse_date, parse_number
 from datastore.importers.quality import Gate, resolve_as_of

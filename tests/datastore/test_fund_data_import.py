@@ -15,9 +15,9 @@ from datastore.engine import create_schema, get_engine
 from datastore.importers.fund_list import import_fund_list
 from datastore.importers.holdings import import_holdings
 from datastore.importers.shenwan import import_sw2021
-from services import loading as ai
 from datastore.repositories import market
 from datastore.repositories.meta import set_meta
+from services import loading as ai
 
 AS_OF = date(2026, 11, 20)
 REPORT = date(2025, 6, 30)  # the scrape names no period; a 2025 quarterly disclosure (see the file's README)
