@@ -61,6 +61,18 @@ class Settings(BaseSettings):
     wecom_agent_id: int | None = None
     wecom_api_base: str = Field("https://qyapi.weixin.qq.com", description="Override to point at a test fake.")
 
+    # --- security and data protection ------------------------------------------------------------
+    audit_key: SecretStr | None = Field(
+        None, description="Secret for the audit log's HMAC chain and keyed digests; unset = public dev key + warning."
+    )
+    pii_key: SecretStr | None = Field(
+        None, description="AES-256-GCM key(s) for ID and mobile numbers at rest: 'kid:base64key[,kid:base64key…]', "
+        "first = current; unset = public dev key + warning.",
+    )
+    retention_days: int = Field(
+        365, ge=1, description="Days to keep conversations, reports and channel dedup rows (`wealthdesk purge`)."
+    )
+
     # --- policy (example policy values kept in configuration, not code) --------------------------
     risk_assessment_valid_days: int = Field(365, ge=1)
     faq_handoff_threshold: float = Field(0.5, ge=0, le=1)

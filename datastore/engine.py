@@ -54,8 +54,28 @@ def get_engine(url: str) -> Engine:
         ) from None
 
 
+# Nullable columns added after a table first shipped: ``create_all`` creates missing tables but never
+# alters existing ones, so a database from an earlier version gets them with ALTER TABLE ADD COLUMN.
+_ADDED_COLUMNS = {"audit_log": ("mac", "target", "detail")}
+
+
 def create_schema(engine: Engine) -> None:
     Base.metadata.create_all(engine)
+    _add_missing_columns(engine)
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    from sqlalchemy import inspect
+
+    insp = inspect(engine)
+    for table_name, columns in _ADDED_COLUMNS.items():
+        have = {c["name"] for c in insp.get_columns(table_name)}
+        table = Base.metadata.tables[table_name]
+        for name in columns:
+            if name not in have:
+                kind = table.c[name].type.compile(dialect=engine.dialect)
+                with engine.begin() as conn:
+                    conn.exec_driver_sql(f'ALTER TABLE {table_name} ADD COLUMN "{name}" {kind}')
 
 
 @contextmanager

@@ -99,6 +99,9 @@ def create_app(
     """Build the app. ``warm_up`` (default: on with the real services) loads the FAQ embedding model in a
     background thread at start, so the first client question does not pay the model load (seconds)."""
     warm_up = services is None if warm_up is None else warm_up
+    from assistant import audit
+
+    audit.configure(settings)
     engine = engine or get_engine(settings.resolved_database_url)
     services = services or Services.default()
     jobs = JobQueue(

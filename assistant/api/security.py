@@ -16,6 +16,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from analytics.errors import RateLimited, Unauthenticated
 from assistant.access import Caller
+from assistant.audit import safe_record_event
 from datastore.repositories.users import UserRecord, hash_key, user_for_key
 
 _bearer = HTTPBearer(auto_error=False, description="API key from `wealthdesk users add`")
@@ -96,6 +97,8 @@ async def authenticate(
     """401 without a key or with an unknown/revoked one; 429 over the per-key limit."""
     plain = (bearer.credentials if bearer else None) or api_key
     if not plain:
+        safe_record_event(request.app.state.ctx.engine, actor="anonymous", action="auth.failed",
+                          target=request.url.path, detail={"reason": "missing key"}, outcome="denied")
         raise Unauthenticated("missing API key", hint="send Authorization: Bearer <key> or X-API-Key: <key>")
     ctx = request.app.state.ctx
     plain = plain.strip()
@@ -104,6 +107,8 @@ async def authenticate(
     if found is None:
         found = user_for_key(ctx.engine, plain)
         if found is None:
+            safe_record_event(ctx.engine, actor="anonymous", action="auth.failed", target=request.url.path,
+                              detail={"reason": "invalid or revoked key", "key_prefix": plain[:7]}, outcome="denied")
             raise Unauthenticated("invalid or revoked API key", hint="create one with `wealthdesk users add`")
         ctx.key_cache.put(digest, *found)
     user, prefix = found

@@ -18,6 +18,26 @@ def _engine(settings: Any):  # noqa: ANN202 - sqlalchemy Engine
     return get_engine(settings.resolved_database_url)
 
 
+def _audited_import(engine: Any, kind: str, file: Path, run: Any) -> Any:
+    """Run one import and leave an audit row either way (who: the OS user; what: the file and counts)."""
+    import getpass
+
+    from assistant.audit import record_event, safe_record_event
+    from datastore.engine import create_schema
+
+    actor = f"cli:{getpass.getuser()}"[:32]
+    try:
+        create_schema(engine)  # the audit tables, also on a database from an earlier version
+        res = run()
+    except Exception as exc:
+        safe_record_event(engine, actor=actor, action=f"data.import.{kind}", target=file.name,
+                     detail={"error": type(exc).__name__}, outcome="error")
+        raise
+    counts = {k: v for k, v in (res or {}).items() if isinstance(v, int | float | str) and k != "file"}
+    record_event(engine, actor=actor, action=f"data.import.{kind}", target=file.name, detail=counts)
+    return res
+
+
 def init(
     skip_kb: bool = typer.Option(False, "--skip-kb", help="Do not ingest the document corpus."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
@@ -87,7 +107,9 @@ def import_nav(
     if code is None:
         raise InvalidInput("cannot tell the fund code from the file name", field="--code", hint="add --code 161725")
     settings = get_settings()
-    res = import_eastmoney_nav(_engine(settings), file, code, create=create, name=name, fund_type=fund_type)
+    engine = _engine(settings)
+    res = _audited_import(engine, "nav", file, lambda: import_eastmoney_nav(
+        engine, file, code, create=create, name=name, fund_type=fund_type))
     if json_out:
         print_json(res)
         return
@@ -114,7 +136,9 @@ def import_bank(
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError:
         raise InvalidInput(f"{as_of!r} is not a date", field="--as-of", hint="use YYYY-MM-DD") from None
-    res = import_bank_csv(_engine(get_settings()), file, kind, as_of=day)  # type: ignore[arg-type]
+    engine = _engine(get_settings())
+    res = _audited_import(engine, kind, file,
+                          lambda: import_bank_csv(engine, file, kind, as_of=day))  # type: ignore[arg-type]
     if json_out:
         print_json(res)
         return
