@@ -58,11 +58,32 @@ def init(
         except ImportError as exc:  # the knowledge area is optional in a minimal build
             kb = f"not available in this build ({exc})"
         else:
-            kb = init_knowledge(settings)
+            reports: list[Any] = []
+            kb = init_knowledge(settings, report_out=reports)
+            _record_seed_corpus(settings, reports[0] if reports else None)
     if json_out:
         print_json({**result, "database": settings.resolved_database_url, "knowledge": kb})
         return
     _print_summary(console, result, settings.resolved_database_url, kb)
+
+
+def _record_seed_corpus(settings: Any, report: Any) -> None:
+    """Registry rows and audit events for the seed corpus that init ingested and approved."""
+    if report is None or not (report.documents or report.removed):
+        return
+    from assistant.audit import record_event
+    from datastore.engine import create_schema
+    from datastore.repositories.kb_docs import record_ingest, record_removed
+    from knowledge.bootstrap import SEED_ACTOR
+
+    engine = _engine(settings)
+    create_schema(engine)
+    store = str(settings.resolved_store_dir.resolve())
+    record_ingest(engine, store, report.documents, by=SEED_ACTOR)
+    record_removed(engine, store, report.removed)
+    record_event(engine, actor=SEED_ACTOR, action="kb.ingest", target=str(settings.corpus_dir)[-128:],
+                 detail={"documents": len(report.documents), "approved": len(report.approved),
+                         "removed": len(report.removed), "blocked_passages": len(report.blocked)})
 
 
 def _print_summary(console: Any, result: dict[str, Any], url: str, kb: dict[str, Any] | str) -> None:
