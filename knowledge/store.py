@@ -105,3 +105,23 @@ def bump_generation(store_dir: Path | str) -> None:
     with _lock:
         _written.setdefault(str(Path(store_dir).resolve()), set()).add(token)
     p.write_text(token, encoding="utf-8")
+
+
+def store_status(store_dir: Path | str, settings: Any = None) -> dict[str, Any]:
+    """Health of the store for ``/healthz``: ``{"status": "ok"|"missing"|"error", "chunks": n, "detail"}``.
+
+    Opens the collection and counts its chunks (cheap; no embedding, no search), so a deleted, corrupt
+    or foreign store is reported instead of "ok" because the folder exists."""
+    path = Path(store_dir)
+    if not path.is_dir() or not any(path.iterdir()):
+        return {"status": "missing", "chunks": 0, "detail": f"no store at {path}"}
+    try:
+        n = int(open_collection(path, settings).count())
+    except DataUnavailable:
+        return {"status": "missing", "chunks": 0, "detail": "the store has no knowledge collection"}
+    except Exception as exc:  # noqa: BLE001 - this function exists to describe failures
+        reset_client(path)  # a later probe (after a repair or re-ingest) starts from a fresh client
+        return {"status": "error", "chunks": 0, "detail": type(exc).__name__}
+    if n == 0:
+        return {"status": "missing", "chunks": 0, "detail": "the knowledge collection is empty"}
+    return {"status": "ok", "chunks": n, "detail": None}

@@ -209,11 +209,13 @@ def health(ctx: AppContext) -> JSONResponse:
         checks["database"] = {"status": "ok", "dialect": ctx.engine.dialect.name}
     except Exception as exc:  # report, don't raise: this endpoint exists to describe failures
         checks["database"] = {"status": "error", "detail": type(exc).__name__}
-    store = ctx.settings.resolved_store_dir
-    has_store = store.is_dir() and any(store.iterdir())
+    from knowledge.store import store_status
+
+    vs = store_status(ctx.settings.resolved_store_dir, ctx.settings)
+    has_store = vs["status"] == "ok"
     checks["vector_store"] = {
-        "status": "ok" if has_store else "missing",
-        "hint": None if has_store else "run `wealthdesk init`",
+        **vs,
+        "hint": None if has_store else "run `wealthdesk init` (or `wealthdesk kb ingest`) to rebuild the store",
     }
     mode = ctx.settings.effective_llm_mode
     checks["model"] = {
