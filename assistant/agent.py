@@ -27,7 +27,7 @@ from assistant.agent_middleware import AuditToolCalls, GuardModelCalls
 from assistant.models import build_model, should_mask
 from assistant.offline.entities import detect_lang
 from assistant.offline.lexicon import load_lexicon
-from assistant.pii import Masker
+from assistant.pii import Masker, name_directory
 from assistant.sessions import history, open_session, save_turn
 from assistant.settings import Settings
 from datastore.repositories.meta import as_of_date
@@ -131,7 +131,9 @@ def ask(
     model = build_model(settings, lexicon=lexicon, state=state, streaming=stream is not None and not offline)
     ctx = AgentContext(caller=caller, engine=engine, settings=settings)
     if should_mask(settings):
-        ctx.extras["masker"] = Masker(names=lexicon.client_names)
+        # Every client and RM name, read fresh from the database (a client imported a second ago
+        # is masked too; the lexicon's names are a cached view of the caller's own book only).
+        ctx.extras["masker"] = Masker(names=[*lexicon.client_names, *name_directory(engine).names()])
     agent = create_agent(
         model,
         tools_for(caller),

@@ -26,6 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from datastore.crypto import EncryptedString
+
 
 class Base(DeclarativeBase):
     pass
@@ -207,8 +209,9 @@ class Client(Base):
     segment: Mapped[str] = mapped_column(String(16))  # mass | affluent | private
     annual_income: Mapped[float] = mapped_column(Float)
     monthly_expense: Mapped[float] = mapped_column(Float)
-    id_number: Mapped[str] = mapped_column(String(18))  # synthetic, valid GB 11643 check digit
-    mobile: Mapped[str] = mapped_column(String(11))
+    # Encrypted at rest (AES-256-GCM, datastore/crypto.py); reads return the plain value.
+    id_number: Mapped[str] = mapped_column(EncryptedString(128, purpose="clients.id_number"))  # GB 11643
+    mobile: Mapped[str] = mapped_column(EncryptedString(128, purpose="clients.mobile"))
     __table_args__ = (CheckConstraint("risk_level in ('C1','C2','C3','C4','C5')", name="ck_client_risk"),)
 
 

@@ -15,6 +15,7 @@ from assistant.cli import (
     audit_cmds,
     data_cmds,
     kb_cmds,
+    privacy_cmds,
     report_cmds,
     service_cmds,
 )
@@ -27,7 +28,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (data_cmds, analytics_cmds, kb_cmds, agent_cmds, report_cmds, service_cmds, audit_cmds):
+for _module in (data_cmds, analytics_cmds, kb_cmds, agent_cmds, report_cmds, service_cmds, audit_cmds,
+                privacy_cmds):
     _module.register(app)
 
 

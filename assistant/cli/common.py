@@ -68,9 +68,9 @@ def print_json(payload: Any) -> None:
 
 
 def get_settings():  # noqa: ANN201 - imported lazily to keep `--help` fast
-    from assistant import audit
+    from assistant.security_setup import configure_process
     from assistant.settings import get_settings as _get
 
     settings = _get()
-    audit.configure(settings)  # the audit key every CLI command writes and verifies with
+    configure_process(settings)  # owner-only files, the PII and audit keys every command uses
     return settings
