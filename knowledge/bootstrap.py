@@ -7,7 +7,6 @@ from typing import Any
 
 from analytics.errors import InvalidInput
 
-
 # The committed corpus (WEALTHDESK_CORPUS_DIR) is the bank's own reviewed seed corpus: `wealthdesk init`
 # approves its client-audience documents as it ingests them. Anything added later with `kb ingest`
 # waits for `wealthdesk kb approve`.

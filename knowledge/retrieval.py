@@ -14,14 +14,13 @@ per store directory and reloads it when the store's generation token changes (af
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-
-import logging
 
 from analytics.errors import ConfigurationError, DataUnavailable, InvalidInput
 from knowledge.embeddings import make_embedding_function

@@ -36,8 +36,8 @@ def test_formatted_numbers_are_masked_and_restored(secret: str):
 
 def test_amounts_and_fund_codes_with_spaces_are_not_phone_numbers():
     m = Masker(names=[])
-    for text in ("基金 110011 与 161725", "金额 1 234 567 元", "2026-11-30 的净值 1.2345"):
-        assert m.mask(text) == text
+    for plain in ("基金 110011 与 161725", "金额 1 234 567 元", "2026-11-30 的净值 1.2345"):
+        assert m.mask(plain) == plain
 
 
 @pytest.mark.parametrize(("url", "loopback"), [
