@@ -1,6 +1,6 @@
 """Typed input containers: the frames analytics works on, with the column names of ``datastore/schema.py``.
 
-Loading them is the datastore's job (``datastore.repositories.analytics_inputs``); analytics only checks
+Loading them is the datastore's job (``services.loading``); analytics only checks
 that the columns it needs are there and raises ``InvalidInput`` naming the frame otherwise.
 
 ``MarketFrames`` (one per as-of date, shared by all clients)::

@@ -11,11 +11,11 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
-from analytics.errors import ConfigurationError
 from assistant.offline.lexicon import Lexicon
 from assistant.offline.model import OfflineChatModel
 from assistant.pii import is_loopback_url
 from assistant.settings import Settings
+from core.errors import ConfigurationError
 
 
 def build_model(

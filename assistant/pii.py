@@ -28,8 +28,8 @@ import time
 from collections.abc import Callable, Iterable
 from urllib.parse import urlparse
 
-from analytics.identifiers import is_valid_id_number as id_card_valid
-from analytics.identifiers import is_valid_luhn as luhn_valid
+from core.identifiers import is_valid_id_number as id_card_valid
+from core.identifiers import is_valid_luhn as luhn_valid
 
 __all__ = ["Masker", "NameDirectory", "id_card_valid", "is_loopback_url", "luhn_valid"]
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy.types import String, TypeDecorator
 
-from analytics.errors import ConfigurationError
+from core.errors import ConfigurationError
 
 PREFIX = "enc1:"
 DEV_KID = "dev"

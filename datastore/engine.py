@@ -11,7 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
-from analytics.errors import ConfigurationError
+from core.errors import ConfigurationError
 from datastore.schema import Base
 
 
@@ -70,28 +70,27 @@ def get_engine(url: str) -> Engine:
         ) from None
 
 
-# Nullable columns added after a table first shipped: ``create_all`` creates missing tables but never
-# alters existing ones, so a database from an earlier version gets them with ALTER TABLE ADD COLUMN.
-_ADDED_COLUMNS = {"audit_log": ("mac", "target", "detail")}
-
-
 def create_schema(engine: Engine) -> None:
+    """Create missing tables, and add missing *nullable* columns to existing tables (a database made by
+    an older version gains the new optional columns; nothing is dropped or retyped)."""
     Base.metadata.create_all(engine)
     _add_missing_columns(engine)
 
 
 def _add_missing_columns(engine: Engine) -> None:
     from sqlalchemy import inspect
+    from sqlalchemy.schema import CreateColumn
 
     insp = inspect(engine)
-    for table_name, columns in _ADDED_COLUMNS.items():
-        have = {c["name"] for c in insp.get_columns(table_name)}
-        table = Base.metadata.tables[table_name]
-        for name in columns:
-            if name not in have:
-                kind = table.c[name].type.compile(dialect=engine.dialect)
-                with engine.begin() as conn:
-                    conn.exec_driver_sql(f'ALTER TABLE {table_name} ADD COLUMN "{name}" {kind}')
+    todo = []
+    for table in Base.metadata.sorted_tables:
+        have = {c["name"] for c in insp.get_columns(table.name)}
+        todo += [(table.name, col) for col in table.columns
+                 if col.name not in have and col.nullable and not col.primary_key]
+    if todo:
+        with engine.begin() as conn:
+            for name, col in todo:
+                conn.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN {CreateColumn(col).compile(dialect=engine.dialect)}")
 
 
 @contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from analytics.errors import InvalidInput
+from core.errors import InvalidInput
 
 # The committed corpus (WEALTHDESK_CORPUS_DIR) is the bank's own reviewed seed corpus: `wealthdesk init`
 # approves its client-audience documents as it ingests them. Anything added later with `kb ingest`

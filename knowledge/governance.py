@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analytics.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 from knowledge.store import bump_generation, open_collection
 
 

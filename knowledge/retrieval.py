@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from analytics.errors import ConfigurationError, DataUnavailable, InvalidInput
+from core.errors import ConfigurationError, DataUnavailable, InvalidInput
 from knowledge.embeddings import make_embedding_function
 from knowledge.glossary import chinese_terms, english_terms, expand_query, with_synonyms
 from knowledge.models import AUDIENCES, DOC_TYPES, Passage

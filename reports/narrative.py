@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from analytics.errors import ConfigurationError, GroundingError
+from core.errors import ConfigurationError, GroundingError
 from prompts.loader import sections
 from reports.grounding import verify
 

@@ -10,13 +10,14 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from analytics.errors import RateLimited, Unauthenticated
 from assistant.access import Caller
 from assistant.audit import safe_record_event
+from core.errors import RateLimited, Unauthenticated
 from datastore.repositories.users import UserRecord, hash_key, user_for_key
 
 _bearer = HTTPBearer(auto_error=False, description="API key from `wealthdesk users add`")
@@ -86,7 +87,32 @@ class Principal:
 def caller_of(user: UserRecord) -> Caller:
     if user.role == "admin":
         return Caller.admin(user.id)
+    if user.role == "client_channel":  # FAQ/knowledge only: tools_for() and require_client_access see to it
+        return Caller(user_id=user.id, role="client_channel")
     return Caller(user_id=user.id, role="rm", rm_id=user.rm_id)
+
+
+def principal_for_key(ctx: Any, plain: str | None, *, where: str | None = None) -> Principal:
+    """The user behind an API key (``ctx`` is the app's ``AppContext``): the one lookup every HTTP channel
+    uses (REST, ``/v1``, ``/mcp``). ``Unauthenticated`` without a key or with an unknown/revoked one,
+    ``RateLimited`` over the per-key limit. Each failure is an ``auth.failed`` audit row (``where``: the path)."""
+    if not plain or not plain.strip():
+        safe_record_event(ctx.engine, actor="anonymous", action="auth.failed", target=where,
+                          detail={"reason": "missing key"}, outcome="denied")
+        raise Unauthenticated("missing API key", hint="send Authorization: Bearer <key> or X-API-Key: <key>")
+    plain = plain.strip()
+    digest = hash_key(plain)
+    found = ctx.key_cache.get(digest)
+    if found is None:
+        found = user_for_key(ctx.engine, plain)
+        if found is None:
+            safe_record_event(ctx.engine, actor="anonymous", action="auth.failed", target=where,
+                              detail={"reason": "invalid or revoked key", "key_prefix": plain[:7]}, outcome="denied")
+            raise Unauthenticated("invalid or revoked API key", hint="create one with `wealthdesk users add`")
+        ctx.key_cache.put(digest, *found)
+    user, prefix = found
+    ctx.limiter.hit(digest)
+    return Principal(user=user, caller=caller_of(user), key_prefix=prefix)
 
 
 async def authenticate(
@@ -95,23 +121,7 @@ async def authenticate(
     api_key: str | None = Depends(_header),
 ) -> Principal:
     """401 without a key or with an unknown/revoked one; 429 over the per-key limit."""
-    plain = (bearer.credentials if bearer else None) or api_key
-    if not plain:
-        safe_record_event(request.app.state.ctx.engine, actor="anonymous", action="auth.failed",
-                          target=request.url.path, detail={"reason": "missing key"}, outcome="denied")
-        raise Unauthenticated("missing API key", hint="send Authorization: Bearer <key> or X-API-Key: <key>")
-    ctx = request.app.state.ctx
-    plain = plain.strip()
-    digest = hash_key(plain)
-    found = ctx.key_cache.get(digest)
-    if found is None:
-        found = user_for_key(ctx.engine, plain)
-        if found is None:
-            safe_record_event(ctx.engine, actor="anonymous", action="auth.failed", target=request.url.path,
-                              detail={"reason": "invalid or revoked key", "key_prefix": plain[:7]}, outcome="denied")
-            raise Unauthenticated("invalid or revoked API key", hint="create one with `wealthdesk users add`")
-        ctx.key_cache.put(digest, *found)
-    user, prefix = found
-    ctx.limiter.hit(digest)
-    request.state.user_id = user.id  # for the access log
-    return Principal(user=user, caller=caller_of(user), key_prefix=prefix)
+    who = principal_for_key(request.app.state.ctx, (bearer.credentials if bearer else None) or api_key,
+                            where=request.url.path)
+    request.state.user_id = who.user.id  # for the access log
+    return who

@@ -25,13 +25,13 @@ def _ask(*args: Any, **kwargs: Any) -> Any:
 
 
 def _build_proposal(*args: Any, **kwargs: Any) -> Any:
-    from reports.proposal import build_proposal
+    from services.proposal import build_proposal
 
     return build_proposal(*args, **kwargs)
 
 
 def _build_due_diligence(*args: Any, **kwargs: Any) -> Any:
-    from reports.due_diligence import build_due_diligence
+    from services.due_diligence import build_due_diligence
 
     return build_due_diligence(*args, **kwargs)
 

@@ -40,7 +40,7 @@ def data_as_of(engine: Engine) -> date | None:
 
 def as_of_date(engine: Engine) -> date:
     """The loaded data set's as-of date; raises ``DataUnavailable`` before ``wealthdesk init``."""
-    from analytics.errors import DataUnavailable
+    from core.errors import DataUnavailable
 
     d = data_as_of(engine)
     if d is None:

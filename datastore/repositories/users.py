@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from analytics.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 from datastore.schema import RM, ApiKey, User
 
 KEY_PREFIX = "wd_"  # makes a leaked key easy to recognise in secret scanners and logs
@@ -24,7 +24,7 @@ KEY_PREFIX = "wd_"  # makes a leaked key easy to recognise in secret scanners an
 
 class UserRecord(BaseModel):
     id: str
-    role: str  # rm | admin
+    role: str  # rm | admin | client_channel
     rm_id: str | None
     wecom_user_id: str | None
     active: bool
@@ -45,8 +45,8 @@ def _record(u: User) -> UserRecord:
 
 def add_user(engine: Engine, user_id: str, role: str, *, wecom_user_id: str | None = None) -> UserRecord:
     """Create a user. An ``rm`` user's id must be an RM id in ``rms`` (the RM's book = that RM's clients)."""
-    if role not in ("rm", "admin"):
-        raise InvalidInput(f"unknown role {role!r}", field="role", hint="use rm or admin")
+    if role not in ("rm", "admin", "client_channel"):
+        raise InvalidInput(f"unknown role {role!r}", field="role", hint="use rm, admin or client_channel")
     if not user_id or len(user_id) > 32:
         raise InvalidInput("user id must be 1-32 characters", field="id", hint="e.g. RM001")
     with Session(engine) as s:

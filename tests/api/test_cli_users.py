@@ -51,3 +51,23 @@ def test_users_add_bad_input_exits_2(cli_settings, capsys) -> None:
     assert run_app(cli_app, ["users", "add", "x", "--role", "boss"]) == 2
     assert run_app(cli_app, ["users", "add", "admin", "--role", "admin"]) == 0
     assert run_app(cli_app, ["users", "add", "admin", "--role", "admin"]) == 2  # duplicate
+
+
+def test_a_client_channel_user_gets_a_faq_only_caller(cli_settings, engine, capsys) -> None:
+    from assistant.api.security import caller_of
+
+    assert run_app(cli_app, ["users", "add", "faq-bot", "--role", "client_channel", "--json"]) == 0
+    key = json.loads(capsys.readouterr().out)["api_key"]
+    found = user_for_key(engine, key)
+    assert found is not None and found[0].role == "client_channel" and found[0].rm_id is None
+    caller = caller_of(found[0])
+    assert caller.role == "client_channel" and caller.user_id == "faq-bot"
+    assert run_app(cli_app, ["users", "add", "x", "--role", "superuser"]) == 2
+    assert "use rm, admin or client_channel" in capsys.readouterr().err
+
+
+def test_mcp_command_needs_stdio_and_an_identity(cli_settings, capsys) -> None:
+    assert run_app(cli_app, ["mcp"]) == 2
+    assert "wealthdesk mcp --stdio --as RM001" in capsys.readouterr().err
+    assert run_app(cli_app, ["mcp", "--stdio"]) == 2
+    assert "--as" in capsys.readouterr().err
