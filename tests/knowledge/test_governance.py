@@ -304,3 +304,28 @@ def test_healthz_reports_a_broken_vector_store(store_with_seed, tmp_path: Path):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert store_status(empty)["status"] == "missing"
+
+
+def test_document_catalogue_for_clients_lists_only_approved_and_never_blocked_text(store_with_seed, tmp_path: Path):
+    """The MCP resources (knowledge.catalog) follow the same governance as search."""
+    from analytics.errors import NotFound
+    from knowledge.catalog import document_id, list_documents, read_document
+
+    _corpus, store = store_with_seed
+    up = tmp_path / "up"
+    up.mkdir()
+    (up / "wenyingbao.md").write_text(PLANTED_MD + "\n## 申购\n每份起购1元。\n", encoding="utf-8")
+    (up / "gold.md").write_text("---\ntitle: 黄金积存问答\ndoc_type: faq\naudience: client\n---\n"
+                                "## Q1: 黄金积存怎么买？\nA: 在手机银行黄金专区购买。\n", encoding="utf-8")
+    report = ingest_paths([up], store_dir=store)
+    planted, gold = sorted(report.added, key=lambda s: "wenyingbao" in s, reverse=True)
+    titles = {d.title for d in list_documents(store, audience="client")}
+    assert "黄金积存问答" not in titles and "稳盈宝产品说明" not in titles  # pending
+    with pytest.raises(NotFound):
+        read_document(store, document_id(gold), audience="client")
+    approve(store, planted, by="admin")
+    approve(store, gold, by="admin")
+    text = read_document(store, document_id(planted), audience="client").text
+    assert "起购" in text and "18%" not in text and "从未亏损" not in text
+    assert "黄金专区" in read_document(store, document_id(gold), audience="client").text
+    assert "18%" not in read_document(store, document_id(planted)).text  # blocked for every audience
