@@ -49,10 +49,10 @@ def register_names(names: Iterable[str]) -> None:
 
 
 def register_name_source(directory: NameDirectory) -> None:
-    """Also mask every name the directory holds now or later (clients imported after start)."""
+    """Also mask every name the directory holds now or later (clients imported after start). One source
+    per process (the service's database): a later call replaces the earlier one."""
     with _names_lock:
-        if all(d is not directory for d in _sources):
-            _sources.append(directory)
+        _sources[:] = [directory]
 
 
 def _names() -> tuple[str, ...]:

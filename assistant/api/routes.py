@@ -238,7 +238,16 @@ def submit_report(
 
 @router.get("/reports/{job_id}", response_model=JobView, tags=["reports"], summary="Job status and progress")
 def report_status(job_id: str, request: Request, who: Principal = Depends(authenticate)) -> JobView:
-    return job_view(request.app.state.ctx.jobs.get(who.caller, job_id))
+    job = request.app.state.ctx.jobs.get(who.caller, job_id)
+    _audit_admin_read(request, who, job)
+    return job_view(job)
+
+
+def _audit_admin_read(request: Request, who: Principal, job: JobRecord) -> None:
+    """An admin looking at another user's report is an audited read."""
+    if who.caller.role == "admin" and job.user_id != who.user.id:
+        safe_record_event(request.app.state.ctx.engine, actor=who.user.id, action="admin.read", target=job.id,
+                          detail={"owner": job.user_id, "type": job.type})
 
 
 @router.get(
@@ -251,6 +260,7 @@ def report_status(job_id: str, request: Request, who: Principal = Depends(authen
 )
 def report_file(job_id: str, request: Request, who: Principal = Depends(authenticate)) -> Any:
     job = request.app.state.ctx.jobs.get(who.caller, job_id)
+    _audit_admin_read(request, who, job)
     if job.status != "done":
         status = 409
         msg = f"report is {job.status}, not ready" + (
