@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from analytics.book import RULES, scan_book
 from core.errors import InvalidInput
 from services import loading
-from services.access import require_book_access, require_client_access, visible_client_ids
+from services.access import require_book_access, require_client_access
 from services.deps import Deps
 
 
@@ -64,12 +64,17 @@ def _window(q: BookQuery, as_of: date) -> tuple[int | None, date | None, date | 
     return None, None, None
 
 
+def _rm(deps: Deps) -> str | None:
+    """Whose book: the RM's own; None = every client (admin only; the client channel is refused earlier)."""
+    return None if deps.caller.role == "admin" else deps.caller.rm_id
+
+
 def book_query(deps: Deps, q: BookQuery) -> BookQueryResult:
     """名下客户 by rule: 下个月到期的客户, 测评过期, 亏损超过X%, 闲置资金, 风险错配, 集中度, 高龄持有高风险."""
     require_book_access(deps.caller)
     if q.rule is not None and q.rule not in RULES:
         raise InvalidInput(f"unknown rule {q.rule!r}", field="rule", hint="one of " + ", ".join(RULES))
-    ids = visible_client_ids(deps.engine, deps.caller)
+    ids: list[str] | None = None  # None: the caller's whole book (every client for an admin)
     if q.client_id:
         require_client_access(deps.engine, deps.caller, q.client_id.upper())
         ids = [q.client_id.upper()]
@@ -77,8 +82,8 @@ def book_query(deps: Deps, q: BookQuery) -> BookQueryResult:
     policy = deps.policy
     if q.loss_threshold is not None:
         policy = policy.replace(alerts={"loss_threshold": q.loss_threshold})
-    found = scan_book(loading.client_books(deps.engine, ids, deps.as_of), as_of=deps.as_of, policy=policy,
-                      maturing_days=days)
+    frames = loading.client_books(deps.engine, ids, deps.as_of, rm_id=_rm(deps))
+    found = scan_book(frames, as_of=deps.as_of, policy=policy, maturing_days=days)
     if first is not None and len(found):
         mat = found["rule"] == "maturing"
         d = pd.to_datetime(found["detail_date"])
@@ -100,7 +105,7 @@ def book_query(deps: Deps, q: BookQuery) -> BookQueryResult:
         window["loss_threshold"] = policy.alerts.loss_threshold
     return BookQueryResult(
         as_of=deps.as_of, rule=q.rule, window=window,
-        clients_scanned=len(ids) if ids is not None else len(loading.client_books(deps.engine, None, deps.as_of).clients),
+        clients_scanned=len(frames.clients),
         total_findings=total, clients_matching=int(found["client_id"].nunique()) if total else 0, counts_by_rule=counts,
         page=q.page, page_size=q.page_size, pages=pages, complete=total <= q.page_size,
         findings=rows.to_dict("records"),
@@ -120,8 +125,7 @@ class BookTotals(BaseModel):
 def book_totals(deps: Deps, *, top_n: int = 10) -> BookTotals:
     """Book AUM and counts for the caller's book."""
     require_book_access(deps.caller)
-    ids = visible_client_ids(deps.engine, deps.caller)
-    fr = loading.client_books(deps.engine, ids, deps.as_of)
+    fr = loading.client_books(deps.engine, None, deps.as_of, rm_id=_rm(deps))
     pos = fr.positions.merge(fr.products[["code", "asset_class"]], left_on="product_code", right_on="code")
     cash = fr.cash.groupby("client_id")["balance"].sum() if fr.cash is not None and len(fr.cash) else pd.Series(
         dtype=float)

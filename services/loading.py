@@ -32,7 +32,7 @@ from core.errors import DataUnavailable, NotFound
 from core.policy import DEFAULT_POLICY, MarketAssumptions
 from datastore.repositories import clients as crepo
 from datastore.repositories import market as mrepo
-from datastore.repositories.meta import get_meta
+from datastore.repositories.meta import data_epoch, get_meta
 
 
 def market_frames(engine: Engine, as_of: date) -> MarketFrames:
@@ -50,7 +50,7 @@ def market_frames(engine: Engine, as_of: date) -> MarketFrames:
 
 def data_version(engine: Engine) -> str:
     """Changes whenever data is (re)loaded or imported, so caches keyed on it never serve stale results."""
-    return str(get_meta(engine, "sample_digest") or "") + "|" + str(get_meta(engine, "data_version") or "")
+    return f'{get_meta(engine, "sample_digest") or ""}|{get_meta(engine, "data_version") or ""}|{data_epoch()}'
 
 
 @lru_cache(maxsize=8)
@@ -140,6 +140,18 @@ def fund_nav_series(engine: Engine, code: str, as_of: date) -> pd.DataFrame:
     return df.sort_values("date").reset_index(drop=True)
 
 
+_INDUSTRY_CACHE: dict[int, tuple[FundExposures, pd.DataFrame]] = {}
+
+
+def _fund_industry_cached(exp: FundExposures) -> pd.DataFrame:
+    """``_fund_industry`` once per exposures object (they are cached and immutable)."""
+    hit = _INDUSTRY_CACHE.get(id(exp))
+    if hit is None or hit[0] is not exp:
+        _INDUSTRY_CACHE.clear()
+        hit = _INDUSTRY_CACHE[id(exp)] = (exp, _fund_industry(exp))
+    return hit[1]
+
+
 def _fund_industry(exp: FundExposures) -> pd.DataFrame:
     """fund_code × industry code: share of each fund's NAV in stocks of that Shenwan L1 industry."""
     ind = exp.sec_industry
@@ -150,14 +162,21 @@ def _fund_industry(exp: FundExposures) -> pd.DataFrame:
     return pd.DataFrame(out, index=exp.fund_codes, columns=list(exp.industry_codes))
 
 
-def client_books(engine: Engine, client_ids: list[str] | None, as_of: date) -> BookFrames:
-    """The frames of a whole book (``client_ids=None``: every client) for ``analytics.book.scan_book``."""
-    clients = crepo.list_clients(engine) if client_ids is None else crepo.list_clients(engine)
+def client_books(
+    engine: Engine, client_ids: list[str] | None, as_of: date, *, rm_id: str | None = None
+) -> BookFrames:
+    """The frames of a whole book for ``analytics.book.scan_book``: the clients of ``rm_id`` (every client
+    when both are None), or just ``client_ids``."""
+    clients = crepo.list_clients(engine, rm_id)
     if client_ids is not None:
         clients = clients[clients["id"].isin(client_ids)].reset_index(drop=True)
     ids = list(clients["id"])
     products = crepo.products(engine)
-    pos = crepo.positions(engine, ids)
+    if client_ids is None:
+        pos, cash = crepo.positions_of_rm(engine, rm_id), crepo.cash_of_rm(engine, rm_id, as_of)
+        cash = cash[["client_id", "balance"]] if len(cash) else pd.DataFrame(columns=["client_id", "balance"])
+    else:
+        pos, cash = crepo.positions(engine, ids), _cash_balances(engine, ids, as_of)
     funds = mrepo.list_funds(engine)
     pos = value_positions(pos, products, latest_prices(engine, list(funds["code"]), as_of))
     exp = fund_exposures(engine, as_of)
@@ -166,10 +185,10 @@ def client_books(engine: Engine, client_ids: list[str] | None, as_of: date) -> B
         clients=clients,
         positions=pos,
         products=products,
-        cash=_cash_balances(engine, ids, as_of),
+        cash=cash,
         funds=funds[["code", "manager_id"]],
         fund_equity=fund_equity,
-        fund_industry=_fund_industry(exp),
+        fund_industry=_fund_industry_cached(exp),
         industry_names=dict(exp.industry_names),
     )
 

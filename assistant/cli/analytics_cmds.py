@@ -248,11 +248,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Look through a client's funds (--client --as) or one fund (--fund) to the underlying securities,
         industries and managers (穿透), with coverage and disclosure dates."""
-        from analytics.errors import InvalidInput
-        from analytics.lookthrough import lookthrough_client
-        from assistant.access import Caller, require_client_access
-        from assistant.cli.common import print_json
-        from services import loading as ai
+        from assistant.access import Caller
+        from assistant.cli.common import get_settings, print_json
+        from core.errors import InvalidInput
 
         if (client is None) == (fund is None):
             raise InvalidInput("give --client ID --as RM, or --fund CODE", field="--client")
@@ -271,12 +269,12 @@ def register(app: typer.Typer) -> None:
         if as_of is not None:
             raise InvalidInput("--as-of applies to --fund only (a client is valued at the data as-of date)",
                                field="--as-of")
-        client = client.strip().upper()  # type: ignore[union-attr]
-        caller = Caller.from_cli(as_user)
+        from services.clients import client_lookthrough
+        from services.deps import Deps
+
         engine, day = _engine_and_day()
-        require_client_access(engine, caller, client)
-        book = ai.client_book(engine, client, day)
-        lt = lookthrough_client(book, ai.fund_exposures(engine, day), top_n=top)
+        lt = client_lookthrough(Deps.build(engine, Caller.from_cli(as_user), settings=get_settings(), as_of=day),
+                                client, top)
         if json_out:
             print_json(lt.model_dump(mode="json"))
         else:
@@ -340,26 +338,34 @@ def register(app: typer.Typer) -> None:
             False, "--json", help="Machine-readable output (fractions, ISO dates)."
         ),
         limit: int = typer.Option(50, "--limit", min=1, help="Rows to show in the table (JSON has all)."),
+        rule: str | None = typer.Option(None, "--rule", help="Only this rule, e.g. maturing, loss, idle_cash."),
+        within_days: int | None = typer.Option(None, "--within-days", min=1, help="Maturing within N days."),
+        month: str | None = typer.Option(None, "--month", help="Maturing in YYYY-MM, next or this."),
     ) -> None:
-        """Scan the book for follow-ups: losses, risk mismatch, concentration, maturities, idle cash."""
+        """Scan the book for follow-ups: losses, risk mismatch, concentration, maturities, idle cash,
+        elderly clients with R3+ products, industry concentration (the same service as the copilot)."""
         from rich.table import Table
 
-        from analytics.book import scan_book
-        from assistant.access import Caller, visible_client_ids
-        from assistant.cli.common import console, print_json
-        from services import loading as ai
+        from assistant.access import Caller
+        from assistant.cli.common import console, get_settings, print_json
+        from services.book import BookQuery, book_query
+        from services.deps import Deps
 
         caller = Caller.from_cli(as_user)
         engine, day = _engine_and_day()
-        ids = visible_client_ids(engine, caller)
-        found = scan_book(ai.client_books(engine, ids, day), as_of=day)
-        rows = found.astype(object).where(found.notna(), None).to_dict(orient="records")
+        res = book_query(Deps.build(engine, caller, settings=get_settings(), as_of=day),
+                         BookQuery(rule=rule, within_days=within_days, month=month, page_size=500))
+        pages = [res] + [book_query(Deps.build(engine, caller, settings=get_settings(), as_of=day),
+                                    BookQuery(rule=rule, within_days=within_days, month=month, page_size=500, page=p))
+                         for p in range(2, res.pages + 1)]
+        rows = [r for page in pages for r in page.findings]
         if json_out:
             print_json(
                 {
                     "as_of": day,
                     "rm": caller.rm_id,
-                    "clients": None if ids is None else len(ids),
+                    "clients": res.clients_scanned,
+                    "counts_by_rule": res.counts_by_rule,
                     "findings": rows,
                 }
             )

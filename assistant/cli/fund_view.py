@@ -1,6 +1,6 @@
 """``wealthdesk lookthrough --fund CODE``: load, call ``analytics.fund_view``, render.
 
-Loading goes through the same entry points as the client look-through (``analytics_inputs.fund_exposures``),
+Loading goes through the same entry points as the client look-through (``services.loading.fund_exposures``),
 so a fund shows the numbers every client holding it gets; the report's publication date and the CSRC
 sector table come from ``datastore.repositories.market``.
 """
@@ -16,8 +16,8 @@ from sqlalchemy import Engine
 def fund_lookthrough_payload(engine: Engine, code: str, data_day: date, as_of: str | None) -> Any:  # noqa: ANN401
     from analytics.errors import InvalidInput, NotFound
     from analytics.fund_view import SectorLine, fund_lookthrough
-    from datastore.repositories import analytics_inputs as ai
     from datastore.repositories import market
+    from services import loading as ai
 
     code = code.strip()
     try:

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, select, update
 
-from analytics.constants import FUND_TYPE_ASSET_CLASS, KIND_ASSET_CLASS
+from core.vocabulary import FUND_TYPE_ASSET_CLASS, KIND_ASSET_CLASS
 from datastore.importers._csv import CsvFile, parse_date, parse_number
 from datastore.importers.quality import Gate
 from datastore.sample.loader import insert_frame

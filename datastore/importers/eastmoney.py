@@ -22,7 +22,7 @@ from core.errors import InvalidInput
 from datastore.engine import create_schema
 from datastore.importers._csv import CsvFile, parse_date, parse_number
 from datastore.importers.quality import Gate, resolve_as_of
-from datastore.repositories.analytics_inputs import clear_cache
+from datastore.repositories.meta import clear_cache
 from datastore.sample.loader import insert_frame
 from datastore.schema import Fund, FundCompany, FundManager, FundNav
 

@@ -108,7 +108,7 @@ def import_fund_list(engine: Engine, path: str | Path, *, as_of: date | None = N
         known = set(conn.execute(select(Fund.code)).scalars())
         new = df[~df["code"].isin(known)]
         insert_minimal_funds(conn, new)
-    from datastore.repositories.analytics_inputs import clear_cache
+    from datastore.repositories.meta import clear_cache
 
     clear_cache()
     return {"file": str(path), "funds": len(df), "inserted": len(new), "existing": len(df) - len(new),

@@ -25,11 +25,11 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, select
 
-from analytics.errors import InvalidInput
+from core.errors import InvalidInput
 from datastore.engine import create_schema
 from datastore.importers.fund_list import fund_type_from_name, insert_minimal_funds
 from datastore.importers.quality import Gate
-from datastore.repositories.analytics_inputs import clear_cache
+from datastore.repositories.meta import clear_cache
 from datastore.sample.loader import insert_frame
 from datastore.schema import Fund, FundHolding, FundSectorAllocation, Security
 

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from analytics.errors import InvalidInput
+from core.errors import InvalidInput
 
 
 @dataclass(frozen=True)

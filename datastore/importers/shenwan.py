@@ -18,7 +18,7 @@ from datastore.engine import create_schema
 from datastore.importers._csv import CsvFile
 from datastore.importers.quality import Gate
 from datastore.importers.securities import stock_id
-from datastore.repositories.analytics_inputs import clear_cache
+from datastore.repositories.meta import clear_cache
 from datastore.sample.loader import insert_frame
 from datastore.sample.names import INDUSTRIES
 from datastore.schema import Industry, Security, SecurityIndustry

@@ -46,3 +46,15 @@ def as_of_date(engine: Engine) -> date:
     if d is None:
         raise DataUnavailable("no data loaded (meta.as_of missing)", hint="run `wealthdesk init`")
     return d
+
+
+_EPOCH = [0]  # bumped by every importer in this process; part of services.loading's cache key
+
+
+def clear_cache() -> None:
+    """Mark the data changed (importers call it after a commit), so cached look-through is recomputed."""
+    _EPOCH[0] += 1
+
+
+def data_epoch() -> int:
+    return _EPOCH[0]

@@ -15,9 +15,9 @@ from datastore.engine import create_schema, get_engine
 from datastore.importers.fund_list import import_fund_list
 from datastore.importers.holdings import import_holdings
 from datastore.importers.shenwan import import_sw2021
-from datastore.repositories import analytics_inputs as ai
 from datastore.repositories import market
 from datastore.repositories.meta import set_meta
+from services import loading as ai
 
 AS_OF = date(2026, 11, 20)
 REPORT = date(2025, 6, 30)  # the scrape names no period; a 2025 quarterly disclosure (see the file's README)
@@ -38,7 +38,9 @@ def real_engine(realdata: Path, tmp_path_factory: pytest.TempPathFactory):  # no
     import_sw2021(e, realdata / "sw_industry_zhangrongluo" / "sw_stock_list.csv")
     import_holdings(e, str(realdata / "fund_holdings_s209392599" / "top10_holdings_2025.json"), "eastmoney-json",
                     report_date=REPORT, create_funds=True)
-    ai.clear_cache()
+    from datastore.repositories.meta import clear_cache
+
+    clear_cache()
     return e
 
 
