@@ -183,19 +183,6 @@ class NavFrames:
             lv = pd.DataFrame(index=pd.DatetimeIndex([]))
         return cls(unit_nav=wide, dividends=div, split_ratios=split, index_levels=lv)
 
-    def fund_returns(self, code: str) -> pd.Series:
-        """Adjusted daily simple returns of one fund (``performance.returns_from_nav``)."""
-        from analytics.performance import returns_from_nav
-
-        if code not in self.unit_nav.columns:
-            raise InvalidInput(f"no NAV history for fund {code!r}", field="fund_code")
-        nav = self.unit_nav[code].dropna()
-        return returns_from_nav(
-            nav,
-            dividends=self.dividends[code].reindex(nav.index),
-            split_ratios=self.split_ratios[code].reindex(nav.index),
-        )
-
     def nav_on(self, day: date) -> pd.Series:
         """fund_code → last unit NAV on or before ``day`` (NaN when none yet)."""
         upto = self.unit_nav.loc[: pd.Timestamp(day)]

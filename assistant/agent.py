@@ -151,6 +151,10 @@ def ask(
     offline = settings.effective_llm_mode == "offline"
     model = build_model(settings, lexicon=lexicon, state=state, streaming=stream is not None and not offline)
     ctx = AgentContext(caller=caller, engine=engine, settings=settings)
+    if not offline:  # documents drafted in this turn get their commentary from the same endpoint
+        from assistant.models import report_llm
+
+        ctx.extras["report_llm"] = report_llm(settings)
     if should_mask(settings):
         # Every client and RM name, read fresh from the database (a client imported a second ago
         # is masked too; the lexicon's names are a cached view of the caller's own book only).

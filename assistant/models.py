@@ -48,3 +48,12 @@ def should_mask(settings: Settings) -> bool:
     if settings.llm_mask_pii == "never":
         return False
     return not is_loopback_url(settings.llm_base_url)
+
+
+def report_llm(settings: Settings | None) -> BaseChatModel | None:
+    """The chat model for report commentary: the OpenAI-compatible one when the settings select it, else None
+    (offline templates). Entry points build it and pass it to the report builders (reports never build a
+    model). Only a section's numeric facts and the template draft are sent — no name, id or contact data."""
+    if settings is None or settings.effective_llm_mode != "openai":
+        return None
+    return build_model(settings)

@@ -122,8 +122,6 @@ def build_due_diligence(
     policy: Policy | None = None,
 ) -> ReportResult:
     """Build the DD docx at ``out``. Raises ``GroundingError`` (nothing written) on an ungrounded number."""
-    from reports.narrative import resolve_llm
-
     pol = policy or (settings.policy if settings is not None and hasattr(settings, "policy") else DEFAULT_POLICY)
     content = dd_content(engine, caller, company, scenario, lang=lang, policy=pol)
-    return render_due_diligence(content, out, llm=resolve_llm(settings, llm))
+    return render_due_diligence(content, out, llm=llm)

@@ -236,10 +236,4 @@ def build_proposal(
     commentary when given (the entry point builds it from settings)."""
     pol = policy or (settings.policy if settings is not None and hasattr(settings, "policy") else DEFAULT_POLICY)
     content = proposal_content(engine, caller, client_id, lang, variant=variant, policy=pol)
-    return render_proposal(content, out, llm=_llm(settings, llm))
-
-
-def _llm(settings: Any, llm: Any) -> Any:
-    from reports.narrative import resolve_llm
-
-    return resolve_llm(settings, llm)
+    return render_proposal(content, out, llm=llm)

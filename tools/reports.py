@@ -42,7 +42,8 @@ def draft_proposal(
             build_proposal,  # lazy: charts and docx load only when a file is asked for
         )
 
-        built = build_proposal(ctx.engine, ctx.caller, cid, out, lang=lang, settings=ctx.settings)
+        built = build_proposal(ctx.engine, ctx.caller, cid, out, lang=lang, settings=ctx.settings,
+                               llm=ctx.extras.get("report_llm"))
         ctx.attachments.append(str(built.path))
         return compact({"client_id": cid, "path": str(built.path), "sections": built.sections,
                         "figures": built.figures, "ungrounded_numbers": built.ungrounded_numbers}, max_rows=30)
@@ -67,7 +68,8 @@ def draft_due_diligence(
         out = Path(ctx.settings.resolved_reports_dir) / f"dd_{cid}_{scenario}.docx"
         from services.due_diligence import build_due_diligence
 
-        built = build_due_diligence(ctx.engine, ctx.caller, cid, scenario, out, settings=ctx.settings)
+        built = build_due_diligence(ctx.engine, ctx.caller, cid, scenario, out, settings=ctx.settings,
+                                    llm=ctx.extras.get("report_llm"))
         ctx.attachments.append(str(built.path))
         return compact({"company_id": cid, "path": str(built.path), "sections": built.sections,
                         "figures": built.figures, "ungrounded_numbers": built.ungrounded_numbers}, max_rows=30)

@@ -25,12 +25,13 @@ JSON = typer.Option(False, "--json", help="Print a machine-readable summary.")
 
 
 def _engine_and_llm() -> tuple[Any, Any, Any]:
-    """Engine and settings from the environment; the builders pick the chat model from the settings
-    (offline templates, or the OpenAI-compatible endpoint when configured)."""
+    """Engine, settings and the commentary model from the environment (None = offline templates, else the
+    OpenAI-compatible endpoint configured in settings)."""
+    from assistant.models import report_llm
     from datastore.engine import get_engine
 
     settings = get_settings()
-    return get_engine(settings.resolved_database_url), settings, None
+    return get_engine(settings.resolved_database_url), settings, report_llm(settings)
 
 
 def _check_lang(lang: str) -> str:

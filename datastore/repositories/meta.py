@@ -21,9 +21,6 @@ def get_meta(engine: Engine | Connection, key: str) -> str | None:
     return engine.execute(select(Meta.value).where(Meta.key == key)).scalar_one_or_none()
 
 
-def all_meta(engine: Engine) -> dict[str, str]:
-    with engine.connect() as conn:
-        return {k: v for k, v in conn.execute(select(Meta.key, Meta.value)).all()}
 
 
 def set_meta(conn: Connection, values: dict[str, str]) -> None:
