@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from core.errors import NotFound
+from core.errors import InvalidInput, NotFound
 from knowledge.models import AUDIENCES
 from knowledge.screen import hazards
 from knowledge.store import open_collection
@@ -79,8 +79,6 @@ def _info(source: str, rows: list[tuple[dict[str, Any], str]]) -> DocumentInfo:
 
 def _check(audience: str | None) -> None:
     if audience is not None and audience not in AUDIENCES:
-        from core.errors import InvalidInput
-
         raise InvalidInput(f"unknown audience {audience!r}", field="audience", hint=f"one of {', '.join(AUDIENCES)}")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evals.holdout import (
+    answer_correct,
     args_match,
     calls_match,
     figure_found,
@@ -135,3 +136,11 @@ def test_summary_percentages_skip_unscored_rows() -> None:
     assert table["all"]["args_ok"] == 0.5 and table["all"]["args_ok_n"] == 2
     assert table["kind=client"]["answer_ok"] == 1.0 and table["kind=client"]["answer_ok_n"] == 1
     assert table["kind=fund"]["args_ok"] is None
+
+
+def test_a_figure_counts_only_in_an_answer_built_on_data() -> None:
+    three = fig(3, "count", 0)
+    faq = "知识库检索结果：Q3: 风险测评有效期 …"
+    assert not answer_correct("共 3 位客户", three, [])
+    assert not answer_correct("共 3 位客户", three, [{"name": "search_knowledge", "args": {"query": faq}}])
+    assert answer_correct("共 3 位客户", three, [{"name": "book_scan", "args": {"rule": "assessment_expired"}}])

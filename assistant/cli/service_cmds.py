@@ -137,7 +137,7 @@ def mcp(
 ) -> None:
     """MCP server for local hosts (Claude Desktop, Cursor …) over stdio. Over HTTP, `serve` already serves
     MCP at /mcp with the API keys."""
-    from analytics.errors import InvalidInput
+    from core.errors import InvalidInput
 
     if not stdio:
         raise InvalidInput("only the stdio transport is started by this command", field="--stdio",
