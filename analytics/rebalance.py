@@ -216,7 +216,7 @@ def propose_rebalance(
     band = policy.allocation.rebalance_band * total
     findings = _protection_findings(pots, band)
     offer = Offer(client, shelf, as_of, policy, hold,
-                   horizon_days or policy.products.reinvestment_horizon_days, dual_recording_confirmed)
+                  horizon_days or policy.products.reinvestment_horizon_days, dual_recording_confirmed)
     sells, discuss = _sell_above_level(hold, level, risk)
     sleeve = pd.Series(pots.target_by_class, dtype=float).reindex(list(TRADEABLE))
     sleeve["cash"] -= liq_target  # cash-class products hold the growth pot's cash sleeve only
