@@ -9,22 +9,25 @@ columns as in ``datastore.schema.CorporateFinancial`` (yuan; NaN/None = not repo
 
 Definitions (one place, so the report and the agent agree):
 
-* growth = x_t / x_{t−1} − 1 (revenue, net profit); NaN when the prior year is missing or ≤ 0.
+* growth = (x_t − x_{t−1}) / |x_{t−1}| (revenue, net profit): with a positive base this is x_t/x_{t−1} − 1;
+  a negative base (a prior-year loss) is still defined — computed and marked ``note="negative_base"`` so the
+  report says the sign; only a zero base is not applicable (``note="zero_base"``).
 * gross margin = (revenue − cogs) / revenue; net margin = net profit / revenue.
 * ROE = net profit / average(equity_{t−1}, equity_t) — needs both year ends; no fallback to year-end
   equity (a guess we refuse to make).
 * debt-to-asset = total liabilities / total assets; current ratio = current assets / current
   liabilities; quick ratio = (current assets − inventory) / current liabilities.
 * interest coverage = EBIT / interest expense with EBIT = total profit + interest expense.
-* cash conversion = CFO / net profit (meaningful only when net profit > 0).
+* cash conversion = CFO / net profit; with a loss it is computed and marked ``negative_base``.
 * receivable days = receivables / revenue × 365; inventory days = inventory / cogs × 365 (year-end
   balances).
 * DSCR = EBITDA / (interest expense + principal due next year), EBITDA = total profit + interest +
   depreciation. Stressed DSCR: revenue −20% with the gross margin unchanged and other costs fixed, so
   EBITDA falls by 20% of gross profit.
 
-Every ratio whose inputs are missing is NaN and lists the missing inputs: a report prints
-"数据缺失 / data missing", never a guess.
+Every ratio whose inputs are missing is None and lists the missing inputs: a report prints
+"数据缺失 / data missing", never a guess. A ratio with all inputs but a zero denominator is None with
+``note="zero_base"`` (the report prints "不适用" and the reason).
 """
 
 from __future__ import annotations
@@ -90,6 +93,43 @@ class Ratio(BaseModel):
     value: float | None
     unit: str
     missing: list[str] = Field(default_factory=list)
+    # "" | "negative_base" (computed; the denominator is negative) | "zero_base" (not applicable)
+    note: str = ""
+
+
+NEGATIVE_BASE = "negative_base"
+ZERO_BASE = "zero_base"
+
+# metric → the input whose sign or zero decides applicability (its denominator)
+_BASES: dict[str, tuple[str, bool]] = {  # (column, taken from the prior year)
+    "revenue_growth": ("revenue", True),
+    "net_profit_growth": ("net_profit", True),
+    "gross_margin": ("revenue", False),
+    "net_margin": ("revenue", False),
+    "debt_to_asset": ("total_assets", False),
+    "current_ratio": ("current_liabilities", False),
+    "quick_ratio": ("current_liabilities", False),
+    "interest_coverage": ("interest_expense", False),
+    "cfo_to_net_profit": ("net_profit", False),
+    "receivable_days": ("revenue", False),
+    "inventory_days": ("cogs", False),
+}
+
+
+def _note(metric: str, cur: pd.Series, prev: pd.Series | None) -> str:
+    """Why a computable ratio needs a remark: its base is negative (computed) or zero (not applicable)."""
+    if metric == "roe":
+        e0, e1 = _num(prev, "equity"), _num(cur, "equity")
+        base = None if e0 is None or e1 is None else (e0 + e1) / 2
+    elif metric in ("dscr", "dscr_stressed"):
+        ie, pr = _num(cur, "interest_expense"), _num(cur, "principal_due_next_year")
+        base = None if ie is None or pr is None else ie + pr
+    else:
+        col, from_prev = _BASES[metric]
+        base = _num(prev if from_prev else cur, col)
+    if base is None:
+        return ""
+    return ZERO_BASE if base == 0 else NEGATIVE_BASE if base < 0 else ""
 
 
 def _num(row: pd.Series | None, col: str) -> float | None:
@@ -112,10 +152,10 @@ def _compute(metric: str, cur: pd.Series, prev: pd.Series | None) -> float | Non
     p = lambda col: _num(prev, col)  # noqa: E731
     if metric in ("revenue_growth", "net_profit_growth"):
         col = metric.removesuffix("_growth")
-        base = p(col)
-        if base is None or base <= 0 or g(col) is None:
+        base, now = p(col), g(col)
+        if base is None or base == 0 or now is None:
             return None
-        return g(col) / base - 1.0  # type: ignore[operator]
+        return (now - base) / abs(base)
     if metric == "gross_margin":
         rev, cogs = g("revenue"), g("cogs")
         return None if rev is None or cogs is None else _div(rev - cogs, rev)
@@ -137,8 +177,7 @@ def _compute(metric: str, cur: pd.Series, prev: pd.Series | None) -> float | Non
         tp, ie = g("total_profit"), g("interest_expense")
         return None if tp is None or ie is None else _div(tp + ie, ie)
     if metric == "cfo_to_net_profit":
-        np_ = g("net_profit")
-        return None if np_ is None or np_ <= 0 else _div(g("cfo"), np_)
+        return _div(g("cfo"), g("net_profit"))
     if metric == "receivable_days":
         r = _div(g("receivables"), g("revenue"))
         return None if r is None else r * DAYS_PER_YEAR
@@ -182,7 +221,10 @@ def ratios(fin: pd.DataFrame, years: Sequence[int] | None = None) -> list[Ratio]
             missing = [c for c in inputs if _num(cur, c) is None]
             missing += [f"{c} ({year - 1})" for c in prev_inputs if _num(prev, c) is None]
             value = None if missing else _compute(metric, cur, prev)
-            out.append(Ratio(year=year, metric=metric, value=value, unit=unit, missing=sorted(set(missing))))
+            note = "" if missing else _note(metric, cur, prev)
+            out.append(
+                Ratio(year=year, metric=metric, value=value, unit=unit, missing=sorted(set(missing)), note=note)
+            )
     return out
 
 
@@ -205,13 +247,14 @@ Thresholds = CreditThresholds  # the credit rules' numbers are policy (core.poli
 
 class Flag(BaseModel):
     code: str
-    severity: Literal["red", "amber", "info"]
+    # red → decline; return → 退回补充资料 (the file is incomplete); amber → conditions; info → note only
+    severity: Literal["red", "return", "amber", "info"]
     value: float | str | None = None
     threshold: float | str | None = None
     detail: str = ""
 
 
-Conclusion = Literal["pass", "conditional", "decline"]
+Conclusion = Literal["pass", "conditional", "return", "decline"]
 ACTIVE_STATUSES = ("存续", "在业")
 
 
@@ -290,7 +333,7 @@ def evaluate_flags(
     if missing_year_list:
         add(
             code="financial_years_missing",
-            severity="amber",
+            severity="return",
             value=", ".join(str(y) for y in missing_year_list),
         )
     latest = max((y for y in years if y not in missing_year_list), default=None)
@@ -308,6 +351,12 @@ def evaluate_flags(
                 value=float(max24),
                 threshold=float(t.overdue_amber_days),
             )
+        if "maturity_date" in credit.columns:
+            due = pd.to_datetime(credit["maturity_date"]) < pd.Timestamp(as_of)
+            n_matured = int((due & (credit["balance"] > 0)).sum())
+            if n_matured:
+                # past maturity yet drawn: 展期/借新还旧 or an unreported default — needs the documents
+                add(code="matured_outstanding", severity="amber", value=float(n_matured))
         bad = [c for c in credit["classification"] if c != "正常"]
         if bad:
             add(code="loan_classification", severity="amber" if set(bad) == {"关注"} else "red", value=bad[0])
@@ -315,9 +364,11 @@ def evaluate_flags(
     if latest is not None:
 
         def check(metric: str, red: float | None, amber: float | None, higher_is_worse: bool = False) -> None:
-            v = _ratio(ratio_list, latest, metric)
+            r = next((x for x in ratio_list if x.year == latest and x.metric == metric), None)
+            v = r.value if r else None
             if v is None:
-                add(code=f"{metric}_missing", severity="amber", detail=str(latest))
+                if r is None or r.note != ZERO_BASE:  # missing inputs: the file goes back for them
+                    add(code=f"{metric}_missing", severity="return", detail=str(latest))
                 return
             worse = (lambda a, b: a > b) if higher_is_worse else (lambda a, b: a < b)
             if red is not None and worse(v, red):
@@ -368,10 +419,13 @@ def evaluate_flags(
 
 
 def conclusion(flags: Iterable[Flag]) -> Conclusion:
-    """Any red flag → decline (or escalate); any amber → conditional; otherwise pass."""
+    """Any red flag → decline (or escalate); missing statements → return (退回补充资料): a verdict on an
+    incomplete file is not a verdict; any amber → conditional; otherwise pass."""
     severities = {f.severity for f in flags}
     if "red" in severities:
         return "decline"
+    if "return" in severities:
+        return "return"
     if "amber" in severities:
         return "conditional"
     return "pass"

@@ -140,6 +140,19 @@ class CreditThresholds(BaseModel):
     lawsuit_equity_amber: float = 0.10
     recent_event_days: int = 365
     leverage_jump_amber: float = 0.10
+    # beneficial ownership (反洗钱 受益所有人): effective share through the chain at or above this
+    ubo_share: float = 0.25
+    # plausibility: a ratio whose spread across the years is below this (relative) is "constant"
+    constant_ratio_tolerance: float = 0.001
+    # 授信方案 rules (reports state them; see analytics.credit_plan)
+    plan_revenue_share: float = 0.15  # working-capital need ≈ this share of latest revenue
+    plan_ebitda_multiple: float = 2.5  # total interest-bearing debt capacity = EBITDA × this
+    plan_round_yuan: float = 1.0e6  # amounts are rounded down to this step
+    plan_lpr_1y: float = 0.030  # 1-year LPR used as the pricing base
+    plan_spread_pass: float = 0.0030
+    plan_spread_conditional: float = 0.0080
+    plan_term_months: int = 12
+    plan_term_months_weak: int = 6  # when the DSCR is below dscr_amber
 
 
 class Policy(BaseModel):

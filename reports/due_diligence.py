@@ -17,6 +17,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from analytics import corporate as corp
+from analytics.corporate_checks import Change, Warning_
+from analytics.corporate_ownership import Ownership
+from analytics.credit_plan import CreditPlan
 from reports.layout_dd import layout
 from reports.models import Figure, FigureBook, Lang, ReportResult
 from reports.render import render_grounded
@@ -48,6 +51,21 @@ class DueDiligenceContent(BaseModel):
     credit_totals: dict[str, float | int | None]
     flags: list[corp.Flag]
     conclusion: corp.Conclusion
+    years_in_operation: int | None = None
+    share_total: float | None = None  # sum of the direct holders' shares (should be 100%)
+    stress: list[tuple[float, float | None]] = Field(default_factory=list)  # (revenue shock, DSCR), latest year
+    ownership: Ownership | None = None
+    warnings: list[Warning_] = Field(default_factory=list)  # data plausibility, for the credit officer
+    changes: list[Change] = Field(default_factory=list)  # change scenario: between the two snapshots
+    change_from: date | None = None  # the earlier snapshot (derived from dated history)
+    plan: CreditPlan | None = None  # credit scenario: 授信方案
+    aml_rating: str | None = None  # account opening: low | medium | high
+    aml_reasons: list[str] = Field(default_factory=list)
+    peers: list[dict[str, Any]] = Field(default_factory=list)  # same-industry companies' latest ratios
+    industry_return_1y: float | None = None
+    market_return_1y: float | None = None
+    thresholds: dict[str, float | int] = Field(default_factory=dict)  # the policy numbers the rules used
+    bank_name: str = "WealthDesk"
     figures: list[Figure] = Field(default_factory=list)
     narrative: dict[str, str] = Field(default_factory=dict)
 

@@ -61,11 +61,13 @@ FLAG_LABELS = {
     "revenue_decline": {"zh": "营业收入大幅下降", "en": "Sharp revenue decline"},
     "leverage_jump": {"zh": "资产负债率明显上升", "en": "Leverage up sharply"},
     "turned_to_loss": {"zh": "由盈转亏", "en": "Turned to a loss"},
+    "matured_outstanding": {"zh": "授信已到期仍有余额", "en": "Facility past maturity with a balance"},
     "recent_risk_events": {"zh": "近一年新增风险事件", "en": "Risk events within the past year"},
 }
 
 SEVERITY = {
     "red": {"zh": "否决", "en": "veto"},
+    "return": {"zh": "退回补充", "en": "return for documents"},
     "amber": {"zh": "关注", "en": "warning"},
     "info": {"zh": "提示", "en": "note"},
 }
@@ -73,6 +75,7 @@ SEVERITY = {
 CONCLUSION = {
     "pass": {"zh": "建议通过", "en": "Proceed"},
     "conditional": {"zh": "有条件通过", "en": "Proceed on conditions"},
+    "return": {"zh": "退回补充资料", "en": "Return for missing documents"},
     "decline": {"zh": "不建议通过", "en": "Do not proceed"},
 }
 
@@ -215,6 +218,7 @@ REG_ROWS = {
 HOLDER_KINDS = {
     "person": {"zh": "自然人", "en": "individual"},
     "company": {"zh": "企业法人", "en": "company"},
+    "partnership": {"zh": "合伙企业", "en": "partnership"},
     "state": {"zh": "国有股东", "en": "state"},
 }
 EVENT_ROLES = {"defendant": {"zh": "被告", "en": "defendant"}, "plaintiff": {"zh": "原告", "en": "plaintiff"}}

@@ -120,6 +120,15 @@ def render(content: DocContent, out: Path, *, base: Path = BASE_PATH) -> Path:
     doc = Document(str(base))
     doc.core_properties.title = content.title
     doc.core_properties.author = "WealthDesk"
+    if content.header:  # the base template's header paragraph keeps its style; only the text changes
+        for section in doc.sections:
+            para = section.header.paragraphs[0]
+            if para.runs:
+                para.runs[0].text = content.header
+                for run in para.runs[1:]:
+                    run.text = ""
+            else:
+                para.add_run(content.header)
 
     # cover page
     doc.add_paragraph(content.title, style="Title")

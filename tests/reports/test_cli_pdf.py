@@ -42,7 +42,7 @@ def test_cli_due_diligence_json(dd_env, tmp_path, capsys) -> None:
     payload = json.loads(capsys.readouterr().out)
     assert payload["path"] == str(out) and out.is_file()
     assert payload["ungrounded_numbers"] == []
-    assert payload["sections"][3] == "近三年财务分析"
+    assert payload["sections"][5] == "财务分析"
     assert {"name", "value", "unit", "tool", "as_of"} <= set(payload["figures"][0])
 
 

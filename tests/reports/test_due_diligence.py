@@ -28,7 +28,7 @@ def test_report_written_grounded_with_sections(dd_docx) -> None:
     out, result = dd_docx
     assert out.is_file() and result.path == out
     assert result.ungrounded_numbers == []
-    assert result.sections[0] == "报告摘要" and result.sections[-1] == "附录：数据来源与口径"
+    assert result.sections[0] == "核心结论" and result.sections[-1] == "附录：数据来源与口径"
     assert {f.tool for f in result.figures} >= {
         "analytics.corporate.ratios",
         "datastore.repositories.corporate",
@@ -39,11 +39,12 @@ def test_missing_year_is_marked_not_invented(dd_engine, dd_docx) -> None:
     out, _ = dd_docx
     lines = outline(out)
     revenue_row = next(line for line in lines if line.startswith("table | 营业收入 |"))
-    assert revenue_row == "table | 营业收入 | 数据缺失 | 12.00亿元 | 10.80亿元"
+    # one unit per column: every statement cell is in 万元
+    assert revenue_row == "table | 营业收入 | 数据缺失 | 120,000.00万元 | 108,000.00万元"
     assert any("2022年的财务数据缺失" in line for line in lines)
     content = dd_content(dd_engine, RM, "E901", "credit")
     assert content.missing_years == [2022]
-    assert any(f.code == "financial_years_missing" for f in content.flags)
+    assert any(f.code == "financial_years_missing" and f.severity == "return" for f in content.flags)
 
 
 def test_numbers_in_docx_equal_analytics(dd_engine, dd_docx) -> None:
@@ -118,7 +119,8 @@ def test_forged_number_blocks_the_document(dd_engine, tmp_path) -> None:
 
 def test_english_report(dd_engine, tmp_path) -> None:
     result = build_due_diligence(dd_engine, RM, "E901", "change", tmp_path / "en.docx", lang="en")
-    assert result.sections[0] == "Summary" and result.ungrounded_numbers == []
+    assert result.sections[0] == "Key conclusions" and result.ungrounded_numbers == []
+    assert "What changed" in result.sections
     lines = outline(result.path)
     assert any(line.startswith("table | Revenue | data missing |") for line in lines)
 

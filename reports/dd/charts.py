@@ -1,0 +1,96 @@
+"""Due-diligence charts (PNG bytes): ownership chain, ratio trends, exposure by lender.
+
+Fonts, palette and PNG settings are those of ``reports.charts`` (CJK font from mplfonts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+
+from analytics.corporate_ownership import Ownership
+from reports import charts
+from reports.charts import PALETTE, setup_fonts
+
+_KIND_COLOURS = {"person": "#1F4E79", "state": "#9BBB59", "company": "#F2A93B", "partnership": "#F2A93B"}
+
+
+def ownership_chart(
+    target: str, direct: Sequence[tuple[str, str, float]], own: Ownership, kind_names: Mapping[str, str],
+    *, controller_label: str, ubo_label: str, title: str,
+) -> bytes:
+    """Boxes for the direct holders (name, kind, share) above the company, arrows labelled with shares;
+    the actual controller and the beneficial owners are marked."""
+    setup_fonts()
+    n = max(1, len(direct))
+    fig, ax = plt.subplots(figsize=(6.4, 3.2))
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.88, bottom=0.02)
+    ax.set_xlim(0, n)
+    ax.set_ylim(0, 3)
+    ax.axis("off")
+    ubo_names = {u.name for u in own.ubos}
+    tx, ty = n / 2, 0.55
+    ax.text(tx, ty, target, ha="center", va="center", fontsize=9, color="white",
+            bbox=dict(boxstyle="round,pad=0.5", fc="#404040", ec="none"))
+    for i, (name, kind, share) in enumerate(direct):
+        x, y = i + 0.5, 2.3
+        label = _wrap(name, 9) + f"\n{kind_names.get(kind, kind)}"
+        marks = []
+        if name == own.controller:
+            marks.append(controller_label)
+        if name in ubo_names:
+            marks.append(ubo_label)
+        if marks:
+            label += "\n" + " · ".join(marks)
+        ax.text(x, y, label, ha="center", va="center", fontsize=7.5, color="white",
+                bbox=dict(boxstyle="round,pad=0.4", fc=_KIND_COLOURS.get(kind, "#7F7F7F"),
+                          ec="#C00000" if marks else "none", lw=2))
+        ax.annotate("", xy=(tx, ty + 0.3), xytext=(x, y - 0.5),
+                    arrowprops=dict(arrowstyle="->", color="#7F7F7F", lw=1))
+        ax.text((x + tx) / 2, (y - 0.5 + ty + 0.3) / 2, f"{share * 100:.2f}%", fontsize=8,
+                ha="center", va="center", color="#1F4E79", bbox=dict(fc="white", ec="none", pad=0.5))
+    ax.set_title(title, fontsize=11)
+    return charts._png(fig)
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(text[i : i + width] for i in range(0, len(text), width))
+
+
+def ratio_lines(
+    years: Sequence[str], series: Mapping[str, Sequence[float | None]], title: str, *, percent: bool
+) -> bytes:
+    """One line per ratio across the years; a missing year leaves a gap."""
+    setup_fonts()
+    fig, ax = plt.subplots(figsize=(6.0, 2.7))
+    fig.subplots_adjust(left=0.12, right=0.97, top=0.86, bottom=0.12)
+    for i, (name, vals) in enumerate(series.items()):
+        ys = [float("nan") if v is None else v for v in vals]
+        ax.plot(list(years), ys, marker="o", label=name, color=PALETTE[i % len(PALETTE)])
+    if percent:
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(charts._pct))
+    ax.set_title(title, fontsize=11)
+    ax.legend(frameon=False, fontsize=8, ncol=len(series), loc="best")
+    ax.spines[["top", "right"]].set_visible(False)
+    return charts._png(fig)
+
+
+def exposure_bars(lenders: Sequence[str], limits: Sequence[float], balances: Sequence[float], *, own: str,
+                  title: str, names: tuple[str, str], unit_scale: float, unit: str) -> bytes:
+    """Limit and balance by lender; our bank's bars are highlighted."""
+    setup_fonts()
+    fig, ax = plt.subplots(figsize=(6.2, max(2.2, 0.45 * len(lenders) + 1.0)))
+    fig.subplots_adjust(left=0.32, right=0.97, top=0.86, bottom=0.14)
+    ys = range(len(lenders))
+    for j, (vals, name, colour) in enumerate(((limits, names[0], "#BFBFBF"), (balances, names[1], PALETTE[0]))):
+        cols = ["#C00000" if (lenders[k] == own and j == 1) else colour for k in ys]
+        ax.barh([y + j * 0.38 for y in ys], [v / unit_scale for v in vals], height=0.38, color=cols,
+                label=name)
+    ax.set_yticks([y + 0.19 for y in ys], list(lenders), fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(unit, fontsize=8)
+    ax.legend(frameon=False, fontsize=8)
+    ax.set_title(title, fontsize=11)
+    ax.spines[["top", "right"]].set_visible(False)
+    return charts._png(fig)
