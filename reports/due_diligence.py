@@ -20,6 +20,7 @@ from analytics import corporate as corp
 from analytics.corporate_checks import Change, Warning_
 from analytics.corporate_ownership import Ownership
 from analytics.credit_plan import CreditPlan
+from reports.dd.provenance import write_sidecar
 from reports.layout_dd import layout
 from reports.models import Figure, FigureBook, Lang, ReportResult
 from reports.render import render_grounded
@@ -80,4 +81,6 @@ def render_due_diligence(content: DueDiligenceContent, out: Path | str, *, llm: 
     book = FigureBook(content.lang)
     doc = layout(content, book, llm=llm)
     content.figures = book.figures
-    return render_grounded(doc, book, grounding_facts(content), Path(out), what="due-diligence report")
+    result = render_grounded(doc, book, grounding_facts(content), Path(out), what="due-diligence report")
+    write_sidecar(result.path, book.figures)  # full machine provenance beside the docx
+    return result

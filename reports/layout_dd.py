@@ -19,7 +19,8 @@ from reports import labels as L
 from reports.dd import basics, credit, finance
 from reports.dd import text as X
 from reports.dd.common import Ctx
-from reports.models import DocContent, FigureBook, Section, provenance_table
+from reports.dd.provenance import appendix
+from reports.models import DocContent, FigureBook, Section
 
 if TYPE_CHECKING:
     from reports.due_diligence import DueDiligenceContent
@@ -39,7 +40,8 @@ SECTIONS: dict[str, tuple[Builder, ...]] = {
 def layout(c: DueDiligenceContent, book: FigureBook, *, llm: Any = None) -> DocContent:
     x = Ctx(c, book, llm)
     sections = [s for build in SECTIONS[c.scenario] for s in build(x)]
-    sections.append(Section(title=x.h("provenance"), blocks=[provenance_table(book)]))
+    note = x.para("provenance_note")
+    sections.append(Section(title=x.h("provenance"), blocks=[appendix(book), note]))
     reg = c.registration
     sc_name = L.SCENARIO_NAMES[c.scenario][c.lang]
     title = X.t(X.WORDS, "title" if c.scenario == "credit" else f"title_{c.scenario}", c.lang)

@@ -58,13 +58,15 @@ class FigureBook:
         self._add(name, value, "yuan", tool, as_of)
         return MISSING[self.lang] if value is None else fmt_money(value, self.lang)
 
-    def money_in(self, name: str, value: float | None, tool: str, as_of: date | None, unit: str) -> str:
+    def money_in(
+        self, name: str, value: float | None, tool: str, as_of: date | None, unit: str, digits: int = 2
+    ) -> str:
         """Yuan in one fixed unit (``万元``/``亿元``/``mn``), so a table column never mixes 元, 万 and 亿."""
         self._add(name, value, "yuan", tool, as_of)
         if value is None:
             return MISSING[self.lang]
         scale = {"万元": 1e4, "亿元": 1e8, "mn": 1e6}[unit]
-        return f"{value / scale:,.2f}" + (f" {unit}" if unit == "mn" else unit)
+        return f"{value / scale:,.{digits}f}" + (f" {unit}" if unit == "mn" else unit)
 
     def times(
         self, name: str, value: float | None, tool: str, as_of: date | None = None, digits: int = 2

@@ -58,9 +58,9 @@ class Ctx:
     def money(self, name: str, v: float | None, tool: str = T_DATA) -> str:
         return self.book.money(name, v, tool, self.c.as_of)
 
-    def amt(self, name: str, v: float | None, tool: str = T_DATA) -> str:
+    def amt(self, name: str, v: float | None, tool: str = T_DATA, digits: int = 2) -> str:
         """Money in the table unit (万元 / mn)."""
-        return self.book.money_in(name, v, tool, self.c.as_of, self.unit)
+        return self.book.money_in(name, v, tool, self.c.as_of, self.unit, digits)
 
     def pct(self, name: str, v: float | None, tool: str = T_RATIOS, digits: int = 2) -> str:
         return self.book.pct(name, v, tool, self.c.as_of, digits)

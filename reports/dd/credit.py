@@ -33,18 +33,21 @@ def credit(x: Ctx) -> list[Section]:
         remark = [x.w("matured")] if _matured(x, f) else []
         if own:
             remark.insert(0, "★" + x.w("own_bank"))
+        iso = lambda d: d.isoformat() if isinstance(d, date) else str(d or "—")  # noqa: E731 - compact
+        overdue = x.count(f"credit_{i + 1}_overdue_days", f["overdue_days"])
         rows.append([("★ " if own else "") + str(f["lender"]), str(f["facility_type"]),
-                     x.amt(f"credit_{i + 1}_limit", f["limit_amount"]), x.amt(f"credit_{i + 1}_balance", f["balance"]),
-                     x.date(f.get("start_date")), x.date(f.get("maturity_date")),
-                     x.count(f"credit_{i + 1}_overdue_days", f["overdue_days"]), str(f["classification"]),
+                     x.amt(f"credit_{i + 1}_limit", f["limit_amount"], digits=0),
+                     x.amt(f"credit_{i + 1}_balance", f["balance"], digits=0),
+                     f"{iso(f.get('start_date'))}{' 至 ' if x.zh else ' to '}{iso(f.get('maturity_date'))}",
+                     f"{f['classification']} / {overdue}{'天' if x.zh else 'd'}",
                      str(f.get("guarantee") or "—"), "；".join(remark) if x.zh else "; ".join(remark)])
     tt = c.credit_totals
-    rows.append([x.w("total"), "", x.amt("credit_limit_total", tt["limit"]), x.amt("credit_balance_total", tt["balance"]),
-                 "", "", "", "", "", ""])
+    rows.append([x.w("total"), "", x.amt("credit_limit_total", tt["limit"], digits=0),
+                 x.amt("credit_balance_total", tt["balance"], digits=0), "", "", "", ""])
     blocks: list = [Table(
-        columns=[x.col(k) for k in ("lender", "facility", "limit", "balance", "start", "maturity", "overdue", "class",
-                                    "guarantee", "remark")],
-        rows=rows, numeric=[2, 3, 6], widths=[2.6, 2, 2.2, 2.2, 2.2, 2.2, 1.2, 1.2, 2.6, 2.2])]
+        columns=[x.col(k) for k in ("lender", "facility", "limit", "balance", "term", "class_overdue", "guarantee",
+                                    "remark")],
+        rows=rows, numeric=[2, 3], widths=[2.6, 2, 2.2, 2.2, 2.4, 1.8, 2.6, 2])]
     blocks.append(x.para(
         "credit", n_lenders=x.count("lenders", tt["lenders"]), limit=x.money("credit_limit_total", tt["limit"]),
         balance=x.money("credit_balance_total", tt["balance"]), own_limit=x.money("own_limit", tt["own_limit"]),

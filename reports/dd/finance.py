@@ -77,8 +77,8 @@ def industry(x: Ctx) -> list[Section]:
     blocks: list = [p]
     if rows:
         blocks.append(Table(columns=[x.col("company"), x.col("year"),
-                                     *[L.label(L.RATIO_LABELS, m, x.lang) for m in PEER_COLS]],
-                            rows=rows, numeric=list(range(2, 2 + len(PEER_COLS))), widths=[4, 1.2] + [1.5] * 6))
+                                     *[X.t(X.PEER_SHORT, m, x.lang) for m in PEER_COLS]],
+                            rows=rows, numeric=list(range(2, 2 + len(PEER_COLS))), widths=[3.4, 1.1] + [1.7] * 6))
     return [Section(title=x.h("industry"), blocks=blocks)]
 
 

@@ -48,7 +48,8 @@ COL: dict[str, tuple[str, str]] = {
     "amount": ("金额", "Amount"), "desc": ("摘要", "Summary"), "status": ("状态", "Status"),
     "flag": ("信号", "Signal"), "severity": ("级别", "Level"), "threshold": ("阈值", "Threshold"),
     "metric": ("指标", "Metric"), "scenario": ("情景", "Scenario"), "dscr": ("DSCR", "DSCR"),
-    "rule": ("规则", "Rule"), "count": ("数量", "Count"), "result": ("结果", "Result"), "check": ("核查项", "Check"),
+    "rule": ("规则", "Rule"), "term": ("起始/到期", "Start / maturity"),
+    "class_overdue": ("分类/逾期", "Class / overdue"), "count": ("数量", "Count"), "result": ("结果", "Result"), "check": ("核查项", "Check"),
     "warning": ("提示", "Warning"), "verify": ("请核实", "To verify"), "company": ("企业", "Company"),
     "area": ("范围", "Area"), "change": ("变化", "Change"), "before": ("变更前", "Before"),
     "after": ("变更后", "After"), "reason": ("依据", "Basis"), "year": ("年度", "Year"),
@@ -158,3 +159,9 @@ def t(table: dict[str, tuple[str, str]], key: str, lang: str, **kw: object) -> s
     zh, en = table.get(key, (key, key))
     text = zh if lang == "zh" else en
     return text.format(**kw) if kw else text
+
+PEER_SHORT: dict[str, tuple[str, str]] = {
+    "revenue_growth": ("收入增长", "Rev. growth"), "gross_margin": ("毛利率", "Gross mgn"),
+    "net_margin": ("净利率", "Net mgn"), "debt_to_asset": ("负债率", "Debt/assets"),
+    "current_ratio": ("流动比率", "Current"), "dscr": ("DSCR", "DSCR"),
+}
