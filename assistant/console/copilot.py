@@ -7,7 +7,8 @@
     event: error   data: {"error", "message", "hint"}
 
 One conversation per browser session and client: the agent's session id is ``<user>:cc:<session>:<client>``,
-so the agent's dialogue state (the client being discussed) and its history persist across questions.
+so the agent's dialogue state (the client being discussed, seeded with the page's client) and its history
+persist across questions; the question itself goes to the agent unchanged.
 """
 
 from __future__ import annotations
@@ -19,13 +20,17 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from assistant.api.services import as_dict
 from assistant.console import session
 from assistant.console.session import ConsoleSession
 from assistant.errors import WealthDeskError
 from assistant.logging import get_logger
+from assistant.sessions import open_session
 from core.errors import InvalidInput
+from datastore.repositories.conversation import update_state
+from services.access import require_client_access
 
 router = APIRouter(prefix="/console/api", include_in_schema=False)
 log = get_logger("console.copilot")
@@ -34,6 +39,15 @@ _DONE = object()
 
 def conversation_id(sess: ConsoleSession, client_id: str | None) -> str:
     return f"{sess.user.id}:cc:{sess.session_id}:{(client_id or 'book').upper()}"[:64]
+
+
+def seed_client(engine: Any, sess: ConsoleSession, sid: str, cid: str) -> None:
+    """Access check first (a refusal ends the request before the agent runs), then the client becomes the
+    conversation's subject unless the conversation already has one."""
+    require_client_access(engine, sess.caller, cid)
+    found = open_session(engine, sess.caller, sid)
+    if not found.state.get("client_id"):
+        update_state(engine, sid, {**found.state, "client_id": cid})
 
 
 def _sse(event: str, payload: Any) -> bytes:
@@ -48,8 +62,10 @@ async def copilot(request: Request, sess: ConsoleSession = Depends(session.requi
     cid = str(body.get("client_id") or "").strip().upper() or None
     if not message:
         raise InvalidInput("the question is empty", field="message", hint="type a question about this client")
-    question = message if cid is None or cid in message.upper() else f"{cid} {message}"
     ctx = request.app.state.ctx
+    sid = conversation_id(sess, cid)
+    if cid is not None:  # the pane is about this client: seed the agent's dialogue state with it
+        await run_in_threadpool(seed_client, ctx.engine, sess, sid, cid)
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[Any] = asyncio.Queue()
 
@@ -58,8 +74,8 @@ async def copilot(request: Request, sess: ConsoleSession = Depends(session.requi
 
     def run() -> None:
         try:
-            ans = as_dict(ctx.services.ask(question, caller=sess.caller, engine=ctx.engine, settings=ctx.settings,
-                                           session_id=conversation_id(sess, cid),
+            ans = as_dict(ctx.services.ask(message, caller=sess.caller, engine=ctx.engine, settings=ctx.settings,
+                                           session_id=sid,
                                            stream=lambda piece: push(("delta", {"text": piece}))))
             push(("done", {k: ans.get(k) for k in ("answer", "tool_calls", "tool_status", "citations",
                                                    "ungrounded_numbers", "refused")}))
