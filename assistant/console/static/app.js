@@ -56,6 +56,7 @@
       const data = await api(path);
       const stamp = el.querySelector && el.querySelector("small.asof");
       if (stamp && data && data.as_of) stamp.textContent = asof(data.as_of);
+      body.innerHTML = "";
       render(data, body);
       return data;
     } catch (err) {
@@ -90,7 +91,7 @@
       tooltip: { trigger: "axis", valueFormatter: fmt || ((v) => pct(v)) },
       grid: { left: 8, right: 24, top: 10, bottom: 8, containLabel: true },
       xAxis: { type: "value", axisLabel: { formatter: (v) => (fmt ? fmt(v) : pct(v, 0)) } },
-      yAxis: { type: "category", data: names, inverse: true, axisLabel: { width: 90, overflow: "truncate" } },
+      yAxis: { type: "category", data: names, inverse: true },
       series: [{ type: "bar", name: title || "", data: values, itemStyle: { color: "#2f6fb0" } }],
     });
   }

@@ -52,7 +52,7 @@
         series: [{ type: "heatmap", data: cells, label: { show: true, formatter: (p) => pct(p.value[2], 0) } }],
       });
     });
-    section(document.getElementById("chart-layers"), base + "layers", (d) => {
+    section(document.getElementById("layers"), base + "layers", (d) => {
       const names = {};
       d.nodes.forEach((n) => (names[n.id] = n.name));
       chart("chart-layers", {
