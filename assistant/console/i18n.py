@@ -45,6 +45,7 @@ _ZH: dict[str, Any] = {
                     "since_purchase": "持有以来", "since_inception": "成立以来"},
     "status": {"queued": "排队中", "running": "生成中", "done": "完成", "failed": "失败"},
     "pot": {"liquidity": "要花的钱", "protection": "保命的钱", "growth": "生钱的钱"},
+    "action": {"buy": "买入", "sell": "卖出", "hold": "持有", "add": "增配", "reduce": "减配"},
 }
 
 _EN: dict[str, Any] = {
@@ -93,6 +94,7 @@ _EN: dict[str, Any] = {
                     "since_purchase": "Since purchase", "since_inception": "Since inception"},
     "status": {"queued": "queued", "running": "running", "done": "done", "failed": "failed"},
     "pot": {"liquidity": "Spending money", "protection": "Protection", "growth": "Growth"},
+    "action": {"buy": "buy", "sell": "sell", "hold": "hold", "add": "add", "reduce": "reduce"},
 }
 
 

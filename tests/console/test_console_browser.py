@@ -146,6 +146,9 @@ def test_another_rms_client_is_a_403_page_and_posts_need_the_token(browser: Any,
     status = page.evaluate("""async () => (await fetch('/console/api/reports', {method: 'POST',
         headers: {'Content-Type': 'application/json'}, body: JSON.stringify({client_id: 'C0101'})})).status""")
     assert status == 403  # signed in, but no CSRF token
+    page.click("[data-testid=lang-switch]")  # English switch (a POST with the token) keeps the page
+    page.wait_for_selector("text=Not allowed")
+    assert page.url.endswith("/clients/C0001") and page.query_selector(".nav >> text=Dashboard")
     page.context.close()
 
 

@@ -121,6 +121,12 @@ def test_client_views_are_service_results_with_as_of(http: TestClient, console_e
         assert r.json()["as_of"], view
     look = http.get("/console/api/clients/C0001/lookthrough").json()
     assert abs(sum(look["asset_classes"].values()) - 1.0) < 1e-9
+    layers = http.get("/console/api/clients/C0001/layers").json()
+    out_of_client = sum(li["value"] for li in layers["links"] if li["source"] == "c:C0001")
+    assert abs(out_of_client - sum(li["weight"] for li in look["lines"] if li["weight"] > 0)) < 1e-9
+    funds_in = sum(li["value"] for li in layers["links"] if li["source"].startswith("f:"))
+    assert abs(funds_in - sum(li["value"] for li in layers["links"] if li["source"].startswith("m:"))) < 1e-9
+    assert {n["layer"] for n in layers["nodes"]} >= {"client", "fund", "manager", "company"}
     assert http.get("/console/api/clients/C0001/performance?period=bogus").status_code == 400
     rows = [a for a in list_audit(console_env["engine"], actor="RM001", limit=50) if a.tool == "console.client_layers"]
     assert rows and rows[0].outcome == "ok"

@@ -78,6 +78,7 @@
     return c;
   }
   window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));
+  if (document.fonts) document.fonts.ready.then(() => Object.values(charts).forEach((c) => c.resize()));
   function donut(id, pairs, fmt) {
     return chart(id, {
       tooltip: { trigger: "item", valueFormatter: fmt || ((v) => pct(v)) },
@@ -89,9 +90,10 @@
   function hbars(id, names, values, fmt, title) {
     return chart(id, {
       tooltip: { trigger: "axis", valueFormatter: fmt || ((v) => pct(v)) },
-      grid: { left: 8, right: 24, top: 10, bottom: 8, containLabel: true },
+      // a fixed label gutter: containLabel measures the text before the CJK webfont has loaded and cuts names
+      grid: { left: 92, right: 24, top: 10, bottom: 24, containLabel: false },
       xAxis: { type: "value", axisLabel: { formatter: (v) => (fmt ? fmt(v) : pct(v, 0)) } },
-      yAxis: { type: "category", data: names, inverse: true },
+      yAxis: { type: "category", data: names, inverse: true, axisLabel: { width: 84, overflow: "truncate" } },
       series: [{ type: "bar", name: title || "", data: values, itemStyle: { color: "#2f6fb0" } }],
     });
   }

@@ -35,7 +35,7 @@
       document.getElementById("top-holdings").innerHTML = '<p class="hint">' + esc(t.coverage) + " " + pct(d.coverage, 1) + "</p>" + (d.top_holdings.length ?
         '<div class="scroll"><table data-testid="top-holdings"><tr><th>' + esc(t.security) + "</th><th>" + esc(t.industry) + '</th><th class="num">' + esc(t.weight) + "</th><th>" + esc(t.via) + "</th><th>" + esc(t.disclosure) + "</th></tr>" +
         d.top_holdings.map((h) => "<tr><td>" + esc(h.name) + "</td><td>" + esc(h.industry || h.kind) + '</td><td class="num">' + pct(h.weight) + "</td><td>" +
-          h.via.map((c) => '<a href="/funds/' + esc(c) + '">' + esc(c) + "</a>").join(" ") + "</td><td>" + esc(h.disclosure_as_of || "—") + "</td></tr>").join("") + "</table></div>" : empty());
+          h.via.map((c) => '<a href="/funds/' + esc(c) + '">' + esc(c) + "</a>").join(" ") + "</td><td class=\"date\">" + esc(h.disclosure_as_of || "—") + "</td></tr>").join("") + "</table></div>" : empty());
       document.getElementById("flags").innerHTML = d.flags.length ? d.flags.map((f) => '<div class="flag bad">⚠ ' + esc((t.layer || {})[f.layer] || f.layer) + " · " + esc(f.name) + " " +
         pct(f.share, 1) + " &gt; " + pct(f.threshold, 0) + ' <span class="hint">(' + esc(f.basis) + ")</span></div>").join("") : empty(t.no_flags);
       const pairs = d.overlap || [];
@@ -47,7 +47,7 @@
       chart("chart-overlap", {
         tooltip: { formatter: (p) => codes[p.value[0]] + " × " + codes[p.value[1]] + ": " + pct(p.value[2], 1) },
         grid: { left: 8, right: 8, top: 8, bottom: 50, containLabel: true },
-        xAxis: { type: "category", data: codes }, yAxis: { type: "category", data: codes },
+        xAxis: { type: "category", data: codes }, yAxis: { type: "category", data: codes, inverse: true },
         visualMap: { min: 0, max: 1, calculable: true, orient: "horizontal", left: "center", bottom: 0, inRange: { color: ["#f7fbff", "#b4212e"] } },
         series: [{ type: "heatmap", data: cells, label: { show: true, formatter: (p) => pct(p.value[2], 0) } }],
       });
@@ -57,7 +57,9 @@
       d.nodes.forEach((n) => (names[n.id] = n.name));
       chart("chart-layers", {
         tooltip: { trigger: "item", formatter: (p) => (p.dataType === "edge" ? esc(names[p.data.source]) + " → " + esc(names[p.data.target]) + ": " + pct(p.data.value, 1) : esc(p.name) + " · " + esc((t.layer || {})[p.data.layer] || "")) },
-        series: [{ type: "sankey", left: 8, right: 90, nodeGap: 6, emphasis: { focus: "adjacency" }, label: { formatter: (p) => names[p.name] || p.name, fontSize: 11 },
+        // left-aligned so a product with no manager (deposit, idle cash) stays in the fund column
+        series: [{ type: "sankey", left: 8, right: 90, nodeGap: 6, nodeAlign: "left", emphasis: { focus: "adjacency" },
+          label: { formatter: (p) => names[p.name] || p.name, fontSize: 11, width: Math.max(60, Math.min(150, document.getElementById("chart-layers").clientWidth / 5)), overflow: "truncate" },
           data: d.nodes.map((n) => ({ name: n.id, layer: n.layer })), links: d.links, lineStyle: { color: "gradient", opacity: 0.35 } }],
       });
     });
@@ -74,7 +76,7 @@
       body.innerHTML = "<h3>" + esc(t.pots) + '</h3><div class="scroll"><table data-testid="pots"><tr><th></th><th class="num">' + esc(t.current) + '</th><th class="num">' + esc(t.target) + '</th><th class="num">' + esc(t.gap) + "</th></tr>" +
         pots.map((p) => "<tr><td>" + esc(zh ? p.label_zh : (t.pot || {})[p.name] || p.name) + '</td><td class="num">' + yuan(p.current) + '</td><td class="num">' + yuan(p.target) + " <small class=hint>(" + yuan(p.target_low) + "–" + yuan(p.target_high) + ')</small></td><td class="num ' + signCls(p.gap) + '">' + yuan(p.gap) + "</td></tr>").join("") +
         "</table></div>" + (d.blocked ? '<p class="alert">' + esc(t.blocked) + ": " + esc(d.blocked) + "</p>" : "") +
-        (d.proposal && d.proposal.lines ? '<div class="scroll"><table>' + d.proposal.lines.map((l) => "<tr><td>" + esc(l.action || l.side || "") + "</td><td>" + esc(l.name || l.product_code || "") + '</td><td class="num">' + yuan(l.amount) + "</td></tr>").join("") + "</table></div>" : "");
+        (d.proposal && d.proposal.lines ? '<div class="scroll"><table>' + d.proposal.lines.map((l) => "<tr><td>" + esc((t.action || {})[l.action] || l.action || "") + "</td><td>" + esc(l.name || l.product_code || "") + '</td><td class="num">' + yuan(l.amount) + "</td></tr>").join("") + "</table></div>" : "");
     });
     // -------------------------------------------------------------- Brinson attribution
     section(document.getElementById("attribution"), base + "attribution?period=1y", (d, body) => {
