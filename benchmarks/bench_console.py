@@ -102,7 +102,7 @@ def _first_paint(url: str, key: str) -> None:
 
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        page = b.new_page(viewport={"width": 375, "height": 800})
+        page = b.new_context(viewport={"width": 375, "height": 800}).new_page()
         page.goto(url + "/login")
         page.fill("#key", key)
         page.click("[data-testid=signin]")

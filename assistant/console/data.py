@@ -83,7 +83,8 @@ def _key(ctx: Any, sess: ConsoleSession, d: Deps, *parts: Any) -> tuple[Any, ...
 
 
 def audited(ctx: Any, sess: ConsoleSession, view: str, args: dict[str, Any], fn: Any) -> Any:
-    """Run a client read and write one audit row (ok / forbidden / error), like a tool call."""
+    """Run a read of client data and write one audit row (ok / forbidden / error), like a tool call; cached
+    results are audited too (the row records the read, not the computation)."""
     try:
         result = jsonable(fn())
     except Forbidden as exc:
@@ -116,7 +117,8 @@ def _findings(d: Deps, **query: Any) -> tuple[list[dict[str, Any]], dict[str, An
 
 def dashboard_totals(ctx: Any, sess: ConsoleSession) -> dict[str, Any]:
     d = deps_of(ctx, sess)
-    return ctx.console_cache.get_or(_key(ctx, sess, d, "totals"), lambda: jsonable(book.book_totals(d, top_n=5)))
+    return audited(ctx, sess, "book_totals", {}, lambda: ctx.console_cache.get_or(
+        _key(ctx, sess, d, "totals"), lambda: jsonable(book.book_totals(d, top_n=5))))
 
 
 def dashboard_todo(ctx: Any, sess: ConsoleSession) -> dict[str, Any]:
@@ -131,12 +133,13 @@ def dashboard_todo(ctx: Any, sess: ConsoleSession) -> dict[str, Any]:
         return {"as_of": q.as_of.isoformat(), "clients_scanned": q.clients_scanned,
                 "total_findings": sum(c["count"] for c in counts), "rules": counts}
 
-    return ctx.console_cache.get_or(_key(ctx, sess, d, "todo"), make)
+    return audited(ctx, sess, "book_todo", {}, lambda: ctx.console_cache.get_or(_key(ctx, sess, d, "todo"), make))
 
 
 def rule_findings(ctx: Any, sess: ConsoleSession, rule: str, page: int, page_size: int = 20) -> dict[str, Any]:
     d = deps_of(ctx, sess)
-    return jsonable(book.book_query(d, book.BookQuery(rule=rule, page=page, page_size=page_size)))
+    return audited(ctx, sess, "book_query", {"rule": rule, "page": page},
+                   lambda: book.book_query(d, book.BookQuery(rule=rule, page=page, page_size=page_size)))
 
 
 def maturity_calendar(ctx: Any, sess: ConsoleSession, days: int = 90) -> dict[str, Any]:
@@ -163,7 +166,8 @@ def maturity_calendar(ctx: Any, sess: ConsoleSession, days: int = 90) -> dict[st
             out.append([{**b, "clients": len(b["clients"])} for _, b in sorted(bucket.items())])
         return {**head, "weeks": out[0], "months": out[1], "amount_unit": "yuan"}
 
-    return ctx.console_cache.get_or(_key(ctx, sess, d, "maturity", days), make)
+    return audited(ctx, sess, "book_maturity", {"within_days": days},
+                   lambda: ctx.console_cache.get_or(_key(ctx, sess, d, "maturity", days), make))
 
 
 def recent_jobs(ctx: Any, sess: ConsoleSession, limit: int = 8) -> dict[str, Any]:
@@ -197,7 +201,8 @@ def client_list(ctx: Any, sess: ConsoleSession, *, q: str = "", rule: str = "", 
                   "rules": sorted(rules.get(r["id"], ()))} for r in recs]
         return {"as_of": totals.as_of.isoformat(), "complete": head["complete"], "items": items}
 
-    full = ctx.console_cache.get_or(_key(ctx, sess, d, "clients"), make)
+    full = audited(ctx, sess, "client_list", {"q": q, "rule": rule, "risk": risk, "sort": sort},
+                   lambda: ctx.console_cache.get_or(_key(ctx, sess, d, "clients"), make))
     items = full["items"]
     text = q.strip().lower()
     if text:
