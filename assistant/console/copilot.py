@@ -29,7 +29,7 @@ from assistant.errors import WealthDeskError
 from assistant.logging import get_logger
 from assistant.sessions import open_session
 from core.errors import InvalidInput
-from datastore.repositories.conversation import update_state
+from datastore.repositories.conversation import get_session, list_messages, update_state
 from services.access import require_client_access
 
 router = APIRouter(prefix="/console/api", include_in_schema=False)
@@ -100,3 +100,17 @@ async def copilot(request: Request, sess: ConsoleSession = Depends(session.requi
 
     return StreamingResponse(events(), media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+@router.get("/copilot/{client_id}/history")
+def copilot_history(client_id: str, request: Request, sess: ConsoleSession = Depends(session.require)) -> dict[str, Any]:
+    """This sign-in's conversation about the client (user and assistant turns), so a reload keeps the pane."""
+    ctx = request.app.state.ctx
+    cid = client_id.strip().upper()
+    require_client_access(ctx.engine, sess.caller, cid)
+    sid = conversation_id(sess, cid)
+    found = get_session(ctx.engine, sid)
+    if found is None or found.user_id != sess.user.id:
+        return {"messages": []}
+    msgs = [m for m in list_messages(ctx.engine, sid, last=40) if m.role in ("user", "assistant")]
+    return {"messages": [{"role": m.role, "content": m.content} for m in msgs]}

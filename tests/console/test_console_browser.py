@@ -134,6 +134,9 @@ def test_copilot_streams_an_answer_with_tools_and_sources(browser: Any, live: An
     page.fill("[data-testid=copilot-input]", "理财产品的冷静期有多长？")
     page.click("[data-testid=copilot-send]")
     page.wait_for_selector("[data-testid=copilot-answer] >> nth=1 >> .chip.src", timeout=60_000)
+    page.reload()  # the conversation is kept for this sign-in and client
+    page.click("[data-testid=open-copilot]")
+    page.wait_for_function("document.querySelectorAll('#copilot-log .msg.old').length === 4")
     page.context.close()
 
 

@@ -157,6 +157,7 @@ def test_copilot_streams_the_agent_answer_as_sse(http: TestClient, console_env: 
     done = [p for e, p in events if e == "done"][0]
     assert len(deltas) > 1 and "".join(deltas) == done["answer"]
     assert done["tool_calls"][0]["name"] == "lookthrough_portfolio" and done["citations"]
+    assert http.get("/console/api/copilot/C0001/history").status_code == 200  # turns: see the browser test
 
 
 def test_copilot_on_another_rms_client_is_refused_before_the_agent(http: TestClient, console_env: dict[str, Any],
@@ -165,3 +166,4 @@ def test_copilot_on_another_rms_client_is_refused_before_the_agent(http: TestCli
     r = http.post("/console/api/copilot", json={"message": "组合穿透一下", "client_id": "C0001"},
                   headers={"X-CSRF-Token": csrf})
     assert r.status_code == 403
+    assert http.get("/console/api/copilot/C0001/history").status_code == 403

@@ -121,7 +121,17 @@
     // -------------------------------------------------------------- copilot pane (SSE over fetch)
     const pane = document.getElementById("copilot");
     const log = document.getElementById("copilot-log");
-    document.getElementById("btn-copilot").onclick = () => { pane.hidden = false; pane.querySelector("input").focus(); };
+    let historyLoaded = false;
+    document.getElementById("btn-copilot").onclick = async () => {
+      pane.hidden = false;
+      pane.querySelector("input").focus();
+      if (historyLoaded) return;
+      historyLoaded = true;
+      try {  // the agent keeps the conversation per sign-in and client: show what was said before a reload
+        const h = await api("/console/api/copilot/" + encodeURIComponent(cid) + "/history");
+        log.insertAdjacentHTML("afterbegin", h.messages.map((m) => '<div class="msg ' + (m.role === "user" ? "q" : "a") + ' old">' + esc(m.content) + "</div>").join(""));
+      } catch (err) { /* history is a convenience; asking still works */ }
+    };
     document.getElementById("copilot-close").onclick = () => (pane.hidden = true);
     document.getElementById("copilot-form").onsubmit = async (ev) => {
       ev.preventDefault();
