@@ -123,6 +123,12 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
         return Plan(calls=[("check_suitability", fill("check_suitability", text, ent, state))], lang=lang)
     if ent.company_by_name and not client and "draft_due_diligence" not in hits:
         return Plan(calls=[("company_profile", {"company": ent.company})], lang=lang)
+    target = _feeder_target(text, ent, lex)
+    if target:
+        args = {"funds": [ent.fund_codes[0], target]}
+        if ent.period:
+            args["period"] = ent.period
+        return Plan(calls=[("compare_funds", args)], lang=lang)
     follow = _follow_up(text, ent, state, hits)
     if follow is not None:
         return Plan(calls=[follow], lang=lang)
@@ -140,6 +146,23 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
     if base.reply and base.reply in (_msg("clarify_client_ambiguous", lang, options="") ,):
         return base
     return _scored(text, lex, ent, state, base)
+
+
+_FEEDER = re.compile(r"联接[A-Z]?$")
+
+
+def _feeder_target(text: str, ent: Entities, lex: Lexicon) -> str | None:
+    """"X联接A跟它的ETF比" → the target ETF of the feeder (same name without 联接A), or the reverse."""
+    if len(ent.fund_codes) != 1 or not re.search(r"ETF|目标|联接|feeder|target", text.replace(
+            lex.fund_name(ent.fund_codes[0]) or "\0", ""), _I) or not re.search(r"比|对比|vs|compare|跟踪|tracking", text, _I):
+        return None
+    name = lex.fund_name(ent.fund_codes[0]) or ""
+    if _FEEDER.search(name):
+        etf = _FEEDER.sub("", name)
+        return next((c for c, n, _ in lex.funds if n == etf), None)
+    if name.endswith("ETF"):
+        return next((c for c, n, _ in lex.funds if n.startswith(name + "联接")), None)
+    return None
 
 
 def _with_client(text: str, client: str | None, compound: bool) -> str:
@@ -164,6 +187,10 @@ def _enrich(name: str, args: dict[str, Any], text: str, ent: Entities, state: di
             out[key] = extra[key]
     if name == "book_scan" and "month" in out and "within_days" in out:
         out.pop("within_days")
+    if name == "draft_proposal" and ent.doc_lang:
+        out["lang"] = ent.doc_lang
+    if name in _PERIOD_TOOLS and "period" not in out and ent.period and state.get("_compound"):
+        out["period"] = ent.period
     if name in _PERIOD_TOOLS and "period" not in out and name == state.get("last_tool") and state.get("period") \
             and not ent.period:
         out["period"] = state["period"]  # "彭娟呢" after "王英桂近一年收益": same metric, same period
@@ -196,7 +223,10 @@ def _follow_up(text: str, ent: Entities, state: dict[str, Any], hits: list[str])
     if len(ent.fund_codes) == 1 and last in ("fund_metrics", "fund_profile") and len(text) <= 14 and not (
             set(hits) - {"fund_profile", "search_knowledge"}):
         tool = _fund_tool(text, hits) or last
-        return tool, fill(tool, text, ent, state)
+        args = fill(tool, text, ent, state)
+        if tool == last and not ent.period and state.get("period") and tool == "fund_metrics":
+            args["period"] = state["period"]  # "那001104呢": the same measure over the same period
+        return tool, args
     company = state.get("company")
     if company and not ent.company and _COMPANY_PRONOUN.search(text):
         if "draft_due_diligence" in hits:
