@@ -17,7 +17,7 @@ _I = re.IGNORECASE
 BENCH_300 = re.compile(r"沪深\s*300|csi\s*300|hs\s*300|000300", _I)
 BENCH_BOND = re.compile(r"中债|债券指数|bond index|cba00101", _I)
 BENCH_WORDS = re.compile(r"跑赢|跑输|超额|比较基准|基准|benchmark|beat|outperform|underperform", _I)
-OVERVIEW = re.compile(r"总资产|手上|手里|都有啥|有啥产品|有哪些产品|钱都放哪了|钱都在哪|放哪了|账户(?:啥|什么)?情况|total aum|aum of|'s aum|资产(?:有)?多少|多少资产|持仓(?:明细|情况|有哪些)?|持有(?:哪些|什么)|买了(?:哪些|什么)|"
+OVERVIEW = re.compile(r"总资产|(?:手上|手里)(?:都)?有(?:啥|什么|哪些)(?:产品|基金)?$|都有啥|有啥产品|有哪些产品|钱都放哪了|钱都在哪|放哪了|账户(?:啥|什么)?情况|total aum|aum of|'s aum|资产(?:有)?多少|多少资产|持仓(?:明细|情况|有哪些)?|持有(?:哪些|什么)|买了(?:哪些|什么)|"
                       r"(?:什么时候|哪天|何时)到期|到期(?:日|时间)|概况|基本情况|风险等级|测评|"
                       r"total assets|how much does .* have|holdings|what does .* hold|overview|when .* matur", _I)
 HEALTH = re.compile(r"健康度|健康分|打个?分|财富体检|health score|wealth health", _I)

@@ -232,8 +232,12 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
     if client and ent.period:  # "C0002 since 2023?" — a client and a period: performance
         out.calls.append(("portfolio_performance", _client_args("portfolio_performance", client, ent)))
         return out
-    if client and re.search(r"看看|看一下|情况|概况|overview|check on|look at|how is", text, re.I):
-        # "帮我看看张伟", "账户啥情况": the client overview (assets, holdings, risk level, maturities)
+    if client and re.search(r"看看|看一下|check on|look at", text, re.I):
+        # "帮我看看张伟": what the client really holds
+        out.calls.append(("lookthrough_portfolio", {"client_id": client}))
+        return out
+    if client and re.search(r"情况|概况|overview|how is", text, re.I):
+        # "账户啥情况": the client overview (assets, holdings, risk level, maturities)
         out.calls.append(("client_overview", {"client_id": client}))
         return out
     if client:

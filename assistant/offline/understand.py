@@ -33,9 +33,30 @@ UNSURE = 0.20  # between UNSURE and CONFIDENT: ask which of the two most likely 
 _I = re.IGNORECASE
 _TYPOS = [("回测", "回撤"), ("风测", "风险测评"), ("帐户", "账户"), ("持舱", "持仓"), ("收意", "收益"), ("穿头", "穿透"),
           ("夏谱", "夏普"), ("xirr", "XIRR")]
-# connectors that join two asks ("再", "顺便", "然后", "and then", "also")
-_SPLIT = re.compile(r"[，,；;。]?\s*(?:顺便|然后|再看看|再看下|再看一下|再帮我|再做个|再做一下|再来个|再|另外|同时|并且|还有|以及)"
-                    r"|[，,；;]\s*(?:and\s+)?(?:then|also)\s+|\s+and then\s+|\s+then\s+|，\s*|;\s*", _I)
+# connectors that join two asks ("再", "顺便", "然后", "and then", "also"); a bare comma joins two asks only
+# when the piece before it is itself a question ("001101回撤多少，和001104重合多少"), not context
+# ("C0005手上有30万闲钱，买什么合适")
+_SPLIT = re.compile(r"[，,；;。]?\s*(?:顺便|然后|再看看|再看下|再看一下|再帮我|再做个|再做一下|再来个|再(?!平衡|投资|融资|保险|买)|另外|同时|并且|还有|以及)"
+                    r"|[，,；;]\s*(?:and\s+)?(?:then|also)\s+|\s+and then\s+|\s+then\s+", _I)
+_COMMA = re.compile(r"[，,；;]\s*")
+_ASKS = re.compile(r"吗|呢|多少|几个|几只|怎么样|咋样|如何|是谁|哪些|哪个|\?|？|how much|what|which|who", _I)
+
+
+def _parts(text: str) -> list[str]:
+    out: list[str] = []
+    for seg in _SPLIT.split(text):
+        pending = ""
+        for piece in _COMMA.split(seg):
+            pending = f"{pending}，{piece}" if pending else piece
+            if _ASKS.search(pending):
+                out.append(pending)
+                pending = ""
+        if pending:
+            if out and not _ASKS.search(pending) and len(_SPLIT.split(text)) == 1:
+                out[-1] = f"{out[-1]}，{pending}"
+            else:
+                out.append(pending)
+    return [p for p in out if p and len(p.strip()) >= 2]
 _FUND_PRONOUN = re.compile(r"它|这只|那只|该基金|这个基金|这支|那支|\bits?\b|this fund|that fund", _I)
 _COMPANY_PRONOUN = re.compile(r"它|这家|该公司|该企业|这个公司|这个企业|\bit\b|this company", _I)
 _CLIENT_TOOLS_ORDER = ("client_overview", "portfolio_performance", "industry_exposure", "lookthrough_portfolio",
@@ -65,7 +86,7 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
     if ent.near_names and not ent.client_ids:
         cid, name, typed = ent.near_names[0]
         return Plan(reply=_msg("clarify_near_name", lang, typed=typed, name=name, client_id=cid), lang=lang)
-    parts = [p for p in _SPLIT.split(text) if p and len(p.strip()) >= 2]
+    parts = _parts(text)
     if len(parts) > 1:
         calls: list[tuple[str, dict[str, Any]]] = []
         sub_state = dict(state)
