@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.offline.entities import Entities, detect_lang, extract, parse_amount, parse_month, parse_period, parse_top_n
+from assistant.offline.entities import (
+    Entities,
+    detect_lang,
+    extract,
+    parse_amount,
+    parse_month,
+    parse_period,
+    parse_top_n,
+)
 from assistant.offline.lexicon import Lexicon
 from assistant.offline.slots import EXTRACTORS
 
