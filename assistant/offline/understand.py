@@ -164,7 +164,9 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
         return base
     if base.reply and OUT_OF_SCOPE.search(text) and not client:
         return base
-    if base.reply and base.reply in (_msg("clarify_client_ambiguous", lang, options="") ,):
+    if base.reply and any(base.reply == _msg(key, lang) for key in _ENTITY_QUESTIONS):
+        return base  # the rules know the action and ask for its missing client / fund / company
+    if base.reply and "clarify_" in _reply_key(base.reply, lang) and "topic" not in _reply_key(base.reply, lang):
         return base
     return _scored(text, lex, ent, state, base)
 
@@ -184,6 +186,20 @@ def _feeder_target(text: str, ent: Entities, lex: Lexicon) -> str | None:
     if name.endswith("ETF"):
         return next((c for c, n, _ in lex.funds if n.startswith(name + "联接")), None)
     return None
+
+
+_ENTITY_QUESTIONS = ("clarify_client", "clarify_fund", "clarify_company", "clarify_second_fund")
+
+
+def _reply_key(reply: str, lang: str) -> str:
+    """Which message a rules reply is (ambiguity questions carry options, so compare their fixed opening)."""
+    from prompts.loader import sections
+
+    for key, text in sections("answer_messages", lang).items():
+        head = text.split("{")[0].strip()
+        if head and reply.startswith(head):
+            return key
+    return ""
 
 
 def _with_client(text: str, client: str | None, compound: bool) -> str:
