@@ -137,6 +137,8 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
     hits = intents_of(text)
 
     # precise rules the general planner lacks
+    if compound and "fund_overlap" in hits and len(whole.fund_codes) >= 2:
+        return Plan(calls=[("fund_overlap", {"fund_codes": list(whole.fund_codes[:5])})], lang=lang)
     if not client and not ent.fund_codes and _BOOK_TOTALS.search(text) and not re.search(
             r"过期|到期|亏|闲置|超风险|集中|expired|matur|idle|losing", text, _I):
         return Plan(calls=[("book_totals", fill("book_totals", text, ent, state))], lang=lang)
