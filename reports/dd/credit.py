@@ -47,7 +47,7 @@ def credit(x: Ctx) -> list[Section]:
     blocks: list = [Table(
         columns=[x.col(k) for k in ("lender", "facility", "limit", "balance", "term", "class_overdue", "guarantee",
                                     "remark")],
-        rows=rows, numeric=[2, 3], widths=[2.6, 2, 2.2, 2.2, 2.4, 1.8, 2.6, 2])]
+        rows=rows, numeric=[2, 3], widths=[2.2, 1.8, 2.5, 2.5, 2.9, 1.7, 2.2, 1.6])]
     blocks.append(x.para(
         "credit", n_lenders=x.count("lenders", tt["lenders"]), limit=x.money("credit_limit_total", tt["limit"]),
         balance=x.money("credit_balance_total", tt["balance"]), own_limit=x.money("own_limit", tt["own_limit"]),

@@ -78,7 +78,7 @@ def industry(x: Ctx) -> list[Section]:
     if rows:
         blocks.append(Table(columns=[x.col("company"), x.col("year"),
                                      *[X.t(X.PEER_SHORT, m, x.lang) for m in PEER_COLS]],
-                            rows=rows, numeric=list(range(2, 2 + len(PEER_COLS))), widths=[3.4, 1.1] + [1.7] * 6))
+                            rows=rows, numeric=list(range(2, 2 + len(PEER_COLS))), widths=[3.0, 1.4] + [1.7] * 6))
     return [Section(title=x.h("industry"), blocks=blocks)]
 
 
