@@ -60,7 +60,10 @@ def look_through(
             name, share = str(row.name), factor * float(row.share)
             kind = entity_kind(name, str(row.kind))
             sub = ids_by_name.get(name)
-            if kind in ("company", "partnership") and sub in by_company and depth < MAX_DEPTH and sub != target:
+            if (
+                kind in ("company", "partnership") and sub is not None and sub in by_company
+                and depth < MAX_DEPTH and sub != target
+            ):
                 walk(sub, share, [*path, name], depth + 1)
                 continue
             resolved = kind in ("person", "state")
@@ -88,7 +91,7 @@ def look_through(
 def _controller(
     target: str, by_company: dict[str, pd.DataFrame], ids_by_name: dict[str, str]
 ) -> tuple[str | None, list[str]]:
-    cid, path = target, []
+    cid, path = target, list[str]()
     for _ in range(MAX_DEPTH):
         rows = by_company.get(cid)
         if rows is None or not len(rows):

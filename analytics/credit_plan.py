@@ -64,19 +64,20 @@ def credit_plan(
     need = rev * t.plan_revenue_share  # type: ignore[operator]
     capacity = ebitda * t.plan_ebitda_multiple - debt + own_balance
     amount = math.floor(min(need, capacity) / t.plan_round_yuan) * t.plan_round_yuan
-    base = dict(need=need, capacity=capacity, ebitda=ebitda, interest_bearing_debt=debt, own_balance=own_balance)
+    base = CreditPlan(offered=False, reason="no_capacity", need=need, capacity=capacity, ebitda=ebitda,
+                      interest_bearing_debt=debt, own_balance=own_balance)
     if amount <= 0:
-        return CreditPlan(offered=False, reason="no_capacity", **base)
+        return base
     spread = t.plan_spread_pass if conclusion == "pass" else t.plan_spread_conditional
     weak = dscr is not None and dscr < t.dscr_amber
     guarantees = ["controller_guarantee"]
     if conclusion != "pass" or (debt_to_asset is not None and debt_to_asset > t.debt_to_asset_amber):
         guarantees.append("collateral")
-    return CreditPlan(
-        offered=True, amount=amount, term_months=t.plan_term_months_weak if weak else t.plan_term_months,
+    return base.model_copy(update=dict(
+        offered=True, reason="", amount=amount, term_months=t.plan_term_months_weak if weak else t.plan_term_months,
         rate=t.plan_lpr_1y + spread, spread=spread, guarantees=guarantees,
-        conditions=[*dict.fromkeys(amber_flags), "entrusted_payment", "quarterly_statements"], **base,
-    )
+        conditions=[*dict.fromkeys(amber_flags), "entrusted_payment", "quarterly_statements"],
+    ))
 
 
 STRESS_SHOCKS = (0.0, -0.10, -0.20, -0.30)
@@ -90,9 +91,10 @@ def dscr_stress(latest: dict[str, Any] | None, shocks: tuple[float, ...] = STRES
                                  "revenue", "cogs")]
     out: list[tuple[float, float | None]] = []
     for s in shocks:
-        if None in vals or (vals[1] + vals[3]) == 0:  # type: ignore[operator]
+        nums = [v for v in vals if v is not None]
+        if len(nums) < len(vals) or nums[1] + nums[3] == 0:
             out.append((s, None))
             continue
-        tp, ie, dep, pr, rev, cogs = vals  # type: ignore[misc]
+        tp, ie, dep, pr, rev, cogs = nums
         out.append((s, (tp + ie + dep + s * (rev - cogs)) / (ie + pr)))
     return out

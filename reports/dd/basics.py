@@ -7,7 +7,7 @@ from reports import labels as L
 from reports.dd import charts as dc
 from reports.dd import text as X
 from reports.dd.common import T_DATA, T_FLAGS, T_OWN, T_PLAN, T_POLICY, Ctx
-from reports.models import Chart, Para, Section, Table
+from reports.models import Chart, Section, Table
 
 
 def core(x: Ctx) -> list[Section]:
