@@ -55,7 +55,11 @@ def get_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
+    """Create missing tables, then add columns/indexes that newer versions introduced (``datastore.migrate``)."""
+    from datastore.migrate import upgrade_schema
+
     Base.metadata.create_all(engine)
+    upgrade_schema(engine)
 
 
 @contextmanager

@@ -27,14 +27,16 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
+from assistant.api.body_limit import BodyLimitMiddleware
 from assistant.api.errors import install_error_handlers
 from assistant.api.middleware import RequestContextMiddleware
 from assistant.api.routes import TTLCache
 from assistant.api.routes import router as api_router
-from assistant.api.security import KeyCache, RateLimiter
+from assistant.api.security import AuthThrottle, KeyCache, RateLimiter
 from assistant.api.services import Services
 from assistant.channels.openai_compat import ConversationMap
 from assistant.channels.openai_compat import router as openai_router
+from assistant.channels.wecom.callback import WECOM_MAX_BODY_BYTES
 from assistant.channels.wecom.callback import router as wecom_router
 from assistant.channels.wecom.crypto import WeComCrypto
 from assistant.jobs import JobQueue
@@ -56,6 +58,7 @@ class AppContext:
     services: Services
     jobs: JobQueue
     limiter: RateLimiter
+    auth_throttle: AuthThrottle
     conversations: ConversationMap = field(default_factory=ConversationMap)
     faq_cache: TTLCache = field(default_factory=TTLCache)
     key_cache: KeyCache = field(default_factory=KeyCache)
@@ -114,6 +117,9 @@ def create_app(
         services=services,
         jobs=jobs,
         limiter=RateLimiter(settings.rate_limit_per_minute),
+        auth_throttle=AuthThrottle(
+            settings.auth_failure_limit, settings.auth_failure_window_s, settings.auth_lockout_s
+        ),
         wecom_crypto=_wecom_crypto(settings),
     )
 
@@ -128,6 +134,8 @@ def create_app(
             )
         requeued = jobs.start()
         ctx.wecom = _wecom_channel(settings, engine, services, jobs)
+        if ctx.wecom is not None:
+            ctx.wecom.start()  # the outbox sender: delivers replies left undelivered by an earlier run too
         if warm_up and settings.resolved_store_dir.is_dir():
             threading.Thread(target=_warm_faq, args=(ctx,), name="faq-warm-up", daemon=True).start()
         log.info("service started", extra={"requeued_jobs": len(requeued), "wecom": ctx.wecom is not None})
@@ -149,15 +157,23 @@ def create_app(
         ),
         docs_url=None,
         redoc_url=None,
+        openapi_url="/openapi.json" if settings.docs_enabled else None,
         lifespan=lifespan,
     )
     app.state.ctx = ctx
+    # inner first: the body limit runs inside the request context, so a 413 has a request id and is logged
+    app.add_middleware(
+        BodyLimitMiddleware,
+        default=settings.max_body_bytes,
+        per_prefix={"/channels/wecom/": min(settings.max_body_bytes, WECOM_MAX_BODY_BYTES)},
+    )
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     app.include_router(api_router)
     app.include_router(openai_router)
     app.include_router(wecom_router)
-    _mount_docs(app)
+    if settings.docs_enabled:
+        _mount_docs(app)
 
     @app.get("/healthz", tags=["ops"], summary="Database, vector store and model status (no auth)")
     def healthz(request: Request) -> JSONResponse:

@@ -47,7 +47,7 @@ def error_response(
     if isinstance(exc, GroundingError):
         body["ungrounded"] = exc.ungrounded
     if isinstance(exc, RateLimited) and headers is None:
-        headers = {"Retry-After": "60"}
+        headers = {"Retry-After": str(getattr(exc, "retry_after", 60))}
     if exc.http_status == 401 and headers is None:
         headers = {"WWW-Authenticate": "Bearer"}
     return JSONResponse(body, status_code=exc.http_status, headers=headers)

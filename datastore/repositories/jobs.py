@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -159,19 +159,11 @@ def remember_message(engine: Engine, channel: str, msg_id: str) -> bool:
 def forget_messages_before(engine: Engine, channel: str, cutoff: datetime) -> int:
     """Drop dedup rows older than ``cutoff`` (WeCom retries stop within a minute; a day is plenty)."""
     with Session(engine) as s:
-        rows = (
-            s.execute(
-                select(ChannelMessage).where(
-                    ChannelMessage.channel == channel, ChannelMessage.received_at < cutoff
-                )
-            )
-            .scalars()
-            .all()
-        )
-        for r in rows:
-            s.delete(r)
+        n = s.execute(
+            delete(ChannelMessage).where(ChannelMessage.channel == channel, ChannelMessage.received_at < cutoff)
+        ).rowcount
         s.commit()
-        return len(rows)
+        return int(n or 0)
 
 
 def window_start(minutes: float) -> datetime:
