@@ -90,6 +90,7 @@ def claim(engine: Engine, channel: str, owner: str, *, lease_s: float, limit: in
                 .limit(limit)
             ).scalars()
         )
+        s.commit()  # end the read before the claiming writes (SQLite WAL: no stale-snapshot upgrade)
         for row_id in ids:
             # The WHERE repeats the claimable test: of two racing workers, exactly one gets rowcount 1.
             won = s.execute(
@@ -102,6 +103,7 @@ def claim(engine: Engine, channel: str, owner: str, *, lease_s: float, limit: in
                 r = s.get(ChannelOutbox, row_id)
                 assert r is not None
                 out.append(OutboxItem(r.id, r.channel, r.msg_id, r.to_user, r.kind, r.payload, r.attempts))
+                s.commit()
     return out
 
 
