@@ -439,6 +439,7 @@ class ReportJob(Base):
     lease_owner: Mapped[str | None] = mapped_column(String(64))
     lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime)
     attempts: Mapped[int | None] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)  # last claim (fair scheduling looks at it)
 
 
 class AuditLog(Base):

@@ -13,8 +13,9 @@ and ``lease_expires_at``; the owner renews the lease while the builder runs, and
 conditional on still owning it. A job whose owner died is claimable again once its lease expires.
 
 Fair scheduling: ``claim_next_job`` picks round-robin across users — a job's rank is the number of jobs its
-user already has running plus its position among that user's waiting jobs; lowest rank first, then oldest.
-One user's long queue therefore never delays another user's first job by more than one job per worker.
+user already has running plus its position among that user's waiting jobs; lowest rank first, then the user
+served longest ago (``started_at`` of their last claim), then the oldest job. One user's long queue therefore
+never delays another user's first job by more than one job per worker.
 """
 
 from __future__ import annotations
@@ -164,6 +165,7 @@ def _take(s: Session, job_id: str, owner: str, lease_s: float, now: datetime) ->
             lease_owner=owner,
             lease_expires_at=now + timedelta(seconds=lease_s),
             attempts=func.coalesce(ReportJob.attempts, 0) + 1,
+            started_at=now,
             updated_at=now,
         )
     ).rowcount
@@ -197,13 +199,22 @@ def claim_next_job(engine: Engine, owner: str, *, lease_s: float, scan: int = 20
             .order_by(ReportJob.created_at, ReportJob.id)
             .limit(scan)
         ).all()
+        users = {u for _, u, _ in rows}
+        served = dict(
+            s.execute(
+                select(ReportJob.user_id, func.max(ReportJob.started_at))
+                .where(ReportJob.user_id.in_(users), ReportJob.started_at >= now - timedelta(days=1))
+                .group_by(ReportJob.user_id)
+            ).all()
+        ) if users else {}
         s.commit()  # end the read before the claiming writes (SQLite WAL: no stale-snapshot upgrade)
         seen: dict[str, int] = defaultdict(int)
         ranked = []
         for job_id, user_id, created_at in rows:
-            ranked.append((int(running.get(user_id, 0)) + seen[user_id], created_at, job_id))
+            rank = int(running.get(user_id, 0)) + seen[user_id]
+            ranked.append((rank, served.get(user_id) or datetime.min, created_at, job_id))
             seen[user_id] += 1
-        for _rank, _created, job_id in sorted(ranked):
+        for _rank, _served, _created, job_id in sorted(ranked):
             got = _take(s, job_id, owner, lease_s, now)
             if got is not None:
                 return got
