@@ -47,6 +47,7 @@ from datastore.repositories.users import get_user
 log = get_logger("jobs")
 
 ReportBuilder = Callable[..., Any]  # returns a ReportResult-like object with .path / .sections / .figures
+MAX_ATTEMPTS = 3  # a job whose worker died this many times (e.g. the builder exhausts memory) is failed
 
 
 class ReportRequest(BaseModel):
@@ -78,6 +79,8 @@ def caller_for_user(engine: Engine, user_id: str) -> Caller:
     user = get_user(engine, user_id)
     if user is None or not user.active:
         raise Forbidden(f"user {user_id!r} is not active")
+    if user.role == "client_channel":
+        raise Forbidden("the client channel cannot request reports")
     if user.role == "admin":
         return Caller.admin(user.id)
     return Caller(user_id=user.id, role="rm", rm_id=user.rm_id)
@@ -244,7 +247,10 @@ class JobQueue:
                 with self._wake:
                     self._wake.wait(self.poll_s)
                 continue
-            self._execute(job)
+            try:
+                self._execute(job)
+            except Exception:  # e.g. the database went away while recording the result: the lease expires
+                log.exception("report job could not be recorded", extra={"job_id": job.id})
 
     def _heartbeat(self) -> None:
         """Renew the leases of the jobs this instance runs, every lease_s / 3, until stopped and idle."""
@@ -259,7 +265,10 @@ class JobQueue:
                     log.warning("report job lease lost to another instance", extra={"job_id": lost})
             except Exception:
                 log.exception("renewing report job leases failed")
-            time.sleep(min(self.lease_s / 3, 1.0 if self._stopping.is_set() else self.lease_s / 3))
+            if self._stopping.is_set():
+                time.sleep(min(self.lease_s / 3, 0.2))  # shutting down: exit soon after the last job ends
+            else:
+                self._stopping.wait(self.lease_s / 3)
 
     def _run(self, job_id: str) -> None:
         """Claim one given job and run it here (tests and tools; the workers use ``claim_next_job``)."""
@@ -280,6 +289,11 @@ class JobQueue:
     def _build(self, job: repo.JobRecord, me: str) -> None:
         job_id = job.id
         try:
+            if job.attempts > MAX_ATTEMPTS:
+                raise WealthDeskError(
+                    f"the report was interrupted {job.attempts - 1} times (its server stopped while building it)",
+                    hint="submit it again; if it keeps failing, tell the administrator",
+                )
             caller = caller_for_user(self.engine, job.user_id)
             builder = self.builders[job.type]
             # one file per attempt: a builder that lost its lease never overwrites the new owner's file

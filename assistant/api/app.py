@@ -237,6 +237,11 @@ def health(ctx: AppContext) -> JSONResponse:
     }
     checks["jobs"] = {"accepting": ctx.jobs.accepting, "workers": ctx.jobs.workers}
     checks["wecom"] = {"callback": ctx.wecom_crypto is not None, "sending": ctx.wecom is not None}
+    if ctx.wecom is not None and checks["database"]["status"] == "ok":
+        from datastore.repositories.outbox import count_by_status
+
+        box = count_by_status(ctx.engine, "wecom")
+        checks["wecom"]["outbox"] = {"pending": box["pending"] + box["sending"], "failed": box["failed"]}
     db_ok = checks["database"]["status"] == "ok"
     status = "ok" if db_ok and has_store and checks["model"]["status"] == "ok" else "degraded"
     return JSONResponse({"status": status, **checks}, status_code=200 if db_ok else 503)

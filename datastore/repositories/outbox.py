@@ -172,3 +172,16 @@ def prune_outbox(engine: Engine, channel: str, cutoff: datetime) -> int:
         ).rowcount
         s.commit()
     return int(n or 0)
+
+
+def count_by_status(engine: Engine, channel: str) -> dict[str, int]:
+    """``{"pending": n, "sending": n, "delivered": n, "failed": n}`` (absent statuses are 0), for /healthz."""
+    from sqlalchemy import func
+
+    with Session(engine) as s:
+        rows = s.execute(
+            select(ChannelOutbox.status, func.count()).where(ChannelOutbox.channel == channel).group_by(ChannelOutbox.status)
+        ).all()
+    counts = {"pending": 0, "sending": 0, "delivered": 0, "failed": 0}
+    counts.update({status: int(n) for status, n in rows})
+    return counts

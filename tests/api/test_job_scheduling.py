@@ -201,3 +201,17 @@ def test_quota_over_http(settings, engine, fakes, keys) -> None:
         r = c.post("/api/reports", json={"type": "proposal", "client_id": "C0002"}, headers=h)
         assert r.status_code == 429 and r.json()["error"] == "rate_limited" and "limit is 1" in r.json()["message"]
         fakes.builder_gate.set()
+
+
+def test_a_job_that_keeps_killing_its_worker_is_failed_not_retried_forever(engine, keys, tmp_path) -> None:
+    fakes = FakeServices()
+    q = _queue(engine, fakes, tmp_path)
+    q._accepting = True
+    job, _ = q.submit(Caller.rm("RM001"), _dd("OOM"))
+    with Session(engine) as s:  # three workers already died on it
+        s.execute(update(ReportJob).where(ReportJob.id == job.id).values(status="running", attempts=3))
+        s.commit()
+    q._run(job.id)
+    failed = repo.get_job(engine, job.id)
+    assert failed.status == "failed" and "interrupted 3 times" in (failed.error or "")  # type: ignore[union-attr]
+    assert fakes.build_calls == []

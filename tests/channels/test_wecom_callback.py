@@ -255,6 +255,7 @@ def test_a_failed_send_is_retried_and_delivered_exactly_once(live, wecom, fakes,
     rows = list_outbox(engine, "wecom")
     assert [(r["msg_id"], r["status"], r["attempts"]) for r in rows] == [("9701", "delivered", 4)]
     assert "system busy" in (rows[0]["last_error"] or "") or "502" in (rows[0]["last_error"] or "")
+    assert httpx.get(f"{live.url}/healthz").json()["wecom"]["outbox"] == {"pending": 0, "failed": 0}
 
 
 def test_replies_to_one_user_keep_their_order_across_retries(live, wecom, fakes) -> None:
