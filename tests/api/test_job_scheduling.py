@@ -110,9 +110,9 @@ def test_a_job_running_under_a_live_lease_is_left_alone_and_an_expired_one_is_ta
 def test_the_lease_is_renewed_while_a_long_job_runs(engine, keys, tmp_path) -> None:
     """A builder that takes 4× the lease: the owner keeps renewing, so a second instance never steals it."""
     fakes = FakeServices()
-    fakes.builder_delay = 2.0
-    a = _queue(engine, fakes, tmp_path, workers=1, lease_s=0.5)
-    b = _queue(engine, fakes, tmp_path, workers=1, lease_s=0.5)
+    fakes.builder_delay = 3.0
+    a = _queue(engine, fakes, tmp_path, workers=1, lease_s=1.0)
+    b = _queue(engine, fakes, tmp_path, workers=1, lease_s=1.0)
     a.start()
     try:
         job, _ = a.submit(Caller.rm("RM001"), _dd("LONG"))
