@@ -29,9 +29,10 @@ run: init ## install, initialise, start the service on 127.0.0.1:8000 (offline m
 test: install ## run the test suite
 	$(BIN)/python -m pytest
 
-lint: install ## ruff and mypy
+lint: install ## ruff, mypy and the import-linter layer contracts
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: init ## run the benchmark scripts and print figures
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -1,8 +1,8 @@
 """Allocation: target mix by risk level and "three pots", gap analysis, a gated rebalancing proposal, and a
 backtest of the proposed vs the current mix.
 
-Policy values are data (``AllocationPolicy``); the defaults are the example policy of
-``reference/domain.md`` and a bank overrides them by passing its own object.
+Policy values arrive as the one ``core.policy.Policy`` (its ``allocation``, ``liquidity`` and
+``suitability`` sections); the defaults are the example policy of ``reference/domain.md``.
 
 Asset classes: cash, fixed_income, equity, alternative, protection (insurance). Three pots:
 liquidity (随时要用的钱) = ``liquidity_months`` of monthly expenses held as cash; protection (家庭保障的钱) =
@@ -16,12 +16,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 
 from analytics.backtest import backtest_mix, compare_backtest
 from analytics.constants import ASSET_CLASSES
 from analytics.errors import InvalidInput
 from analytics.suitability import check_suitability, client_level, product_level
+from core.policy import DEFAULT_POLICY, Policy
 
 __all__ = [
     "AllocationPolicy",
@@ -37,44 +38,15 @@ __all__ = [
     "suitable_products",
 ]
 
-_DEFAULT_MIX = {  # cash / fixed income / equity / alternatives (example policy)
-    "C1": {"cash": 0.20, "fixed_income": 0.75, "equity": 0.00, "alternative": 0.05},
-    "C2": {"cash": 0.15, "fixed_income": 0.65, "equity": 0.15, "alternative": 0.05},
-    "C3": {"cash": 0.10, "fixed_income": 0.50, "equity": 0.35, "alternative": 0.05},
-    "C4": {"cash": 0.05, "fixed_income": 0.35, "equity": 0.55, "alternative": 0.05},
-    "C5": {"cash": 0.05, "fixed_income": 0.20, "equity": 0.70, "alternative": 0.05},
-}
+AllocationPolicy = Policy  # the allocation numbers are sections of the one Policy (core.policy)
 
 
-class AllocationPolicy(BaseModel):
-    """The bank's allocation policy. Every number here is overridable."""
-
-    target_mix: dict[str, dict[str, float]] = Field(
-        default_factory=lambda: {k: dict(v) for k, v in _DEFAULT_MIX.items()}
-    )
-    liquidity_months: tuple[float, float] = (3.0, 6.0)  # band of monthly expenses for the liquidity pot
-    protection_share: float = 0.10  # share of assets for the protection pot (insurance)
-    rebalance_band: float = 0.03  # ignore gaps smaller than this share of assets
-    assessment_valid_days: int = 365
-
-    @field_validator("target_mix")
-    @classmethod
-    def _mixes_sum_to_one(cls, v: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
-        for level, mix in v.items():
-            if abs(sum(mix.values()) - 1.0) > 1e-9:
-                raise InvalidInput(f"target mix for {level} sums to {sum(mix.values())}", field="target_mix")
-        return v
-
-
-DEFAULT_POLICY = AllocationPolicy()
-
-
-def target_mix(risk_level: str, policy: AllocationPolicy = DEFAULT_POLICY) -> pd.Series:
+def target_mix(risk_level: str, policy: Policy = DEFAULT_POLICY) -> pd.Series:
     """The growth-pot mix for a client risk level, e.g. C3 → cash .10, fixed_income .50, equity .35, alt .05."""
     client_level(risk_level)
-    if risk_level not in policy.target_mix:
+    if risk_level not in policy.allocation.target_mix:
         raise InvalidInput(f"policy has no target mix for {risk_level}", field="risk_level")
-    return pd.Series(policy.target_mix[risk_level], dtype=float)
+    return pd.Series(policy.allocation.target_mix[risk_level], dtype=float)
 
 
 class Pot(BaseModel):
@@ -98,7 +70,7 @@ def three_pots(
     monthly_expense: float,
     current_by_class: pd.Series | dict[str, float],
     risk_level: str,
-    policy: AllocationPolicy = DEFAULT_POLICY,
+    policy: Policy = DEFAULT_POLICY,
 ) -> ThreePots:
     """Size the three pots and the target amount per asset class.
 
@@ -111,9 +83,9 @@ def three_pots(
     if monthly_expense < 0:
         raise InvalidInput("must be ≥ 0", field="monthly_expense")
     cur = pd.Series(current_by_class, dtype=float).reindex(list(ASSET_CLASSES), fill_value=0.0)
-    lo, hi = (m * monthly_expense for m in policy.liquidity_months)
+    lo, hi = (m * monthly_expense for m in policy.liquidity.liquidity_months)
     liq = min((lo + hi) / 2, total)
-    prot = min(policy.protection_share * total, total - liq)
+    prot = min(policy.allocation.protection_share * total, total - liq)
     growth = total - liq - prot
     mix = target_mix(risk_level, policy)
     by_class = {c: float(growth * mix.get(c, 0.0)) for c in ASSET_CLASSES}
@@ -153,7 +125,7 @@ def three_pots(
 
 
 def gap_analysis(
-    current: pd.Series, target: pd.Series, *, band: float = DEFAULT_POLICY.rebalance_band
+    current: pd.Series, target: pd.Series, *, band: float = DEFAULT_POLICY.allocation.rebalance_band
 ) -> pd.DataFrame:
     """Current vs target per asset class (yuan in, yuan out).
 
@@ -216,7 +188,7 @@ def propose_rebalance(
     as_of: date,
     *,
     cash: float = 0.0,
-    policy: AllocationPolicy = DEFAULT_POLICY,
+    policy: Policy = DEFAULT_POLICY,
     dual_recording_confirmed: bool = False,
 ) -> RebalanceProposal:
     """Close the gaps to the three-pots target with on-shelf products whose R ≤ C.
@@ -234,7 +206,7 @@ def propose_rebalance(
     cur["cash"] = cur.get("cash", 0.0) + cash
     total = float(cur.sum())
     pots = three_pots(total, float(client.get("monthly_expense", 0.0) or 0.0), cur, risk, policy)
-    gaps = gap_analysis(cur, pd.Series(pots.target_by_class), band=policy.rebalance_band)
+    gaps = gap_analysis(cur, pd.Series(pots.target_by_class), band=policy.allocation.rebalance_band)
     lines: list[ProposalLine] = []
     checked: list[str] = []
     for cls, row in gaps[gaps["action"] == "reduce"].iterrows():
@@ -276,8 +248,8 @@ def propose_rebalance(
             client,
             best,
             as_of,
-            policy.assessment_valid_days,
             dual_recording_confirmed=dual_recording_confirmed,
+            rules=policy.suitability,
         )
         checked.append(str(best["code"]))
         lines.append(
@@ -347,7 +319,7 @@ def review_allocation(
     market: Any = None,
     *,
     as_of: date,
-    policy: AllocationPolicy = DEFAULT_POLICY,
+    policy: Policy = DEFAULT_POLICY,
     dual_recording_confirmed: bool = False,
 ) -> AllocationReview:
     """Allocation review of one ``ClientBook``: current mix, three pots, gaps, and a gated rebalancing
@@ -367,7 +339,7 @@ def review_allocation(
         raise InvalidInput(f"client {book.client_id!r} holds nothing", field="client_id")
     risk = str(client["risk_level"])
     pots = three_pots(total, float(client.get("monthly_expense", 0.0) or 0.0), cur, risk, policy)
-    gaps = gap_analysis(cur, pd.Series(pots.target_by_class), band=policy.rebalance_band)
+    gaps = gap_analysis(cur, pd.Series(pots.target_by_class), band=policy.allocation.rebalance_band)
     lt_mix = None
     if market is not None:
         mixes = _fund_mix(market, as_of)
@@ -397,7 +369,7 @@ def review_allocation(
         as_of=as_of,
         risk_level=risk,
         assessment_expired=assessment_expired(
-            pd.Timestamp(client["risk_assessed_on"]).date(), as_of, policy.assessment_valid_days
+            pd.Timestamp(client["risk_assessed_on"]).date(), as_of, policy.suitability.assessment_valid_days
         ),
         total=total,
         current_by_class={str(k): float(v) for k, v in cur.items()},
@@ -418,7 +390,7 @@ def suitable_products(
     asset_class: str | None = None,
     amount: float | None = None,
     limit: int = 5,
-    valid_days: int = DEFAULT_POLICY.assessment_valid_days,
+    policy: Policy = DEFAULT_POLICY,
 ) -> pd.DataFrame:
     """On-shelf products matching the filters; with a client ``book`` only those that PASS
     ``check_suitability`` for that client (each candidate goes through the gate). Highest expected yield
@@ -437,7 +409,7 @@ def suitable_products(
         ok = []
         for row in s.to_dict(orient="records"):
             try:
-                check_suitability(book.client, row, as_of, valid_days)
+                check_suitability(book.client, row, as_of, rules=policy.suitability)
                 ok.append(True)
             except SuitabilityError:
                 ok.append(False)

@@ -3,10 +3,13 @@ proposed comparison (annual return, volatility, max drawdown). Re-exported by ``
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
 from analytics.errors import InvalidInput
 from analytics.performance import annual_return, annual_volatility, max_drawdown
+from core.policy import MarketAssumptions
 
 
 def backtest_mix(class_returns: pd.DataFrame, weights: pd.Series | dict[str, float]) -> pd.Series:
@@ -43,3 +46,35 @@ def compare_backtest(
             "max_drawdown": max_drawdown(r),
         }
     return out
+
+
+def class_returns_from_indices(
+    levels: pd.DataFrame, start: date, *, assumptions: MarketAssumptions
+) -> pd.DataFrame:
+    """Daily returns by asset class from index levels (a modelling choice, so it lives here, not in data).
+
+    ``levels``: date × index code levels (at least ``assumptions.equity_index`` and ``bond_index``), dates
+    ascending. Returns one row per index date on or after ``start`` (the first return uses the level
+    before ``start``): equity = the equity index, fixed_income = the bond index, cash and protection =
+    ``deposit_rate``/252 (a policy's cash value grows about like a deposit), alternative =
+    ``alternative_equity_share`` of equity + the rest bonds (no alternatives index in the data)."""
+    eq, bd = assumptions.equity_index, assumptions.bond_index
+    missing = [c for c in (eq, bd) if c not in levels.columns]
+    if missing:
+        raise InvalidInput(f"no levels for index {missing[0]!r}", field="levels")
+    wide = levels.sort_index().ffill()
+    wide.index = pd.to_datetime(wide.index)
+    r = wide.pct_change().iloc[1:]
+    r = r[r.index >= pd.Timestamp(start)]
+    cash = assumptions.deposit_rate / 252
+    a = assumptions.alternative_equity_share
+    return pd.DataFrame(
+        {
+            "cash": cash,
+            "fixed_income": r[bd],
+            "equity": r[eq],
+            "alternative": a * r[eq] + (1 - a) * r[bd],
+            "protection": cash,
+        },
+        index=r.index,
+    )

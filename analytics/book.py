@@ -36,9 +36,10 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, Field
 
 from analytics.inputs import require_columns
+from analytics.liquidity import idle_cash
+from core.policy import DEFAULT_POLICY, Policy
 
 RULES = (
     "risk_mismatch",
@@ -48,33 +49,13 @@ RULES = (
     "manager_concentration",
     "maturing",
     "idle_cash",
+    "elderly_high_risk",
+    "industry_concentration",
 )
 OUT_COLS = [
     "client_id", "client_name", "rule", "reason", "figure", "unit", "product_code", "detail_date", "reason_args",
 ]
 
-
-class BookScanRules(BaseModel):
-    """Thresholds (example policy; override per bank)."""
-
-    loss_threshold: float = Field(
-        default=0.10, description="flag clients whose unrealized loss exceeds this share of cost"
-    )
-    max_product_share: float = Field(
-        default=0.50, description="flag a single product above this share of client assets"
-    )
-    max_manager_equity_share: float = Field(
-        default=0.50, description="one fund manager's share of the client's fund equity"
-    )
-    manager_min_funds: int = Field(
-        default=3, description="…only for clients holding at least this many equity funds"
-    )
-    maturing_days: int = Field(default=30, description="flag holdings maturing within this many days")
-    idle_cash_months: float = Field(
-        default=6.0, description="idle cash above this many months of expenses is flagged"
-    )
-    idle_cash_min: float = Field(default=50_000.0, description="…and above this amount (yuan)")
-    assessment_valid_days: int = 365
 
 
 def _money(x: pd.Series) -> pd.Series:
@@ -108,11 +89,16 @@ def book_scan(
     cash: pd.DataFrame | None = None,
     funds: pd.DataFrame | None = None,
     fund_equity: pd.Series | None = None,
-    rules: BookScanRules | None = None,
+    fund_industry: pd.DataFrame | None = None,
+    industry_names: dict[str, str] | None = None,
+    policy: Policy | None = None,
+    maturing_days: int | None = None,
 ) -> pd.DataFrame:
     """Scan every client at once; returns the findings frame described in the module docstring, ordered
-    by rule then by severity of the figure."""
-    rules = rules or BookScanRules()
+    by rule then by severity of the figure. Thresholds come from ``policy`` (``core.policy.Policy``);
+    ``maturing_days`` widens or narrows the maturity window (default ``policy.alerts.maturity_alert_days``)."""
+    policy = policy or DEFAULT_POLICY
+    window = maturing_days if maturing_days is not None else policy.alerts.maturity_alert_days
     require_columns(clients, ("id", "name", "risk_level", "risk_assessed_on", "monthly_expense"), "clients")
     require_columns(positions, ("client_id", "product_code", "cost", "market_value"), "positions")
     require_columns(products, ("code", "name", "kind", "risk_level", "maturity_date"), "products")
@@ -178,7 +164,7 @@ def book_scan(
     # Expired risk assessment.
     age_days = (asof - pd.to_datetime(cl["risk_assessed_on"])).dt.days
     exp = (
-        age_days[age_days > rules.assessment_valid_days]
+        age_days[age_days > policy.suitability.assessment_valid_days]
         .rename("days")
         .reset_index()
         .rename(columns={"id": "client_id"})
@@ -189,11 +175,11 @@ def book_scan(
         "risk assessment is "
         + exp["days"].astype(str)
         + " days old (limit "
-        + str(rules.assessment_valid_days)
+        + str(policy.suitability.assessment_valid_days)
         + ")",
         exp["days"],
         "days",
-        args=_args(exp, limit_days=rules.assessment_valid_days),
+        args=_args(exp, limit_days=policy.suitability.assessment_valid_days),
     )
 
     # Unrealized loss beyond the threshold (client level).
@@ -207,7 +193,7 @@ def book_scan(
             "amt": (agg["market_value"] - agg["cost"]).to_numpy(),
         }
     )
-    loss = loss[loss["rate"] < -rules.loss_threshold]
+    loss = loss[loss["rate"] < -policy.alerts.loss_threshold]
     emit(
         loss,
         "loss",
@@ -216,15 +202,18 @@ def book_scan(
         + " ("
         + _money(loss["amt"])
         + ") beyond -"
-        + f"{rules.loss_threshold:.0%}",
+        + f"{policy.alerts.loss_threshold:.0%}",
         loss["rate"],
         "fraction",
-        args=_args(loss, amount=loss["amt"].astype(float), threshold=rules.loss_threshold),
+        args=_args(loss, amount=loss["amt"].astype(float), threshold=policy.alerts.loss_threshold),
     )
 
     # Single-product concentration.
     pos["share"] = pos["market_value"] / pos["client_id"].map(total)
-    conc = pos[pos["share"] > rules.max_product_share]
+    # deposits, insurance and cash-like products carry no product risk to concentrate (policy: exempt kinds)
+    exempt = pos["product_code"].map(prod["kind"]).isin(policy.concentration.exempt_kinds) | pos[
+        "product_code"].map(prod["asset_class"] if "asset_class" in prod.columns else prod["kind"]).isin(["cash", "protection"])
+    conc = pos[(pos["share"] > policy.concentration.product_of_client) & ~exempt]
     emit(
         conc,
         "concentration",
@@ -232,14 +221,14 @@ def book_scan(
         + " is "
         + _pct(conc["share"])
         + " of assets (limit "
-        + f"{rules.max_product_share:.0%})",
+        + f"{policy.concentration.product_of_client:.0%})",
         conc["share"],
         "fraction",
         conc["product_code"],
         args=_args(
             conc,
             product_name=conc["product_code"].map(prod["name"]).astype(str),
-            threshold=rules.max_product_share,
+            threshold=policy.concentration.product_of_client,
         ),
     )
 
@@ -254,8 +243,8 @@ def book_scan(
         held = pd.DataFrame({"client_id": pos["client_id"], "fc": fc})[eq > 0]
         n_funds = held.groupby("client_id")["fc"].nunique()  # diversified across funds but not managers
         m = m[
-            (m["share"] > rules.max_manager_equity_share)
-            & (m["client_id"].map(n_funds).fillna(0) >= rules.manager_min_funds)
+            (m["share"] > policy.concentration.manager_of_equity)
+            & (m["client_id"].map(n_funds).fillna(0) >= policy.concentration.manager_min_funds)
         ]
         emit(
             m,
@@ -267,12 +256,12 @@ def book_scan(
             + " of the equity held through funds",
             m["share"],
             "fraction",
-            args=_args(m, manager=m["manager"].astype(str), threshold=rules.max_manager_equity_share),
+            args=_args(m, manager=m["manager"].astype(str), threshold=policy.concentration.manager_of_equity),
         )
 
     # Products maturing within the window.
     mat = pd.to_datetime(pos["product_code"].map(prod["maturity_date"]))
-    soon = pos[(mat > asof) & (mat <= asof + pd.Timedelta(days=rules.maturing_days))].copy()
+    soon = pos[(mat > asof) & (mat <= asof + pd.Timedelta(days=window))].copy()
     soon["mat"] = mat[soon.index]
     emit(
         soon,
@@ -293,15 +282,10 @@ def book_scan(
         ),
     )
 
-    # Idle cash well above the liquidity need.
-    need = cl["monthly_expense"].astype(float) * rules.idle_cash_months
-    excess = bal - need
-    idle = (
-        excess[(excess > 0) & (bal > rules.idle_cash_min)]
-        .rename("excess")
-        .reset_index()
-        .rename(columns={"id": "client_id"})
-    )
+    # Idle cash well above the liquidity need (analytics.liquidity: the one definition).
+    excess = pd.Series(idle_cash(bal.to_numpy(), cl["monthly_expense"].astype(float).to_numpy(), policy.liquidity),
+                       index=cl.index)
+    idle = excess[excess > 0].rename("excess").reset_index().rename(columns={"id": "client_id"})
     emit(
         idle,
         "idle_cash",
@@ -310,14 +294,55 @@ def book_scan(
         + ", "
         + _money(idle["excess"])
         + " above "
-        + f"{rules.idle_cash_months:g}"
+        + f"{policy.liquidity.idle_cash_months:g}"
         + " months of expenses",
         idle["excess"],
         "yuan",
         args=_args(
-            idle, balance=idle["client_id"].map(bal).astype(float), months=float(rules.idle_cash_months)
+            idle, balance=idle["client_id"].map(bal).astype(float), months=float(policy.liquidity.idle_cash_months)
         ),
     )
+
+    # Elderly clients holding products at or above the elderly rule's risk level.
+    if "age" in cl.columns:
+        rule = policy.suitability
+        old = pos[(pos["client_id"].map(cl["age"]).astype(float) >= rule.elderly_age)
+                  & (pos["risk"] >= rule.elderly_min_product_level) & (pos["market_value"] > 0)]
+        emit(
+            old,
+            "elderly_high_risk",
+            "aged " + old["client_id"].map(cl["age"]).astype(int).astype(str) + " holding "
+            + old["product_code"].map(prod["risk_level"]).astype(str) + " "
+            + old["product_code"].map(prod["name"]).astype(str) + ": " + _money(old["market_value"]),
+            old["market_value"],
+            "yuan",
+            old["product_code"],
+            args=_args(old, age=old["client_id"].map(cl["age"]).astype(int),
+                       product_name=old["product_code"].map(prod["name"]).astype(str),
+                       product_risk_level=old["product_code"].map(prod["risk_level"]).astype(str),
+                       min_age=rule.elderly_age),
+        )
+
+    # One Shenwan industry's share of the equity held through funds.
+    if fund_industry is not None and len(fund_industry) and "fund_code" in prod.columns:
+        fc = pos["product_code"].map(prod["fund_code"])
+        w = fund_industry.reindex(fc.fillna("")).fillna(0.0).to_numpy() * pos["market_value"].to_numpy()[:, None]
+        by = pd.DataFrame(w, columns=fund_industry.columns).groupby(pos["client_id"].to_numpy()).sum()
+        eq_total = by.sum(axis=1)
+        share = by.div(eq_total.where(eq_total > 0), axis=0)
+        long = share.stack().rename("share").reset_index()
+        long.columns = ["client_id", "industry", "share"]
+        ind = long[long["share"] > policy.concentration.industry_of_equity]
+        name = ind["industry"].map(industry_names or {}).fillna(ind["industry"]).astype(str)
+        emit(
+            ind,
+            "industry_concentration",
+            name + " is " + _pct(ind["share"]) + " of the equity held through funds",
+            ind["share"],
+            "fraction",
+            args=_args(ind, industry=name, industry_code=ind["industry"].astype(str),
+                       threshold=policy.concentration.industry_of_equity),
+        )
 
     if not found:
         return pd.DataFrame(columns=OUT_COLS)
@@ -342,10 +367,14 @@ class BookFrames:
     cash: pd.DataFrame | None = None
     funds: pd.DataFrame | None = None
     fund_equity: pd.Series | None = None
+    fund_industry: pd.DataFrame | None = None  # fund_code × industry code: share of the fund's NAV
+    industry_names: dict[str, str] | None = None
 
 
-def scan_book(frames: BookFrames, *, as_of: date, rules: BookScanRules | None = None) -> pd.DataFrame:
-    """``book_scan`` on a ``BookFrames`` (what ``datastore.repositories.analytics_inputs.client_books`` loads)."""
+def scan_book(
+    frames: BookFrames, *, as_of: date, policy: Policy | None = None, maturing_days: int | None = None
+) -> pd.DataFrame:
+    """``book_scan`` on a ``BookFrames`` (what ``services.loading.client_books`` loads)."""
     return book_scan(
         frames.clients,
         frames.positions,
@@ -354,5 +383,8 @@ def scan_book(frames: BookFrames, *, as_of: date, rules: BookScanRules | None = 
         cash=frames.cash,
         funds=frames.funds,
         fund_equity=frames.fund_equity,
-        rules=rules,
+        fund_industry=frames.fund_industry,
+        industry_names=frames.industry_names,
+        policy=policy,
+        maturing_days=maturing_days,
     )

@@ -1,6 +1,6 @@
 """Concentration: Herfindahl–Hirschman index and limit flags at each layer (client → fund → manager → company).
 
-Limits are data (``ConcentrationLimits``), not constants in formulas: a bank overrides them per policy.
+Limits are policy (``core.policy.ConcentrationLimits``, re-exported here), passed in, never constants.
 """
 
 from __future__ import annotations
@@ -10,30 +10,11 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
+
+from core.policy import ConcentrationLimits  # noqa: F401  (re-export)
 
 Layer = Literal["product", "fund", "manager", "company", "security", "industry"]
-
-
-class ConcentrationLimits(BaseModel):
-    """Thresholds (fractions) above which a concentration flag is raised. Example policy values."""
-
-    product_of_client: float = Field(default=0.30, description="one product's share of the client's assets")
-    fund_top10_of_nav: float = Field(
-        default=0.60, description="a held fund's top-10 holdings as share of its NAV"
-    )
-    manager_of_equity: float = Field(
-        default=0.30, description="one fund manager's share of the client's equity exposure"
-    )
-    company_of_funds: float = Field(
-        default=0.50, description="one fund company's share of the client's fund assets"
-    )
-    security_of_client: float = Field(
-        default=0.10, description="one underlying security's share of client assets"
-    )
-    industry_of_equity: float = Field(
-        default=0.40, description="one Shenwan L1 industry's share of equity exposure"
-    )
 
 
 class ConcentrationFlag(BaseModel):

@@ -37,6 +37,8 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from core.policy import CreditThresholds
+
 Scenario = Literal["credit", "account-opening", "change"]
 SCENARIOS: tuple[str, ...] = ("credit", "account-opening", "change")
 DAYS_PER_YEAR = 365
@@ -198,25 +200,7 @@ def missing_years(fin: pd.DataFrame, years: Iterable[int]) -> list[int]:
 # ------------------------------------------------------------------------------------------ flags
 
 
-class Thresholds(BaseModel):
-    """Rule thresholds (example policy values; a bank sets its own)."""
-
-    dscr_red: float = 1.0
-    dscr_amber: float = 1.2
-    dscr_stressed_amber: float = 1.0
-    debt_to_asset_amber: float = 0.70
-    debt_to_asset_red: float = 0.85
-    interest_coverage_amber: float = 2.0
-    interest_coverage_red: float = 1.0
-    cfo_to_net_profit_amber: float = 0.5
-    current_ratio_amber: float = 1.0
-    revenue_decline_amber: float = -0.20
-    pledge_amber: float = 0.5
-    overdue_amber_days: int = 30
-    overdue_red_days: int = 90
-    lawsuit_equity_amber: float = 0.10
-    recent_event_days: int = 365
-    leverage_jump_amber: float = 0.10
+Thresholds = CreditThresholds  # the credit rules' numbers are policy (core.policy)
 
 
 class Flag(BaseModel):

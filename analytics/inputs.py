@@ -1,6 +1,6 @@
 """Typed input containers: the frames analytics works on, with the column names of ``datastore/schema.py``.
 
-Loading them is the datastore's job (``datastore.repositories.analytics_inputs``); analytics only checks
+Loading them is the datastore's job (``services.loading``); analytics only checks
 that the columns it needs are there and raises ``InvalidInput`` naming the frame otherwise.
 
 ``MarketFrames`` (one per as-of date, shared by all clients)::
@@ -182,19 +182,6 @@ class NavFrames:
         else:
             lv = pd.DataFrame(index=pd.DatetimeIndex([]))
         return cls(unit_nav=wide, dividends=div, split_ratios=split, index_levels=lv)
-
-    def fund_returns(self, code: str) -> pd.Series:
-        """Adjusted daily simple returns of one fund (``performance.returns_from_nav``)."""
-        from analytics.performance import returns_from_nav
-
-        if code not in self.unit_nav.columns:
-            raise InvalidInput(f"no NAV history for fund {code!r}", field="fund_code")
-        nav = self.unit_nav[code].dropna()
-        return returns_from_nav(
-            nav,
-            dividends=self.dividends[code].reindex(nav.index),
-            split_ratios=self.split_ratios[code].reindex(nav.index),
-        )
 
     def nav_on(self, day: date) -> pd.Series:
         """fund_code → last unit NAV on or before ``day`` (NaN when none yet)."""

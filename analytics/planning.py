@@ -314,8 +314,9 @@ def client_health_score(book: Any, *, policy: Any = None, weights: ScoreWeights 
     """``wealth_health_score`` for one ``ClientBook``: liquid = cash-class holdings + idle cash, protection =
     insurance value, risk match from product R vs client C, allocation fit against the three-pots target
     of the client's level, performance = unrealized gain / cost of the current positions."""
-    from analytics.allocation import DEFAULT_POLICY, three_pots
+    from analytics.allocation import three_pots
     from analytics.suitability import client_level, product_level
+    from core.policy import DEFAULT_POLICY
 
     pol = policy or DEFAULT_POLICY
     hold = book.holdings()
@@ -341,7 +342,66 @@ def client_health_score(book: Any, *, policy: Any = None, weights: ScoreWeights 
         current_mix={str(k): float(v / total) for k, v in by_class.items()},
         target_mix={k: v / total for k, v in pots.target_by_class.items()},
         return_rate=(float(hold["market_value"].sum()) - cost) / cost if cost > 0 else None,
-        liquidity_months=pol.liquidity_months,
-        protection_share=pol.protection_share,
+        liquidity_months=pol.liquidity.liquidity_months,
+        protection_share=pol.allocation.protection_share,
         weights=weights,
+    )
+
+
+# ============================================================================================ decumulation
+
+
+class Sustainability(BaseModel):
+    """Can savings fund a retiree's spending? (a drawdown analysis, not a savings target)"""
+
+    savings: float
+    monthly_spending: float
+    annual_withdrawal_rate: float  # 12 × spending / savings
+    years_lasting: float | None  # deterministic; None = lasts beyond ``horizon_years``
+    horizon_years: float
+    success_probability: float  # Monte Carlo: share of paths never running out within the horizon
+    expected_return: float
+    inflation: float
+
+
+def drawdown_sustainability(
+    *,
+    savings: float,
+    monthly_spending: float,
+    horizon_years: float,
+    expected_return: float = 0.03,
+    volatility: float = 0.05,
+    inflation: float = 0.02,
+    paths: int = 5000,
+    seed: int = 0,
+) -> Sustainability:
+    """How long ``savings`` last when ``monthly_spending`` (today's money, grown by inflation) is withdrawn
+    at the start of each month and the rest earns ``expected_return`` (deterministic), and the share of
+    Monte Carlo paths (normal monthly returns) that never run out within ``horizon_years``."""
+    if savings <= 0:
+        raise InvalidInput("must be positive", field="savings")
+    if monthly_spending <= 0:
+        raise InvalidInput("must be positive", field="monthly_spending", hint="e.g. 20000 for 每月2万")
+    months = int(round(horizon_years * 12))
+    g, i = _monthly(expected_return), _monthly(inflation)
+    balance, lasted = savings, None
+    for m in range(months):
+        balance -= monthly_spending * (1.0 + i) ** m
+        if balance < 0:
+            lasted = m / 12.0
+            break
+        balance *= 1.0 + g
+    rng = np.random.default_rng(seed)
+    mu, sigma = g, volatility / np.sqrt(12.0)
+    wealth = np.full(paths, savings, dtype=float)
+    alive = np.ones(paths, dtype=bool)
+    for m in range(months):
+        wealth -= monthly_spending * (1.0 + i) ** m
+        alive &= wealth >= 0
+        wealth *= 1.0 + rng.normal(mu, sigma, paths)
+    return Sustainability(
+        savings=savings, monthly_spending=monthly_spending,
+        annual_withdrawal_rate=12.0 * monthly_spending / savings, years_lasting=lasted,
+        horizon_years=float(horizon_years), success_probability=float(alive.mean()),
+        expected_return=expected_return, inflation=inflation,
     )

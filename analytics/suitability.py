@@ -19,6 +19,7 @@ import pandas as pd
 
 from analytics.constants import CLIENT_LEVELS, PRODUCT_LEVELS
 from analytics.errors import InvalidInput, SuitabilityError
+from core.policy import SuitabilityRules
 
 
 def _get(obj: Any, key: str, field: str) -> Any:
@@ -58,12 +59,17 @@ def check_suitability(
     dual_recording_confirmed: bool = False,
     elderly_age: int = 70,
     elderly_min_level: int = 3,
+    rules: SuitabilityRules | None = None,
 ) -> None:
     """Raise ``SuitabilityError`` unless ``product`` may be sold to ``client`` on ``as_of``.
 
     ``client``: a clients row (Series, dict or object) with risk_level, risk_assessed_on, age;
-    ``product``: a products row with code, risk_level, kind. Returns None when suitable.
+    ``product``: a products row with code, risk_level, kind. Returns None when suitable. ``rules`` (the
+    policy's suitability section) overrides ``valid_days``, ``elderly_age`` and ``elderly_min_level``.
     """
+    if rules is not None:
+        valid_days, elderly_age = rules.assessment_valid_days, rules.elderly_age
+        elderly_min_level = rules.elderly_min_product_level
     c = client_level(str(_get(client, "risk_level", "client")))
     r = product_level(str(_get(product, "risk_level", "product")))
     code = str(_get(product, "code", "product"))

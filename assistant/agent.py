@@ -21,7 +21,6 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, Huma
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
-from analytics.errors import InvalidInput
 from assistant.access import Caller
 from assistant.agent_middleware import AuditToolCalls, GuardModelCalls
 from assistant.models import build_model, should_mask
@@ -30,6 +29,7 @@ from assistant.offline.lexicon import load_lexicon
 from assistant.pii import Masker
 from assistant.sessions import history, open_session, save_turn
 from assistant.settings import Settings
+from core.errors import InvalidInput
 from datastore.repositories.meta import as_of_date
 from prompts.loader import load
 from reports.grounding import verify
@@ -43,6 +43,9 @@ _STATE_KEYS = {"client_id": "client_id", "company": "company", "fund": "fund_cod
 class AgentAnswer(BaseModel):
     answer: str
     tool_calls: list[dict[str, Any]] = Field(default_factory=list)  # [{"name", "args"}]
+    # One per tool call, same order: "ok", or the error code of its result ("forbidden", "unsuitable",
+    # "invalid_input", "not_found", "error", …) — what /v1 reports as tool_calls_made[].status
+    tool_status: list[str] = Field(default_factory=list)
     citations: list[str] = Field(default_factory=list)
     ungrounded_numbers: list[str] = Field(default_factory=list)
     session_id: str | None = None
@@ -96,6 +99,24 @@ def _next_state(state: dict[str, Any], calls: list[dict[str, Any]], results: lis
     return new
 
 
+def _tool_status(messages: list[BaseMessage]) -> list[str]:
+    """The outcome of each tool call among ``messages`` (order of the calls): "ok" or the error code that
+    ``AuditToolCalls`` (or the tool node) put into the error result."""
+    done: dict[str, str] = {}
+    for m in messages:
+        if isinstance(m, ToolMessage):
+            status = "ok"
+            if m.status == "error":
+                try:
+                    payload = json.loads(str(m.content))
+                except ValueError:
+                    payload = None
+                status = str(payload.get("error") or "error") if isinstance(payload, dict) else "error"
+            done[m.tool_call_id] = status
+    return [done.get(str(c.get("id")), "error") for m in messages if isinstance(m, AIMessage)
+            for c in m.tool_calls]
+
+
 def _citations(results: list[Any]) -> list[str]:
     out: list[str] = []
     for r in results:
@@ -130,6 +151,10 @@ def ask(
     offline = settings.effective_llm_mode == "offline"
     model = build_model(settings, lexicon=lexicon, state=state, streaming=stream is not None and not offline)
     ctx = AgentContext(caller=caller, engine=engine, settings=settings)
+    if not offline:  # documents drafted in this turn get their commentary from the same endpoint
+        from assistant.models import report_llm
+
+        ctx.extras["report_llm"] = report_llm(settings)
     if should_mask(settings):
         ctx.extras["masker"] = Masker(names=lexicon.client_names)
     agent = create_agent(
@@ -168,6 +193,7 @@ def ask(
     return AgentAnswer(
         answer=answer,
         tool_calls=calls,
+        tool_status=_tool_status(turn),
         citations=list(dict.fromkeys([*_citations(results), *ctx.citations])),
         ungrounded_numbers=ungrounded,
         session_id=session.id,

@@ -13,9 +13,9 @@ from langchain.agents.middleware import AgentMiddleware, ModelRequest, ModelResp
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langgraph.errors import GraphBubbleUp
 
-from analytics.errors import Forbidden, WealthDeskError
 from assistant.audit import Outcome, record_tool_call
 from assistant.pii import Masker
+from core.errors import Forbidden, WealthDeskError
 from tools.context import AgentContext
 
 log = logging.getLogger(__name__)

@@ -38,9 +38,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import Engine
 
-from analytics.errors import Forbidden, InvalidInput, NotFound, RateLimited, WealthDeskError
 from assistant.access import Caller, require_client_access
 from assistant.logging import get_logger
+from core.errors import Forbidden, InvalidInput, NotFound, RateLimited, WealthDeskError
 from datastore.repositories import jobs as repo
 from datastore.repositories.users import get_user
 

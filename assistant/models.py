@@ -11,11 +11,11 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
-from analytics.errors import ConfigurationError
 from assistant.offline.lexicon import Lexicon
 from assistant.offline.model import OfflineChatModel
 from assistant.pii import is_loopback_url
 from assistant.settings import Settings
+from core.errors import ConfigurationError
 
 
 def build_model(
@@ -48,3 +48,12 @@ def should_mask(settings: Settings) -> bool:
     if settings.llm_mask_pii == "never":
         return False
     return not is_loopback_url(settings.llm_base_url)
+
+
+def report_llm(settings: Settings | None) -> BaseChatModel | None:
+    """The chat model for report commentary: the OpenAI-compatible one when the settings select it, else None
+    (offline templates). Entry points build it and pass it to the report builders (reports never build a
+    model). Only a section's numeric facts and the template draft are sent — no name, id or contact data."""
+    if settings is None or settings.effective_llm_mode != "openai":
+        return None
+    return build_model(settings)

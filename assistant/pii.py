@@ -17,8 +17,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlparse
 
-from analytics.identifiers import is_valid_id_number as id_card_valid
-from analytics.identifiers import is_valid_luhn as luhn_valid
+from core.identifiers import is_valid_id_number as id_card_valid
+from core.identifiers import is_valid_luhn as luhn_valid
 
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
 _CARD_RE = re.compile(r"(?<![0-9A-Za-z])\d{16,19}(?![0-9A-Za-z])")

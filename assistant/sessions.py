@@ -13,8 +13,8 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from sqlalchemy import Engine
 
-from analytics.errors import Forbidden, InvalidInput
 from assistant.access import Caller
+from core.errors import Forbidden, InvalidInput
 from datastore.repositories import conversation as repo
 
 SESSION_NOT_YOURS = "无权访问该会话 (not your session)"

@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.policy import Policy
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WEALTHDESK_", env_file=".env", extra="ignore")
@@ -89,8 +91,20 @@ class Settings(BaseSettings):
         2.0, gt=0, description="First retry delay of a failed send; doubles per attempt (capped at 10 min)."
     )
 
-    # --- policy (example policy values kept in configuration, not code) --------------------------
-    risk_assessment_valid_days: int = Field(365, ge=1)
+    # --- policy (core.policy.Policy is built from these; unset = the example policy's value) -------
+    risk_assessment_valid_days: int = Field(365, ge=1, description="a risk assessment older than this blocks sales")
+    elderly_age: int | None = Field(None, ge=50, le=120, description="age from which R3+ sales need 双录 (default 70)")
+    single_product_limit: float | None = Field(None, gt=0, le=1, description="one product's share of assets (0.30)")
+    industry_limit: float | None = Field(None, gt=0, le=1, description="one industry's share of equity (0.40)")
+    manager_limit: float | None = Field(None, gt=0, le=1, description="one manager's share of equity (0.30)")
+    idle_cash_months: float | None = Field(None, ge=0, description="cash above this many months' expenses is idle (6)")
+    idle_cash_min: float | None = Field(None, ge=0, description="…and the excess is above this, yuan (50000)")
+    loss_alert_threshold: float | None = Field(None, gt=0, lt=1, description="loss share of cost flagged (0.10)")
+    maturity_alert_days: int | None = Field(None, ge=1, description="book scan maturity window (30)")
+    maturity_review_days: int | None = Field(None, ge=1, description="proposal maturity window (90)")
+    reinvestment_horizon_days: int | None = Field(None, ge=1, description="default holding horizon (365)")
+    min_remaining_term_days: int | None = Field(None, ge=0, description="no new money into shorter terms (90)")
+    deposit_rate: float | None = Field(None, ge=0, lt=1, description="cash class return per year (0.015)")
     faq_handoff_threshold: float = Field(0.5, ge=0, le=1)
 
     @field_validator("wecom_aes_key")
@@ -120,6 +134,12 @@ class Settings(BaseSettings):
     @property
     def resolved_reports_dir(self) -> Path:
         return self.reports_dir or self.var_dir / "reports"
+
+    @property
+    def policy(self) -> Policy:
+        """The bank's ``core.policy.Policy`` from these settings (built on each call: Settings is immutable
+        in practice, and entry points build it once and pass the value down)."""
+        return Policy.from_settings(self)
 
     @property
     def effective_llm_mode(self) -> Literal["offline", "openai"]:

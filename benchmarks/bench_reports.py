@@ -27,8 +27,8 @@ def main() -> None:
 
     from assistant.access import Caller
     from datastore.engine import get_engine
-    from reports.due_diligence import build_due_diligence
-    from reports.proposal import build_proposal
+    from services.due_diligence import build_due_diligence
+    from services.proposal import build_proposal
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-reports-"))
     if args.db:

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
-from analytics.errors import ConfigurationError
+from core.errors import ConfigurationError
 from datastore.schema import Base
 
 

@@ -2,7 +2,7 @@
 
 Only changes that cannot lose data are made, so running it on every start is safe:
 
-- a column in the models but not in the table is added (it must be nullable: old rows get NULL);
+- a nullable column in the models but not in the table is added (old rows get NULL);
 - an index in the models but not in the database is created;
 - on PostgreSQL, a VARCHAR shorter than the model's is widened (SQLite does not enforce lengths).
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, String, inspect, text
 
-from analytics.errors import ConfigurationError
 from datastore.schema import Base
 
 
@@ -31,11 +30,8 @@ def upgrade_schema(engine: Engine) -> list[str]:
             for col in table.columns:
                 found = have.get(col.name)
                 if found is None:
-                    if not col.nullable:
-                        raise ConfigurationError(
-                            f"table {table.name!r} lacks the required column {col.name!r}",
-                            hint="this database needs a manual migration (or a fresh `wealthdesk init`)",
-                        )
+                    if not col.nullable or col.primary_key:
+                        continue  # not additive: needs a real migration (queries touching it will say so)
                     type_sql = col.type.compile(dialect=engine.dialect)
                     conn.execute(
                         text(f"ALTER TABLE {prep.quote(table.name)} ADD COLUMN {prep.quote(col.name)} {type_sql}")

@@ -140,6 +140,8 @@ class FundHolding(Base):
     security_id: Mapped[str | None] = mapped_column(ForeignKey("securities.id"))
     held_fund_code: Mapped[str | None] = mapped_column(ForeignKey("funds.code"))
     weight: Mapped[float] = mapped_column(Float)  # fraction of NAV
+    shares: Mapped[float | None] = mapped_column(Float)  # units held (股/张), when the vendor gives them
+    market_value: Mapped[float | None] = mapped_column(Float)  # yuan (vendors' 万元 converted on import)
     __table_args__ = (
         CheckConstraint("disclosure in ('top10','full')", name="ck_holding_disclosure"),
         CheckConstraint(
@@ -161,6 +163,37 @@ class FundAssetAllocation(Base):
     fund: Mapped[float] = mapped_column(Float)  # FOF / feeder holdings of other funds
     cash: Mapped[float] = mapped_column(Float)
     other: Mapped[float] = mapped_column(Float)
+
+
+class SecurityIndustry(Base):
+    """A security's place in an industry classification (Shenwan 2021: all three levels). The level-1
+    code is also ``securities.industry_code``; a stock with no row here is *unclassified* (kept, counted
+    in coverage, shown as 未分类)."""
+
+    __tablename__ = "security_industries"
+    security_id: Mapped[str] = mapped_column(ForeignKey("securities.id"), primary_key=True)
+    system: Mapped[str] = mapped_column(String(8), primary_key=True)  # sw2021
+    level1_code: Mapped[str] = mapped_column(ForeignKey("industries.code"))
+    level1: Mapped[str] = mapped_column(String(32))
+    level2: Mapped[str | None] = mapped_column(String(32))
+    level3: Mapped[str | None] = mapped_column(String(32))
+    vendor_code: Mapped[str | None] = mapped_column(String(16))  # e.g. SWS 行业代码 720902
+
+
+class FundSectorAllocation(Base):
+    """A fund's equity book by sector *as the report states it* (CSRC 证监会行业, report section 5.2).
+
+    Kept apart from Shenwan look-through weights on purpose: a different classification system, and
+    computed by the fund from its whole book, not from the disclosed top 10."""
+
+    __tablename__ = "fund_sector_allocation"
+    fund_code: Mapped[str] = mapped_column(ForeignKey("funds.code"), primary_key=True)
+    report_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    system: Mapped[str] = mapped_column(String(8), primary_key=True)  # csrc
+    sector: Mapped[str] = mapped_column(String(64), primary_key=True)  # 制造业
+    published_on: Mapped[date] = mapped_column(Date)
+    weight: Mapped[float] = mapped_column(Float)  # fraction of NAV
+    market_value: Mapped[float | None] = mapped_column(Float)  # yuan
 
 
 class IndexLevel(Base):

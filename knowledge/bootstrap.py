@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from analytics.errors import InvalidInput
+from core.errors import InvalidInput
 
 
 def init_knowledge(settings: Any, *, progress: bool | None = None) -> dict[str, Any]:

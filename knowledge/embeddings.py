@@ -20,7 +20,7 @@ import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
-from analytics.errors import ConfigurationError
+from core.errors import ConfigurationError
 
 
 @lru_cache(maxsize=1)

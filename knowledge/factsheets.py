@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from analytics.errors import InvalidInput
+from core.errors import InvalidInput
 
 RISK_NAMES = {"R1": "低风险", "R2": "中低风险", "R3": "中风险", "R4": "中高风险", "R5": "高风险"}
 CLIENT_FOR_RISK = {"R1": "C1 保守型", "R2": "C2 稳健型", "R3": "C3 平衡型", "R4": "C4 成长型", "R5": "C5 进取型"}

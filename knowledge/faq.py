@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from analytics.errors import InvalidInput
+from core.errors import InvalidInput
 from knowledge import guards
 from knowledge.models import Passage
 from knowledge.retrieval import get_retriever

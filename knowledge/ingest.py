@@ -127,9 +127,10 @@ def _expand(paths: Sequence[Path | str]) -> tuple[list[tuple[Path, Path | None]]
 
 
 def _progress(total: int, enabled: bool) -> Any:
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from assistant.cli.common import err_console
+    err_console = Console(stderr=True)  # progress goes to stderr, like the CLI's messages
 
     return Progress(TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                     console=err_console, disable=not enabled, transient=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analytics.errors import InvalidInput
+from core.errors import InvalidInput
 
 SUPPORTED = (".md", ".markdown", ".txt", ".docx", ".pdf")
 _FRONT_RE = re.compile(r"\A\ufeff?---\s*\n(.*?)\n---\s*\n", re.S)

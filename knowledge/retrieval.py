@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from analytics.errors import InvalidInput
+from core.errors import InvalidInput
 from knowledge.embeddings import make_embedding_function
 from knowledge.glossary import chinese_terms, english_terms, expand_query, with_synonyms
 from knowledge.models import AUDIENCES, DOC_TYPES, Passage

@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from analytics.errors import ConfigurationError, DataUnavailable
+from core.errors import ConfigurationError, DataUnavailable
 from knowledge.embeddings import make_embedding_function
 
 COLLECTION = "wealthdesk_kb"

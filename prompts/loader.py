@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from analytics.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 
 ROOT = Path(__file__).resolve().parent
 LANGS = ("zh", "en")

@@ -25,7 +25,7 @@ import pandas as pd  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
-from analytics.errors import ConfigurationError  # noqa: E402
+from core.errors import ConfigurationError  # noqa: E402
 
 # A muted bank palette (navy first); colour-blind friendly enough for 6–8 slices.
 PALETTE = ["#1F4E79", "#C0504D", "#9BBB59", "#F2A93B", "#8064A2", "#4BACC6", "#7F7F7F", "#D99694"]

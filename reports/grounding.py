@@ -54,7 +54,7 @@ from typing import Any
 
 import numpy as np
 
-from analytics.errors import GroundingError
+from core.errors import GroundingError
 
 # unit text → (canonical unit, scales a fact may be multiplied by to be compared with the display)
 _PCT = (100.0, 1.0)

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 T_PNL = "analytics.pnl.client_pnl"
 T_REB = "analytics.allocation.propose_rebalance"
-T_DATA = "datastore.repositories.analytics_inputs"
+T_DATA = "services.loading"
 T_DIAG = "reports.proposal._diagnose"
 T_TOTALS = "reports.proposal.proposal_content (sum of propose_rebalance lines)"
 
@@ -160,7 +160,8 @@ def _diagnosis(c: ProposalContent, b: FigureBook) -> Section:
                 lang,
                 "diag_idle_cash",
                 value=b.money(n, f.value, T_POTS, c.as_of),
-                threshold=b.money(n + "_ceiling", f.threshold, T_POTS, c.as_of),
+                balance=b.money(n + "_balance", f.detail["balance"], T_DATA, c.as_of),
+                months=f"{f.detail['months']:g}",
             )
         else:
             text = fill(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from analytics.errors import ConfigurationError, GroundingError
+from core.errors import ConfigurationError, GroundingError
 from prompts.loader import sections
 from reports.grounding import verify
 
@@ -69,19 +69,3 @@ def _text(content: Any) -> str:
     if isinstance(content, str):
         return content
     return "".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
-
-
-def resolve_llm(settings: Any, llm: Any) -> Any:
-    """The chat model for report commentary: ``llm`` when given; else, when ``settings`` select the
-    OpenAI-compatible mode, that model; else None (offline templates).
-
-    Only the numeric facts of a section and the template draft (no client name, id or contact data) are
-    sent, so nothing personal leaves for a remote endpoint.
-    """
-    if llm is not None:
-        return llm
-    if settings is not None and getattr(settings, "effective_llm_mode", "offline") == "openai":
-        from assistant.models import build_model  # lazy: reports must not need the agent stack offline
-
-        return build_model(settings)
-    return None

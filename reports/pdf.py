@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from analytics.errors import ConfigurationError, WealthDeskError
+from core.errors import ConfigurationError, WealthDeskError
 from reports.charts import cjk_font_files
 
 _ALIASES = {

@@ -18,7 +18,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from analytics.errors import ConfigurationError, GroundingError
+from core.errors import ConfigurationError, GroundingError
 from reports.models import MISSING, Chart, DocContent, FigureBook, Para, ReportResult, Table
 from reports.templates.build_base import BASE_PATH, add_field
 

@@ -131,8 +131,8 @@ def test_sample_book_invariants(sample_engine) -> None:  # type: ignore[no-untyp
     """Look-through and P&L invariants on a spread of real sample clients (feeders, FOFs, deposits, wmp)."""
     from analytics.lookthrough import lookthrough_client
     from analytics.pnl import client_performance
-    from datastore.repositories import analytics_inputs as ai
     from datastore.repositories.meta import data_as_of
+    from services import loading as ai
 
     day = data_as_of(sample_engine)
     exp = ai.fund_exposures(sample_engine, day)

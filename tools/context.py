@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
-from assistant.access import Caller
+from core.identity import Caller
 
 if TYPE_CHECKING:
     from assistant.settings import Settings

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from langchain.tools import ToolRuntime, tool
 from pydantic import BaseModel, Field
 
-from tools.common import client_guard, compact, context
+from tools.common import client_guard, compact, context, deps
 from tools.context import AgentContext
 from tools.corporate import resolve_company
 
@@ -38,17 +38,18 @@ def draft_proposal(
     ctx, cid = client_guard(runtime, client_id)
     if write_docx:
         out = Path(ctx.settings.resolved_reports_dir) / f"proposal_{cid}_{lang}.docx"
-        from reports.proposal import (
+        from services.proposal import (
             build_proposal,  # lazy: charts and docx load only when a file is asked for
         )
 
-        built = build_proposal(ctx.engine, ctx.caller, cid, out, lang=lang, settings=ctx.settings)
+        built = build_proposal(ctx.engine, ctx.caller, cid, out, lang=lang, settings=ctx.settings,
+                               llm=ctx.extras.get("report_llm"))
         ctx.attachments.append(str(built.path))
         return compact({"client_id": cid, "path": str(built.path), "sections": built.sections,
                         "figures": built.figures, "ungrounded_numbers": built.ungrounded_numbers}, max_rows=30)
-    from reports.proposal import proposal_content
+    from services.proposal import proposal_content
 
-    content = proposal_content(ctx.engine, ctx.caller, cid, lang)
+    content = proposal_content(ctx.engine, ctx.caller, cid, lang, policy=deps(ctx).policy)
     out = compact(content, max_rows=10)
     for key in _PII_FIELDS:  # the chat answer never repeats identity documents or phone numbers
         out.get("client", {}).pop(key, None)
@@ -65,15 +66,16 @@ def draft_due_diligence(
     cid = resolve_company(ctx, company)
     if write_docx:
         out = Path(ctx.settings.resolved_reports_dir) / f"dd_{cid}_{scenario}.docx"
-        from reports.due_diligence import build_due_diligence
+        from services.due_diligence import build_due_diligence
 
-        built = build_due_diligence(ctx.engine, ctx.caller, cid, scenario, out, settings=ctx.settings)
+        built = build_due_diligence(ctx.engine, ctx.caller, cid, scenario, out, settings=ctx.settings,
+                                    llm=ctx.extras.get("report_llm"))
         ctx.attachments.append(str(built.path))
         return compact({"company_id": cid, "path": str(built.path), "sections": built.sections,
                         "figures": built.figures, "ungrounded_numbers": built.ungrounded_numbers}, max_rows=30)
-    from reports.due_diligence import dd_content
+    from services.due_diligence import dd_content
 
-    content = dd_content(ctx.engine, ctx.caller, cid, scenario)
+    content = dd_content(ctx.engine, ctx.caller, cid, scenario, policy=deps(ctx).policy)
     out = compact(content, max_rows=10)
     out["_hide"] = ["lang", "years"]
     return out

@@ -5,7 +5,8 @@ injected ``Services``, the report ``JobQueue``, the rate limiter, and the WeCom 
 ``services=None`` wires the real agent, report builders and FAQ; tests inject fakes for unit tests.
 
 Lifespan: start → schema check, PII names for the log masker, job queue (requeues unfinished jobs), WeCom
-channel; stop → refuse new jobs, let running ones finish (queued ones stay queued in the DB).
+channel, the MCP session manager (its task group must run inside this lifespan); stop → close MCP sessions,
+refuse new jobs, let running ones finish (queued ones stay queued in the DB).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from starlette.routing import Route
 
 from assistant.api.body_limit import BodyLimitMiddleware
 from assistant.api.errors import install_error_handlers
@@ -34,6 +36,7 @@ from assistant.api.routes import TTLCache
 from assistant.api.routes import router as api_router
 from assistant.api.security import AuthThrottle, KeyCache, RateLimiter
 from assistant.api.services import Services
+from assistant.channels.mcp_server.http import MCP_PATH, McpEndpoint
 from assistant.channels.openai_compat import ConversationMap
 from assistant.channels.openai_compat import router as openai_router
 from assistant.channels.wecom.callback import WECOM_MAX_BODY_BYTES
@@ -122,6 +125,7 @@ def create_app(
         ),
         wecom_crypto=_wecom_crypto(settings),
     )
+    mcp_endpoint = McpEndpoint(engine, settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -140,7 +144,8 @@ def create_app(
             threading.Thread(target=_warm_faq, args=(ctx,), name="faq-warm-up", daemon=True).start()
         log.info("service started", extra={"requeued_jobs": len(requeued), "wecom": ctx.wecom is not None})
         try:
-            yield
+            async with mcp_endpoint.running():
+                yield
         finally:
             log.info("service stopping: waiting for running report jobs")
             jobs.stop(wait=True)
@@ -172,6 +177,8 @@ def create_app(
     app.include_router(api_router)
     app.include_router(openai_router)
     app.include_router(wecom_router)
+    # MCP Streamable HTTP (GET stream, POST messages, DELETE session); API-key auth inside the endpoint
+    app.router.routes.append(Route(MCP_PATH, endpoint=mcp_endpoint, methods=["GET", "POST", "DELETE"]))
     if settings.docs_enabled:
         _mount_docs(app)
 

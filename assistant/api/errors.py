@@ -1,4 +1,4 @@
-"""The one place domain errors become HTTP: ``WealthDeskError.http_status`` + a JSON body.
+"""The one place domain errors become HTTP: ``assistant.errors.http_status(exc)`` + a JSON body.
 
 Body shape (every error, every endpoint)::
 
@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from analytics.errors import GroundingError, RateLimited, WealthDeskError
+from assistant.errors import GroundingError, RateLimited, WealthDeskError, http_status
 from assistant.logging import get_logger, request_id_var
 
 log = get_logger("api")
@@ -48,15 +48,15 @@ def error_response(
         body["ungrounded"] = exc.ungrounded
     if isinstance(exc, RateLimited) and headers is None:
         headers = {"Retry-After": str(getattr(exc, "retry_after", 60))}
-    if exc.http_status == 401 and headers is None:
+    if http_status(exc) == 401 and headers is None:
         headers = {"WWW-Authenticate": "Bearer"}
-    return JSONResponse(body, status_code=exc.http_status, headers=headers)
+    return JSONResponse(body, status_code=http_status(exc), headers=headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(WealthDeskError)
     async def _domain(request: Request, exc: WealthDeskError) -> JSONResponse:
-        if exc.http_status >= 500:
+        if http_status(exc) >= 500:
             log.error("domain error", extra={"error": exc.code, "detail": str(exc)})
         return error_response(exc, path=request.url.path)
 

@@ -18,12 +18,12 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from analytics.errors import InvalidInput, NotFound
 from assistant.access import Caller, require_client_access
 from assistant.api.errors import error_body
 from assistant.api.security import Principal, authenticate, authenticate_any
 from assistant.api.services import as_dict
 from assistant.jobs import ReportRequest
+from core.errors import InvalidInput, NotFound
 from datastore.repositories.jobs import JobRecord
 
 router = APIRouter(prefix="/api")

@@ -4,9 +4,10 @@ A key arrives as ``Authorization: Bearer wd_…`` or ``X-API-Key: wd_…``; its 
 ``api_keys``; the user becomes an ``assistant.access.Caller`` (rm → the RM's book, admin → everything,
 client_channel → no client data at all).
 
-Two dependencies, deny by default: ``authenticate`` admits staff (rm, admin) and refuses a client_channel key
-with 403, so a new endpoint is closed to the FAQ backend unless it opts in with ``authenticate_any`` (only
-``/api/faq`` does).
+``principal_for_key`` is the one lookup every HTTP channel uses (REST, ``/v1``, ``/mcp``). Two dependencies
+on top of it, deny by default: ``authenticate`` admits staff (rm, admin) and refuses a client_channel key with
+403, so a new endpoint is closed to the FAQ backend unless it opts in with ``authenticate_any`` (``/api/faq``
+does; ``/mcp`` calls ``principal_for_key`` itself and gives a client channel the knowledge tools only).
 
 Throttling: a client IP that presents ``auth_failure_limit`` invalid keys within ``auth_failure_window_s`` gets
 429 on every authenticated endpoint for ``auth_lockout_s`` (per process; a proxy in front should pass the
@@ -20,12 +21,13 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from analytics.errors import Forbidden, RateLimited, Unauthenticated
 from assistant.access import Caller
+from core.errors import Forbidden, RateLimited, Unauthenticated
 from datastore.repositories.users import KeyMatch, UserRecord, hash_key, lookup_key
 
 _bearer = HTTPBearer(auto_error=False, description="API key from `wealthdesk users add`")
@@ -157,7 +159,7 @@ class Principal:
 def caller_of(user: UserRecord) -> Caller:
     if user.role == "admin":
         return Caller.admin(user.id)
-    if user.role == "client_channel":
+    if user.role == "client_channel":  # FAQ/knowledge only: tools_for() and require_client_access see to it
         return Caller(user_id=user.id, role="client_channel")
     return Caller(user_id=user.id, role="rm", rm_id=user.rm_id)
 
@@ -166,18 +168,12 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def authenticate_any(
-    request: Request,
-    bearer: HTTPAuthorizationCredentials | None = Depends(_bearer),
-    api_key: str | None = Depends(_header),
-) -> Principal:
-    """Any active key, client_channel included. 401 without a key or with an unknown/revoked/expired one;
-    429 over the per-key limit or while the client IP is throttled for failed attempts."""
-    plain = (bearer.credentials if bearer else None) or api_key
-    if not plain:
+def principal_for_key(ctx: Any, plain: str | None, ip: str = "unknown") -> Principal:
+    """The user behind an API key (``ctx`` is the app's ``AppContext``), any role. ``Unauthenticated`` without
+    a key or with an unknown/revoked/expired one (which counts against ``ip``); ``RateLimited`` over the
+    per-key limit or while ``ip`` is throttled for failed attempts."""
+    if not plain or not plain.strip():
         raise Unauthenticated("missing API key", hint="send Authorization: Bearer <key> or X-API-Key: <key>")
-    ctx = request.app.state.ctx
-    ip = client_ip(request)
     ctx.auth_throttle.check(ip)
     plain = plain.strip()
     digest = hash_key(plain)
@@ -191,8 +187,20 @@ async def authenticate_any(
             )
         ctx.key_cache.put(digest, found)
     ctx.limiter.hit(digest)
-    request.state.user_id = found.user.id  # for the access log
     return Principal(user=found.user, caller=caller_of(found.user), key_prefix=found.prefix)
+
+
+async def authenticate_any(
+    request: Request,
+    bearer: HTTPAuthorizationCredentials | None = Depends(_bearer),
+    api_key: str | None = Depends(_header),
+) -> Principal:
+    """Any active key, client_channel included (see ``principal_for_key``)."""
+    who = principal_for_key(
+        request.app.state.ctx, (bearer.credentials if bearer else None) or api_key, client_ip(request)
+    )
+    request.state.user_id = who.user.id  # for the access log
+    return who
 
 
 async def authenticate(who: Principal = Depends(authenticate_any)) -> Principal:

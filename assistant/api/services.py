@@ -24,16 +24,25 @@ def _ask(*args: Any, **kwargs: Any) -> Any:
     return ask(*args, **kwargs)
 
 
-def _build_proposal(*args: Any, **kwargs: Any) -> Any:
-    from reports.proposal import build_proposal
+def _with_llm(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The report builders get the commentary model from the entry point (here), built from settings."""
+    if kwargs.get("llm") is None:
+        from assistant.models import report_llm
 
-    return build_proposal(*args, **kwargs)
+        kwargs["llm"] = report_llm(kwargs.get("settings"))
+    return kwargs
+
+
+def _build_proposal(*args: Any, **kwargs: Any) -> Any:
+    from services.proposal import build_proposal
+
+    return build_proposal(*args, **_with_llm(kwargs))
 
 
 def _build_due_diligence(*args: Any, **kwargs: Any) -> Any:
-    from reports.due_diligence import build_due_diligence
+    from services.due_diligence import build_due_diligence
 
-    return build_due_diligence(*args, **kwargs)
+    return build_due_diligence(*args, **_with_llm(kwargs))
 
 
 def _answer_faq(*args: Any, **kwargs: Any) -> Any:

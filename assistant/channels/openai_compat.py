@@ -10,7 +10,12 @@ Conversation → agent session, in this order:
    the session id becomes a digest of the history instead (stable from then on; earlier memory starts over).
 3. A history with no earlier turn (only system messages) starts a fresh session.
 
-Tool activity and citations are appended to the text so any chat UI shows them::
+Tool activity and citations travel twice. As data: the response has top-level ``citations`` (strings such
+as ``《个人投资者适当性管理办法》第五条``) and ``tool_calls_made`` (``[{"name", "arguments", "status"}]``); when
+streaming, the last chunk before ``[DONE]`` (the one with ``finish_reason: "stop"``) carries both, plus an
+Open WebUI ``event`` of type ``source`` so its citation panel lists them. The official ``openai`` client keeps
+unknown fields (``completion.model_extra["citations"]``, ``chunk.model_extra["tool_calls_made"]``). As text,
+for UIs that show only the message, a footer::
 
     …answer…
 
@@ -37,11 +42,11 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from analytics.errors import InvalidInput, WealthDeskError
 from assistant.api.errors import error_response
 from assistant.api.routes import enforce_client_scope, scoped_session_id
 from assistant.api.security import Principal, authenticate
 from assistant.api.services import as_dict
+from core.errors import InvalidInput, WealthDeskError
 
 MODEL_ID = "wealthdesk"
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
@@ -86,6 +91,33 @@ def render_footer(ans: dict[str, Any]) -> str:
     if ans.get("attachments"):
         lines.append("📎 已生成文件: " + ", ".join(str(p).rsplit("/", 1)[-1] for p in ans["attachments"]))
     return ("\n\n---\n" + "\n".join(lines)) if lines else ""
+
+
+def tool_calls_made(ans: dict[str, Any]) -> list[dict[str, Any]]:
+    """``[{"name", "arguments", "status"}]``: arguments as a JSON object, status "ok" or the error code."""
+    status = list(ans.get("tool_status") or [])
+    return [
+        {"name": c.get("name"), "arguments": c.get("args") or {}, "status": status[i] if i < len(status) else "ok"}
+        for i, c in enumerate(ans.get("tool_calls") or [])
+    ]
+
+
+def structured_extras(ans: dict[str, Any]) -> dict[str, Any]:
+    """The top-level fields added to a completion (and to the final stream chunk)."""
+    return {"citations": list(ans.get("citations") or []), "tool_calls_made": tool_calls_made(ans)}
+
+
+def open_webui_sources(citations: list[str]) -> dict[str, Any]:
+    """Open WebUI forwards a stream chunk's ``event`` to its UI; a ``source`` event fills the citation panel
+    (one document per citation, grouped by ``metadata[].source``)."""
+    return {
+        "type": "source",
+        "data": {
+            "source": {"id": "wealthdesk-kb", "name": "WealthDesk 知识库"},
+            "document": list(citations),
+            "metadata": [{"source": c, "name": c} for c in citations],
+        },
+    }
 
 
 # ------------------------------------------------------------------------------------------ sessions
@@ -140,13 +172,15 @@ def list_models(_who: Principal = Depends(authenticate)) -> dict[str, Any]:
     }
 
 
-def _chunk(cid: str, created: int, delta: dict[str, Any], finish: str | None = None) -> str:
+def _chunk(cid: str, created: int, delta: dict[str, Any], finish: str | None = None,
+           extra: dict[str, Any] | None = None) -> str:
     body = {
         "id": cid,
         "object": "chat.completion.chunk",
         "created": created,
         "model": MODEL_ID,
         "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        **(extra or {}),
     }
     return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
 
@@ -209,6 +243,7 @@ async def chat_completions(
             ],
             # Character counts: the offline model has no tokenizer; clients only display these.
             "usage": {"prompt_tokens": n_in, "completion_tokens": n_out, "total_tokens": n_in + n_out},
+            **structured_extras(ans),
         }
 
     loop = asyncio.get_running_loop()
@@ -255,7 +290,10 @@ async def chat_completions(
                 if tail:
                     yield _chunk(cid, created, {"content": tail})
                 remember(streamed + tail)
-                yield _chunk(cid, created, {}, "stop")
+                extra = structured_extras(payload)
+                if extra["citations"]:
+                    extra["event"] = open_webui_sources(extra["citations"])
+                yield _chunk(cid, created, {}, "stop", extra)
                 break
             elif kind == "error":
                 msg = getattr(payload, "message", None) or f"internal error ({type(payload).__name__})"

@@ -1,6 +1,6 @@
-"""CLI commands for the analytics area: ``lookthrough``, ``metrics``, ``book-scan``.
+"""CLI commands for the analytics area: ``lookthrough`` (client or fund), ``metrics``, ``book-scan``.
 
-Loading goes through ``datastore.repositories.analytics_inputs`` and numbers come from ``analytics``
+Loading goes through ``services.loading`` and numbers come from ``analytics``
 (the same entry points the agent tools and reports use). ``--json`` output uses fractions (not percent)
 and ISO dates; the human output is rich tables.
 """
@@ -15,10 +15,11 @@ import typer
 
 def _engine_and_day():  # noqa: ANN202 - (engine, as_of); imports are lazy to keep --help fast
     from assistant.cli.common import get_settings
-    from datastore.engine import get_engine
+    from datastore.engine import create_schema, get_engine
     from datastore.repositories.meta import as_of_date
 
     engine = get_engine(get_settings().resolved_database_url)
+    create_schema(engine)  # idempotent: an older database gains the tables/columns added since
     return engine, as_of_date(engine)  # DataUnavailable before `wealthdesk init` (get_meta copes with no table)
 
 
@@ -33,7 +34,7 @@ def read_nav_file(path: Path, fmt: str) -> tuple[Any, Any, Any]:
     """
     import pandas as pd
 
-    from analytics.errors import InvalidInput
+    from core.errors import InvalidInput
 
     if not path.is_file():
         raise InvalidInput(f"no such file: {path}", field="--nav")
@@ -83,14 +84,48 @@ def read_nav_file(path: Path, fmt: str) -> tuple[Any, Any, Any]:
     return out["nav"], out["div"], out["split"]
 
 
-def metrics_payload(nav_path: Path, fmt: str, benchmark: Path | None, risk_free: float) -> dict[str, Any]:
-    """The ``metrics --json`` payload (keys = analytics.performance function names, fractions, ISO dates)."""
+def index_benchmark(levels: Any, dates: Any) -> tuple[Any, float]:
+    """(daily returns on the fund's NAV dates, total return first → last date) of an index from its stored
+    levels (``index_code, date, level``); the level on a fund date is the last one on or before it."""
+    import pandas as pd
+
+    from analytics.errors import DataUnavailable
+
+    lv = pd.Series(levels["level"].to_numpy(float), index=pd.to_datetime(levels["date"])).sort_index()
+    on = lv.reindex(lv.index.union(dates)).ffill().reindex(dates)
+    if on.isna().any():
+        first = dates[int(on.isna().to_numpy().argmax())].date()
+        raise DataUnavailable(f"the index has no level on or before {first}",
+                              hint="import a longer series: wealthdesk data import-index FILE --code C --format jqdata")
+    return on.pct_change().iloc[1:], float(on.iloc[-1] / on.iloc[0] - 1)
+
+
+def metrics_payload(nav_path: Path, fmt: str, benchmark: Path | None, risk_free: float,
+                    benchmark_index: str | None = None) -> dict[str, Any]:
+    """The ``metrics --json`` payload (keys = analytics.performance function names, fractions, ISO dates).
+    ``benchmark_index``: compare with an index stored by ``data import-index`` (adds ``benchmark_return``
+    and ``excess_return`` over the NAV file's period)."""
     from analytics import performance as perf
 
     nav, div, split = read_nav_file(nav_path, fmt)
     r = perf.returns_from_nav(nav, dividends=div, split_ratios=split)
     bench = None
-    if benchmark is not None:
+    extra: dict[str, Any] = {}
+    if benchmark_index is not None:
+        from analytics.errors import InvalidInput
+        from datastore.repositories.market import index_levels
+
+        if benchmark is not None:
+            raise InvalidInput("give --benchmark FILE or --benchmark-index CODE, not both", field="--benchmark-index")
+        engine, _ = _engine_and_day()
+        levels = index_levels(engine, benchmark_index.strip().upper(), end=nav.index[-1].date())
+        if levels.empty:
+            raise InvalidInput(f"no stored levels for index {benchmark_index!r}", field="--benchmark-index",
+                               hint="import them: wealthdesk data import-index FILE --code 000300 --format jqdata")
+        bench, total = index_benchmark(levels, nav.index)
+        cum = float((1 + r).prod() - 1)
+        extra = {"benchmark_index": benchmark_index, "benchmark_return": total, "excess_return": cum - total}
+    elif benchmark is not None:
         bnav, bdiv, bsplit = read_nav_file(
             benchmark, "csv" if fmt == "eastmoney" and _is_plain(benchmark) else fmt
         )
@@ -111,6 +146,7 @@ def metrics_payload(nav_path: Path, fmt: str, benchmark: Path | None, risk_free:
         "max_drawdown_recovery": dd.recovery_date,
         "period_returns": perf.period_returns(r, end, start_date=nav.index[0].date()),
         "benchmark": benchmark.name if benchmark else None,
+        **extra,
     }
 
 
@@ -202,24 +238,44 @@ def register(app: typer.Typer) -> None:
 
     @app.command("lookthrough")
     def lookthrough_cmd(
-        client: str = typer.Option(..., "--client", help="Client id, e.g. C0001."),
-        as_user: str = typer.Option(..., "--as", help="Who is asking: an RM id (RM001) or admin."),
+        client: str | None = typer.Option(None, "--client", help="Client id, e.g. C0001."),
+        fund: str | None = typer.Option(None, "--fund", help="Fund code: that fund's own look-through."),
+        as_user: str | None = typer.Option(None, "--as", help="Who is asking (with --client): an RM id or admin."),
+        as_of: str | None = typer.Option(None, "--as-of", help="With --fund: date YYYY-MM-DD (default: data as-of)."),
         json_out: bool = typer.Option(
             False, "--json", help="Machine-readable output (fractions, ISO dates)."
         ),
         top: int = typer.Option(10, "--top", min=1, max=100, help="How many underlying holdings to list."),
     ) -> None:
-        """Look through a client's funds to the underlying securities, industries and managers (穿透)."""
-        from analytics.lookthrough import lookthrough_client
-        from assistant.access import Caller, require_client_access
-        from assistant.cli.common import print_json
-        from datastore.repositories import analytics_inputs as ai
+        """Look through a client's funds (--client --as) or one fund (--fund) to the underlying securities,
+        industries and managers (穿透), with coverage and disclosure dates."""
+        from assistant.access import Caller
+        from assistant.cli.common import get_settings, print_json
+        from core.errors import InvalidInput
 
-        caller = Caller.from_cli(as_user)
+        if (client is None) == (fund is None):
+            raise InvalidInput("give --client ID --as RM, or --fund CODE", field="--client")
+        if fund is not None:
+            from assistant.cli.fund_view import fund_lookthrough_payload, print_fund_lookthrough
+
+            engine, day = _engine_and_day()
+            ft = fund_lookthrough_payload(engine, fund, day, as_of)
+            if json_out:
+                print_json(ft.model_dump(mode="json"))
+            else:
+                print_fund_lookthrough(ft, top)
+            return
+        if as_user is None:
+            raise InvalidInput("--client needs --as (an RM id or admin)", field="--as")
+        if as_of is not None:
+            raise InvalidInput("--as-of applies to --fund only (a client is valued at the data as-of date)",
+                               field="--as-of")
+        from services.clients import client_lookthrough
+        from services.deps import Deps
+
         engine, day = _engine_and_day()
-        require_client_access(engine, caller, client.strip().upper())
-        book = ai.client_book(engine, client.strip().upper(), day)
-        lt = lookthrough_client(book, ai.fund_exposures(engine, day), top_n=top)
+        lt = client_lookthrough(Deps.build(engine, Caller.from_cli(as_user), settings=get_settings(), as_of=day),
+                                client, top)
         if json_out:
             print_json(lt.model_dump(mode="json"))
         else:
@@ -235,6 +291,9 @@ def register(app: typer.Typer) -> None:
         risk_free: float = typer.Option(
             0.0, "--risk-free", help="Annual risk-free rate as a fraction, e.g. 0.02."
         ),
+        benchmark_index: str | None = typer.Option(
+            None, "--benchmark-index", help="Stored index (data import-index) to compare with, e.g. 000300."
+        ),
         json_out: bool = typer.Option(
             False, "--json", help="Machine-readable output (fractions, ISO dates)."
         ),
@@ -245,7 +304,7 @@ def register(app: typer.Typer) -> None:
         from analytics.constants import PERIOD_LABELS
         from assistant.cli.common import console, print_json
 
-        payload = metrics_payload(nav, fmt, benchmark, risk_free)
+        payload = metrics_payload(nav, fmt, benchmark, risk_free, benchmark_index)
         if json_out:
             print_json(payload)
             return
@@ -255,7 +314,7 @@ def register(app: typer.Typer) -> None:
         t.add_column("metric")
         t.add_column("value", justify="right")
         for k, v in payload.items():
-            if k in ("file", "start", "end", "observations", "period_returns", "benchmark"):
+            if k in ("file", "start", "end", "observations", "period_returns", "benchmark", "benchmark_index"):
                 continue
             if isinstance(v, float) and k not in (
                 "sharpe_ratio",
@@ -280,26 +339,34 @@ def register(app: typer.Typer) -> None:
             False, "--json", help="Machine-readable output (fractions, ISO dates)."
         ),
         limit: int = typer.Option(50, "--limit", min=1, help="Rows to show in the table (JSON has all)."),
+        rule: str | None = typer.Option(None, "--rule", help="Only this rule, e.g. maturing, loss, idle_cash."),
+        within_days: int | None = typer.Option(None, "--within-days", min=1, help="Maturing within N days."),
+        month: str | None = typer.Option(None, "--month", help="Maturing in YYYY-MM, next or this."),
     ) -> None:
-        """Scan the book for follow-ups: losses, risk mismatch, concentration, maturities, idle cash."""
+        """Scan the book for follow-ups: losses, risk mismatch, concentration, maturities, idle cash,
+        elderly clients with R3+ products, industry concentration (the same service as the copilot)."""
         from rich.table import Table
 
-        from analytics.book import scan_book
-        from assistant.access import Caller, visible_client_ids
-        from assistant.cli.common import console, print_json
-        from datastore.repositories import analytics_inputs as ai
+        from assistant.access import Caller
+        from assistant.cli.common import console, get_settings, print_json
+        from services.book import BookQuery, book_query
+        from services.deps import Deps
 
         caller = Caller.from_cli(as_user)
         engine, day = _engine_and_day()
-        ids = visible_client_ids(engine, caller)
-        found = scan_book(ai.client_books(engine, ids, day), as_of=day)
-        rows = found.astype(object).where(found.notna(), None).to_dict(orient="records")
+        res = book_query(Deps.build(engine, caller, settings=get_settings(), as_of=day),
+                         BookQuery(rule=rule, within_days=within_days, month=month, page_size=500))
+        pages = [res] + [book_query(Deps.build(engine, caller, settings=get_settings(), as_of=day),
+                                    BookQuery(rule=rule, within_days=within_days, month=month, page_size=500, page=p))
+                         for p in range(2, res.pages + 1)]
+        rows = [r for page in pages for r in page.findings]
         if json_out:
             print_json(
                 {
                     "as_of": day,
                     "rm": caller.rm_id,
-                    "clients": None if ids is None else len(ids),
+                    "clients": res.clients_scanned,
+                    "counts_by_rule": res.counts_by_rule,
                     "findings": rows,
                 }
             )

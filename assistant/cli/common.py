@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from sqlalchemy.exc import SQLAlchemyError
 
-from assistant.errors import WealthDeskError
+from assistant.errors import WealthDeskError, exit_code
 
 console = Console()
 err_console = Console(stderr=True)
@@ -23,7 +23,7 @@ def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
         app(args=argv, standalone_mode=False)
     except WealthDeskError as exc:
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True)
-        return exc.exit_code
+        return exit_code(exc)
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:

@@ -1,4 +1,6 @@
-"""CLI commands for the data area: ``init``, ``data import-nav``, ``data import-bank``."""
+"""CLI commands for the data area: ``init`` and ``data import-*`` (NAV, bank CSV, holdings, industries,
+fund list, index levels). Every import is all-or-nothing and refused by the data-quality gates with the
+file, line, column and fix (exit 2); see docs/importers.md."""
 
 from __future__ import annotations
 
@@ -8,8 +10,18 @@ from typing import Any
 
 import typer
 
-data_app = typer.Typer(help="Import real data: eastmoney NAV exports, a bank's client CSV files.",
-                       no_args_is_help=True)
+data_app = typer.Typer(help="Import real data: NAV histories, a bank's CSV files, fund holdings disclosures, "
+                       "the Shenwan classification, the fund list and index levels.", no_args_is_help=True)
+_AS_OF_HELP = "Latest date the file may contain, YYYY-MM-DD (default: the data set's as-of date)."
+
+
+def _day(value: str | None, field: str = "--as-of") -> date | None:
+    from analytics.errors import InvalidInput
+
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        raise InvalidInput(f"{value!r} is not a date", field=field, hint="use YYYY-MM-DD") from None
 
 
 def _engine(settings: Any):  # noqa: ANN202 - sqlalchemy Engine
@@ -74,11 +86,14 @@ def import_nav(
     create: bool = typer.Option(False, "--create", help="Create a minimal fund record if the code is unknown."),
     name: str | None = typer.Option(None, "--name", help="Fund name (with --create)."),
     fund_type: str | None = typer.Option(None, "--type", help="equity|hybrid|bond|money|index|qdii|fof|feeder (with --create)."),
+    as_of: str | None = typer.Option(None, "--as-of", help=_AS_OF_HELP),
+    replace_range: bool = typer.Option(False, "--replace-range",
+                                       help="Delete stored rows between the file's first and last date first."),
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """Store a fund's NAV history (dividends and 份额折算 parsed from 分红送配)."""
-    from analytics.errors import InvalidInput
     from assistant.cli.common import console, get_settings, print_json
+    from core.errors import InvalidInput
     from datastore.importers.eastmoney import import_eastmoney_nav
 
     if fmt != "eastmoney":
@@ -87,39 +102,132 @@ def import_nav(
     if code is None:
         raise InvalidInput("cannot tell the fund code from the file name", field="--code", hint="add --code 161725")
     settings = get_settings()
-    res = import_eastmoney_nav(_engine(settings), file, code, create=create, name=name, fund_type=fund_type)
+    res = import_eastmoney_nav(_engine(settings), file, code, create=create, name=name, fund_type=fund_type,
+                               as_of=_day(as_of), replace_range=replace_range)
     if json_out:
         print_json(res)
         return
     console.print(f"Imported {res['rows']:,} NAV rows for {res['code']} ({res['first']} → {res['last']}): "
                   f"{res['dividends']} dividends, {res['splits']} splits"
-                  + (" [created minimal fund record]" if res["created_fund"] else ""))
+                  + (" [created minimal fund record]" if res["created_fund"] else "")
+                  + f"; {res['replaced']:,} stored rows replaced")
 
 
 @data_app.command("import-bank")
 def import_bank(
     file: Path = typer.Argument(..., help="CSV file from the bank's systems (see docs/importers.md)."),
-    kind: str = typer.Option(..., "--kind", help="clients | transactions | holdings"),
+    kind: str = typer.Option(..., "--kind", help="clients | transactions | holdings | products"),
     as_of: str | None = typer.Option(None, "--as-of", help="Extract date YYYY-MM-DD (default: the data set's as-of)."),
+    allow_reassign: bool = typer.Option(False, "--allow-reassign", help="Allow moving clients to another RM."),
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Import a bank CSV of clients, transactions or a holdings snapshot (all-or-nothing per file)."""
-    from analytics.errors import InvalidInput
+    """Import a bank CSV of clients, transactions, a holdings snapshot or products (all-or-nothing per file)."""
     from assistant.cli.common import console, get_settings, print_json
+    from core.errors import InvalidInput
     from datastore.importers.bank_csv import import_bank_csv
 
-    if kind not in ("clients", "transactions", "holdings"):
-        raise InvalidInput(f"unknown kind {kind!r}", field="--kind", hint="clients | transactions | holdings")
-    try:
-        day = date.fromisoformat(as_of) if as_of else None
-    except ValueError:
-        raise InvalidInput(f"{as_of!r} is not a date", field="--as-of", hint="use YYYY-MM-DD") from None
-    res = import_bank_csv(_engine(get_settings()), file, kind, as_of=day)  # type: ignore[arg-type]
+    if kind not in ("clients", "transactions", "holdings", "products"):
+        raise InvalidInput(f"unknown kind {kind!r}", field="--kind", hint="clients | transactions | holdings | products")
+    res = import_bank_csv(_engine(get_settings()), file, kind, as_of=_day(as_of),  # type: ignore[arg-type]
+                          allow_reassign=allow_reassign)
     if json_out:
         print_json(res)
         return
     console.print(f"{kind}: {res['inserted']} inserted, {res['updated']} updated, {res['skipped']} unchanged "
-                  f"({res['clients']} clients) from {res['file']}")
+                  f"({res['clients']} clients) from {res['file']}"
+                  + (f"; moved to another RM: {', '.join(res['reassigned'])}" if res.get("reassigned") else ""))
+
+
+@data_app.command("import-holdings")
+def import_holdings_cmd(
+    file: Path = typer.Argument(..., help="Holdings disclosure file (CSV, or JSON for eastmoney-json)."),
+    fmt: str = typer.Option(..., "--format", help="akshare-stock | akshare-bond | akshare-industry | tushare | eastmoney-json"),
+    code: str | None = typer.Option(None, "--code", help="Fund code (akshare files carry none)."),
+    report_date: str | None = typer.Option(None, "--report-date", help="Period end YYYY-MM-DD when the file has none."),
+    disclosure: str | None = typer.Option(None, "--disclosure", help="top10 | full (default: >10 stocks → full)."),
+    published: str | None = typer.Option(None, "--published", help="Publication date (default: the legal deadline)."),
+    create_funds: bool = typer.Option(False, "--create-funds", help="Create minimal records for unknown funds."),
+    stock_share: float | None = typer.Option(None, "--stock-share", help="tushare: the fund's stock share of NAV."),
+    as_of: str | None = typer.Option(None, "--as-of", help=_AS_OF_HELP),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Store funds' disclosed holdings (and CSRC sector tables) for look-through."""
+    from assistant.cli.common import console, get_settings, print_json
+    from datastore.importers.holdings import import_holdings
+
+    res = import_holdings(_engine(get_settings()), str(file), fmt, code=code, report_date=_day(report_date, "--report-date"),
+                          disclosure=disclosure, published=_day(published, "--published"), as_of=_day(as_of),
+                          create_funds=create_funds, stock_share=stock_share)
+    if json_out:
+        print_json(res)
+        return
+    console.print(f"{res['lines']:,} holding lines in {res['reports']} reports of {res['funds']} funds "
+                  f"({', '.join(res['report_dates'])}), {res['sector_lines']} CSRC sector lines; "
+                  f"{res['new_securities']} new securities (unclassified until import-industries)"
+                  + (f"; created funds {', '.join(res['created_funds'])}" if res["created_funds"] else ""))
+
+
+@data_app.command("import-industries")
+def import_industries_cmd(
+    file: Path = typer.Argument(..., help="Shenwan 2021 stock list (CSV)."),
+    fmt: str = typer.Option("sw2021", "--format", help="sw2021"),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Classify stocks by Shenwan 2021 industry (level 1 drives look-through; levels 2–3 kept)."""
+    from analytics.errors import InvalidInput
+    from assistant.cli.common import console, get_settings, print_json
+    from datastore.importers.shenwan import import_sw2021
+
+    if fmt != "sw2021":
+        raise InvalidInput(f"unknown format {fmt!r}", field="--format", hint="sw2021")
+    res = import_sw2021(_engine(get_settings()), file)
+    if json_out:
+        print_json(res)
+        return
+    console.print(f"{res['stocks']:,} stocks classified ({res['inserted']:,} new, {res['updated']:,} updated) "
+                  f"in {res['industries']} Shenwan level-1 industries")
+
+
+@data_app.command("import-funds")
+def import_funds_cmd(
+    file: Path = typer.Argument(..., help="Eastmoney fund list (fundcode_search: code, 拼音, 名称, 类型, 拼音全称)."),
+    fmt: str = typer.Option("eastmoney-list", "--format", help="eastmoney-list"),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Add the funds of a fund master list that are not stored yet (minimal records)."""
+    from analytics.errors import InvalidInput
+    from assistant.cli.common import console, get_settings, print_json
+    from datastore.importers.fund_list import import_fund_list
+
+    if fmt != "eastmoney-list":
+        raise InvalidInput(f"unknown format {fmt!r}", field="--format", hint="eastmoney-list")
+    res = import_fund_list(_engine(get_settings()), file)
+    if json_out:
+        print_json(res)
+        return
+    console.print(f"{res['funds']:,} funds in the list: {res['inserted']:,} added, {res['existing']:,} already stored")
+
+
+@data_app.command("import-index")
+def import_index_cmd(
+    file: Path = typer.Argument(..., help="Index level CSV."),
+    code: str = typer.Option(..., "--code", help="Index code to store the levels under, e.g. 000300."),
+    fmt: str = typer.Option(..., "--format", help="jqdata | akshare"),
+    as_of: str | None = typer.Option(None, "--as-of", help=_AS_OF_HELP),
+    replace_range: bool = typer.Option(False, "--replace-range",
+                                       help="Delete stored levels between the file's first and last date first."),
+    json_out: bool = typer.Option(False, "--json"),
+) -> None:
+    """Store daily index levels (benchmarks: 000300 is the equity benchmark and backtest class)."""
+    from assistant.cli.common import console, get_settings, print_json
+    from datastore.importers.index_levels import import_index
+
+    res = import_index(_engine(get_settings()), file, code, fmt, as_of=_day(as_of), replace_range=replace_range)
+    if json_out:
+        print_json(res)
+        return
+    console.print(f"{res['rows']:,} levels of {res['code']} ({res['first']} → {res['last']}), "
+                  f"{res['replaced']:,} stored rows replaced")
 
 
 def register(app: typer.Typer) -> None:

@@ -25,16 +25,17 @@ JSON = typer.Option(False, "--json", help="Print a machine-readable summary.")
 
 
 def _engine_and_llm() -> tuple[Any, Any, Any]:
-    """Engine and settings from the environment; the builders pick the chat model from the settings
-    (offline templates, or the OpenAI-compatible endpoint when configured)."""
+    """Engine, settings and the commentary model from the environment (None = offline templates, else the
+    OpenAI-compatible endpoint configured in settings)."""
+    from assistant.models import report_llm
     from datastore.engine import get_engine
 
     settings = get_settings()
-    return get_engine(settings.resolved_database_url), settings, None
+    return get_engine(settings.resolved_database_url), settings, report_llm(settings)
 
 
 def _check_lang(lang: str) -> str:
-    from analytics.errors import InvalidInput
+    from core.errors import InvalidInput
 
     if lang not in ("zh", "en"):
         raise InvalidInput(f"unsupported language {lang!r}", field="--lang", hint="zh or en")
@@ -43,7 +44,7 @@ def _check_lang(lang: str) -> str:
 
 def _finish(result: Any, pdf: bool, as_json: bool) -> None:
     """Optionally convert to PDF, then print. A missing soffice exits 1 after reporting the docx."""
-    from analytics.errors import ConfigurationError
+    from core.errors import ConfigurationError
     from reports.pdf import to_pdf
 
     pdf_error: ConfigurationError | None = None
@@ -85,9 +86,9 @@ def proposal_cmd(
     as_json: bool = JSON,
 ) -> None:
     """Client allocation proposal (资产配置建议书)."""
-    from analytics.errors import InvalidInput
     from assistant.access import Caller
-    from reports.proposal import build_proposal
+    from core.errors import InvalidInput
+    from services.proposal import build_proposal
 
     if variant not in ("internal", "client"):
         raise InvalidInput(f"unknown variant {variant!r}", field="--variant", hint="internal or client")
@@ -120,7 +121,7 @@ def due_diligence_cmd(
 ) -> None:
     """Corporate due-diligence report (企业尽职调查报告) for a scenario."""
     from assistant.access import Caller
-    from reports.due_diligence import build_due_diligence
+    from services.due_diligence import build_due_diligence
 
     caller = Caller.from_cli(as_user)
     engine, settings, llm = _engine_and_llm()

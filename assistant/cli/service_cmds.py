@@ -1,4 +1,5 @@
-"""CLI commands for the service area: ``serve`` and ``users add|key|revoke|deactivate|activate|show|list``."""
+"""CLI commands for the service area: ``serve``, ``mcp --stdio`` and
+``users add|key|revoke|deactivate|activate|show|list``."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def serve(
 def users_add(
     user_id: Annotated[str, typer.Argument(help="RM id (e.g. RM001) or an admin name")],
     role: Annotated[
-        str, typer.Option("--role", help="rm | admin | client_channel (a FAQ backend: /api/faq only)")
+        str, typer.Option("--role", help="rm | admin | client_channel (FAQ/knowledge only: /api/faq, /mcp)")
     ] = "rm",
     wecom_user: Annotated[
         str | None, typer.Option("--wecom-user", help="WeCom userid to link (企业微信账号)")
@@ -177,7 +178,34 @@ def users_list(json_out: Annotated[bool, typer.Option("--json")] = False) -> Non
     console.print(table)
 
 
+def mcp(
+    stdio: Annotated[bool, typer.Option("--stdio", help="Serve MCP over stdin/stdout (for a local MCP host)")] = False,
+    as_user: Annotated[
+        str | None, typer.Option("--as", help="Identity of the host: an RM id (RM001), admin, or client_channel")
+    ] = None,
+) -> None:
+    """MCP server for local hosts (Claude Desktop, Cursor …) over stdio. Over HTTP, `serve` already serves
+    MCP at /mcp with the API keys."""
+    from core.errors import InvalidInput
+
+    if not stdio:
+        raise InvalidInput("only the stdio transport is started by this command", field="--stdio",
+                           hint="run `wealthdesk mcp --stdio --as RM001`; over HTTP use `wealthdesk serve` (/mcp)")
+    if not as_user:
+        raise InvalidInput("--as is required with --stdio", field="--as", hint="e.g. --as RM001")
+    from assistant.access import Caller
+    from assistant.channels.mcp_server.stdio import run_stdio
+    from assistant.logging import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level)  # logs go to stderr; stdout carries only the protocol
+    caller = (Caller.client_channel() if as_user.strip().lower().replace("-", "_") == "client_channel"
+              else Caller.from_cli(as_user))
+    run_stdio(_engine(), settings, caller)
+
+
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
     app.command("serve")(serve)
+    app.command("mcp")(mcp)
     app.add_typer(users_app, name="users")

@@ -63,11 +63,18 @@ _EXACT = {"fees": "money", "fee_paid": "money", "realized": "money", "unrealized
           "xirr": "fraction", "share": "fraction", "score": "fraction", "hhi": "plain", "value": "plain",
           "age": "plain", "retire_age": "plain", "current_ratio": "plain", "quick_ratio": "plain",
           "target": "money", "current": "money", "gap": "money", "target_low": "money", "target_high": "money", "years_to_retirement": "plain", "confidence": "fraction",
-          "total": "money"}
+          "total": "money", "loss_threshold": "fraction", "health_score": "plain", "points": "plain",
+          "max_points": "plain", "page": "plain", "page_size": "plain", "pages": "plain", "total_findings": "plain",
+          "client_count": "plain", "clients_matching": "plain", "clients_scanned": "plain", "observations": "plain",
+          "horizon_days": "plain", "maturity_window_days": "plain", "days_to_maturity": "plain", "min_age": "plain",
+          "life_expectancy": "plain", "years_lasting": "plain", "horizon_years": "plain", "valid_days": "plain",
+          "income_per_10k": "money", "weight_a": "fraction", "weight_b": "fraction", "paths": "plain", "seed": "plain"}
 # Dicts whose values are all fractions (asset-class mixes) or all yuan.
 _FRACTION_DICTS = ("asset_classes", "current_mix", "proposed_mix", "mix", "weights", "period_returns",
                    "lookthrough_mix")
-_MONEY_DICTS = ("gain_by_kind", "target_by_class", "by_class", "percentiles")
+_MONEY_DICTS = ("gain_by_kind", "target_by_class", "by_class", "percentiles", "by_asset_class")
+# Dicts whose values are all counts.
+_COUNT_DICTS = ("counts_by_rule", "excluded", "by_risk_level", "findings_by_rule")
 
 
 @lru_cache(maxsize=4)
@@ -253,7 +260,8 @@ def render_result(tool: str, result: dict[str, Any], lang: str) -> str:
         if k.startswith("_") or k in skip:
             continue
         if isinstance(v, dict) and v:
-            unit_key = "share" if k in _FRACTION_DICTS else ("fees" if k in _MONEY_DICTS else None)
+            unit_key = "share" if k in _FRACTION_DICTS else (
+                "fees" if k in _MONEY_DICTS else ("count" if k in _COUNT_DICTS else None))
             inner = ("，" if lang == "zh" else ", ").join(
                 f"{_label(ik, lang)} {fmt_value(unit_key or ik, iv, lang)}"
                 for ik, iv in v.items() if not isinstance(iv, dict | list)
@@ -261,8 +269,10 @@ def render_result(tool: str, result: dict[str, Any], lang: str) -> str:
             lines.append(f"{_label(k, lang)}：{inner}" if lang == "zh" else f"{_label(k, lang)}: {inner}")
         elif isinstance(v, list) and v:
             lines.append(f"{_label(k, lang)}：" if lang == "zh" else f"{_label(k, lang)}:")
-            lines.extend(_row_line(r, lang) for r in v[:_MAX_ROWS])
-            if len(v) > _MAX_ROWS:  # no count here: every figure in the answer must come from a tool
+            # a paged list the RM asked for is shown whole (its page); other lists are summaries
+            cap = int(result.get("page_size") or _MAX_ROWS) if k == "findings" else _MAX_ROWS
+            lines.extend(_row_line(r, lang) for r in v[:cap])
+            if len(v) > cap:  # no count here: every figure in the answer must come from a tool
                 lines.append("- …（其余从略）" if lang == "zh" else "- … (more omitted)")
     if result.get("note"):
         lines.append(str(result["note"]))

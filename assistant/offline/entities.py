@@ -30,6 +30,14 @@ _AMOUNT_SCALE = {"万亿": 1e12, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万"
                  "million": 1e6, "mn": 1e6, "m": 1e6, "k": 1e3, "thousand": 1e3, "billion": 1e9, "bn": 1e9,
                  "yuan": 1.0, "rmb": 1.0, "cny": 1.0}
 _AGE = re.compile(r"(\d{2})\s*(?:岁|周岁)(?:退休)?|retire(?:ment)?\s+at\s+(\d{2})|at\s+age\s+(\d{2})", re.I)
+_PRODUCT_CODE = re.compile(r"(?<![A-Za-z0-9])(WM[0-9A-Z]{3,}|TD\d+[YMD]|LCD\d+Y|INS\d+|NTC\d+D)(?![A-Za-z0-9])", re.I)
+_SPENDING = re.compile(
+    r"(?:每个?月|一个月|月)(?:花|花销|开销|支出|生活费|用)(?:大概|大约|约)?\s*(\d+(?:\.\d+)?\s*(?:万|千|k|元|块)?)|"
+    r"(?:月支出|月开销|月花销|每月支出|每月开销)(?:大概|大约|约|为|是)?\s*(\d+(?:\.\d+)?\s*(?:万|千|k|元|块)?)|"
+    r"(\d+(?:\.\d+)?\s*(?:k|thousand|万|千|yuan|元)?)\s*(?:a|per|each)\s+month|"
+    r"spend(?:s|ing)?\s+(?:about\s+)?(\d+(?:\.\d+)?\s*(?:k|thousand|yuan)?)\s*(?:a|per)\s+month",
+    re.I,
+)
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
            "十二": 12}
 _PRONOUNS = ("他", "她", "该客户", "这位客户", "这个客户", "此客户", "him", "her", "this client", "that client",
@@ -47,6 +55,8 @@ class Entities:
     client_risk: str | None = None  # C1..C5
     product_risk: str | None = None  # R1..R5
     retire_age: int | None = None
+    monthly_spending: float | None = None  # "每个月花2万", "月支出1.5万", "15k a month"
+    product_code: str | None = None  # a non-fund shelf code: WM2026001, TD3Y, LCD3Y, INS01, NTC7D
     pronoun: bool = False
     wants_file: bool = False  # "生成Word文档" / "as a docx": generate the document, not only its content
     ambiguous_clients: list[tuple[str, str]] = field(default_factory=list)
@@ -72,9 +82,13 @@ def parse_period(text: str) -> str | None:
     if re.search(r"今年以来|年初至今|本年|今年|ytd|year[- ]to[- ]date|this year|since the start of the year|"
                  r"since january", t):
         return "ytd"
+    if re.search(r"(?:in|over|during) the (?:last|past) year|past 12 months", t):
+        return "1y"
     if re.search(r"去年|上一年|上年|last year|previous year|prior year", t):
         return "last_year"
-    if re.search(r"成立以来|since inception|since launch|持有以来|since (?:they|he|she) bought", t):
+    if re.search(r"持有以来|买入以来|从买入|买了以后|买到现在|since (?:they|he|she|i|we) bought|since purchase", t):
+        return "since_purchase"
+    if re.search(r"成立以来|since inception|since launch", t):
         return "since_inception"
     m = re.search(r"(?:自|从|since)\s*((?:19|20)\d{2})(?:\s*[-/年]\s*(\d{1,2}))?", t)
     if m:
@@ -150,6 +164,11 @@ def extract(text: str, lex: Lexicon) -> Entities:
         key, options = best_match(text, [(i, n) for i, n, _ in lex.companies], kind="company")
         ent.company = key or (options[0][0] if options else None)
     ent.period = parse_period(text)
+    if m := _PRODUCT_CODE.search(text):
+        ent.product_code = m.group(1).upper()
+    if m := _SPENDING.search(text):
+        raw = next(g for g in m.groups() if g)
+        ent.monthly_spending = parse_amount(raw if re.search(r"[万千k元块]|thousand|yuan", raw, re.I) else raw + "元")
     ent.amount = parse_amount(_CLIENT_ID.sub(" ", text))
     ent.client_risk, ent.product_risk = _risks(_CLIENT_ID.sub(" ", text))
     age = _AGE.search(text)

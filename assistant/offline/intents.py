@@ -63,7 +63,7 @@ COMPANY_TOOLS = {"company_profile", "draft_due_diligence"}
 # Asking the assistant to drop its rules, change identity or reveal hidden data.
 INJECTION = re.compile(
     r"忽略(之前|以上|前面|所有|你的)?.{0,6}(指令|规则|限制|设定)|无视.{0,6}(指令|规则|限制)|你现在是|假装你是|扮演|"
-    r"已(经)?授权|授权你|权限已|提升权限|全部客户的|所有客户的|new policy|^\s*system\s*[:：]|"
+    r"已(经)?授权|授权你|权限已|提升权限|new policy|^\s*system\s*[:：]|"
     r"以.{0,4}(admin|管理员|超级用户)身份|忘掉你的|as (?:an? )?(?:admin|administrator|superuser)|"
     r"管理员模式|越狱|系统提示|泄露|所有RM|全行客户|其他(理财)?经理的客户|别人的客户|"
     r"ignore (?:all |any |the )?(?:previous|prior|above|earlier)? ?(?:instructions|rules)|disregard .*instructions|"

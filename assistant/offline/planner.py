@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.offline import business
 from assistant.offline.entities import Entities, extract
 from assistant.offline.intents import (
     CLIENT_TOOLS,
@@ -58,6 +59,8 @@ def _client_args(tool: str, client: str, ent: Entities) -> dict[str, Any]:
         args["period"] = ent.period
     if tool == "retirement_plan" and ent.retire_age:
         args["retire_age"] = ent.retire_age
+    if tool == "retirement_plan" and ent.monthly_spending:
+        args["monthly_spending"] = ent.monthly_spending
     if tool == "draft_proposal":
         args["lang"] = ent.lang
         if ent.wants_file:
@@ -130,6 +133,12 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
             out.calls.append(("draft_proposal", _client_args("draft_proposal", who, ent)))
         return out
 
+    # 1b) the business-layer capabilities, by their plain phrasings
+    routed = business.route(text, ent, client=client, remembered=remembered, state=state)
+    if routed:
+        out.calls.extend(routed)
+        return out
+
     client_hits = [t for t in _CLIENT_ORDER if t in hits]
     wants_products = "search_products" in hits and not client_hits
     if wants_products and not client and not ent.pronoun:
@@ -184,7 +193,7 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
 
     # 5) book, products, knowledge
     if "book_scan" in hits:
-        out.calls.append(("book_scan", {}))
+        out.calls.append(("book_scan", business.book_args(text)))
         return out
     if "fund_overlap" in hits:
         out.reply = _msg("clarify_fund", lang)

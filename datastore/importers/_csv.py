@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analytics.errors import InvalidInput
+from core.errors import InvalidInput
 
 
 class CsvFile:
@@ -42,8 +42,9 @@ class CsvFile:
         return i + 2
 
     def error(self, i: int | None, column: str, problem: str, hint: str | None = None) -> InvalidInput:
-        where = f"{self.path}" + (f", line {self.line(i)}" if i is not None else "")
-        return InvalidInput(f"{where}, column {column!r}: {problem}", field=column, hint=hint)
+        from datastore.importers.quality import located
+
+        return located(self.path, self.line(i) if i is not None else None, column, problem, hint)
 
     def resolve(self, aliases: Mapping[str, Sequence[str]], required: Sequence[str]) -> dict[str, str]:
         """Map canonical names to the file's header names. Missing required column → InvalidInput."""

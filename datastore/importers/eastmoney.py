@@ -14,12 +14,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, select
 
-from analytics.errors import InvalidInput
+from core.errors import InvalidInput
 from datastore.engine import create_schema
 from datastore.importers._csv import CsvFile, parse_date, parse_number
+from datastore.importers.quality import Gate, resolve_as_of
+from datastore.repositories.meta import clear_cache
 from datastore.sample.loader import insert_frame
 from datastore.schema import Fund, FundCompany, FundManager, FundNav
 
@@ -60,6 +63,11 @@ def read_eastmoney_nav(path: str | Path) -> pd.DataFrame:
     ``date`` holds ``datetime.date``; ``daily_return`` is a fraction (NaN where the vendor left it
     empty); ``split_ratio`` NaN on ordinary days. Raises ``InvalidInput`` naming file, line and column.
     """
+    return _read(path)[NAV_COLUMNS]
+
+
+def _read(path: str | Path) -> pd.DataFrame:
+    """``read_eastmoney_nav`` plus ``_line`` (the file line of each row) for the quality gates."""
     f = CsvFile(path)
     cols = f.resolve(_ALIASES, required=["净值日期", "单位净值", "累计净值"])
     if f.df.empty:
@@ -86,29 +94,52 @@ def read_eastmoney_nav(path: str | Path) -> pd.DataFrame:
             if split is not None and split <= 0:
                 raise f.error(i, cols["分红送配"], "split ratio must be greater than 0")
         rows.append({"date": d, "unit_nav": unit, "acc_nav": acc, "dividend": div, "split_ratio": split,
-                     "daily_return": None if ret is None else round(ret / 100, 10)})
-    out = pd.DataFrame(rows, columns=NAV_COLUMNS).sort_values("date", ignore_index=True)
+                     "daily_return": None if ret is None else round(ret / 100, 10), "_line": f.line(i)})
+    out = pd.DataFrame(rows, columns=[*NAV_COLUMNS, "_line"]).sort_values("date", ignore_index=True)
     for c in ("split_ratio", "daily_return"):
         out[c] = pd.to_numeric(out[c], errors="coerce")
     return out
 
 
 def import_eastmoney_nav(engine: Engine, path: str | Path, code: str, *, create: bool = False,
-                         name: str | None = None, fund_type: str | None = None) -> dict[str, Any]:
+                         name: str | None = None, fund_type: str | None = None, as_of: date | None = None,
+                         replace_range: bool = False) -> dict[str, Any]:
     """Store a NAV export as ``fund_nav`` rows of fund ``code`` in one transaction.
 
-    Rows for the dates in the file replace existing ones (re-importing is idempotent). If the fund is
+    Rows for the dates in the file replace the stored rows of those dates (re-importing is idempotent);
+    stored rows on other dates are kept. ``replace_range=True`` (CLI ``--replace-range``) deletes every
+    stored row between the file's first and last date first, for a vendor's corrected history.
+    The quality gates (``datastore.importers.quality``) refuse dates after ``as_of`` (default: the data
+    set's as-of date), unit NAVs ≤ 0 or above 1,000, and daily returns beyond ±50% on a day without
+    dividend or split (also across the seam with the stored row before the file's first date). If the fund is
     not in ``funds``, pass ``create=True`` with ``name`` and ``fund_type``: a minimal fund record is
     created under the placeholder company/manager ``EXT`` (fees 0, risk level by type, benchmark
     "未知"), so analytics can run on it; nothing is created implicitly.
-    Returns ``{"code", "rows", "first", "last", "dividends", "splits", "created_fund"}``.
+    Returns ``{"code", "rows", "first", "last", "dividends", "splits", "created_fund", "replaced"}``
+    (``replaced`` = stored rows deleted: same dates, or the whole range with ``replace_range``).
     """
     code = (code or "").strip()
     if not re.fullmatch(r"\d{6}", code):
         raise InvalidInput(f"fund code {code!r} is not 6 digits", field="code", hint="e.g. --code 161725")
-    nav = read_eastmoney_nav(path)
+    nav = _read(path)
     create_schema(engine)
+    gate = Gate(path, resolve_as_of(engine, as_of))
+    for ln, d, unit, acc in nav[["_line", "date", "unit_nav", "acc_nav"]].itertuples(index=False):
+        gate.date(int(ln), "净值日期", d)
+        gate.unit_nav(int(ln), "单位净值", unit)
+        gate.unit_nav(int(ln), "累计净值", acc)
+    first, last = nav["date"].iloc[0], nav["date"].iloc[-1]
+    with engine.connect() as conn:
+        stored = pd.DataFrame(conn.execute(select(FundNav.date, FundNav.unit_nav, FundNav.dividend,
+                                                  FundNav.split_ratio).where(FundNav.fund_code == code)).all(),
+                              columns=["date", "unit_nav", "dividend", "split_ratio"])
+    kept = stored[~stored["date"].isin(set(nav["date"]))]
+    if replace_range:
+        kept = kept[(kept["date"] < first) | (kept["date"] > last)]
+    merged = pd.concat([kept.assign(_line=np.nan), nav], ignore_index=True).sort_values("date", ignore_index=True)
+    gate.daily_returns(merged.astype({"unit_nav": float, "dividend": float, "split_ratio": float}), "单位净值")
     created = False
+    replaced = 0
     with engine.begin() as conn:
         exists = conn.execute(select(Fund.code).where(Fund.code == code)).first() is not None
         if not exists:
@@ -127,12 +158,19 @@ def import_eastmoney_nav(engine: Engine, path: str | Path, code: str, *, create:
                 "risk_level": _DEFAULT_RISK[fund_type], "inception_date": nav["date"].iloc[0], "size": 0.0,
                 "currency": "CNY"}]))
             created = True
-        conn.execute(delete(FundNav).where(FundNav.fund_code == code, FundNav.date >= nav["date"].iloc[0],
-                                           FundNav.date <= nav["date"].iloc[-1]))
-        insert_frame(conn, "fund_nav", nav.assign(fund_code=code))
+        if replace_range:  # explicit: the file is the whole truth between its first and last date
+            replaced = conn.execute(delete(FundNav).where(
+                FundNav.fund_code == code, FundNav.date >= first, FundNav.date <= last)).rowcount or 0
+        else:  # only the dates the file brings; a sparse file never deletes the history in between
+            days = nav["date"].tolist()
+            for j in range(0, len(days), 500):  # bounded IN lists (SQLite variable limit)
+                replaced += conn.execute(delete(FundNav).where(
+                    FundNav.fund_code == code, FundNav.date.in_(days[j:j + 500]))).rowcount or 0
+        insert_frame(conn, "fund_nav", nav[NAV_COLUMNS].assign(fund_code=code))
+    clear_cache()
     return {"code": code, "rows": len(nav), "first": nav["date"].iloc[0], "last": nav["date"].iloc[-1],
             "dividends": int((nav["dividend"] > 0).sum()), "splits": int(nav["split_ratio"].notna().sum()),
-            "created_fund": created}
+            "created_fund": created, "replaced": int(replaced)}
 
 
 def _ensure_placeholders(conn, first: date) -> None:  # noqa: ANN001 - Connection

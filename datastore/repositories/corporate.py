@@ -107,7 +107,7 @@ class CorporateFrames:
 
 def corporate_frames(engine: Engine, corporate_id: str) -> CorporateFrames:
     """All frames of one corporate; raises ``NotFound`` for an unknown id or name."""
-    from analytics.errors import NotFound
+    from core.errors import NotFound
 
     profile = find_corporate(engine, corporate_id)
     if profile is None:

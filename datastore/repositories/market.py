@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, and_, func, select
 
-from analytics.errors import NotFound
+from core.errors import NotFound
 from datastore.repositories._frames import as_list, model_columns, read_frame
 from datastore.schema import (
     Fund,
@@ -23,10 +23,12 @@ from datastore.schema import (
     FundHolding,
     FundManager,
     FundNav,
+    FundSectorAllocation,
     IndexLevel,
     IndexWeight,
     Industry,
     Security,
+    SecurityIndustry,
     SecurityPrice,
 )
 
@@ -182,3 +184,37 @@ def index_weights(engine: Engine, code: str = "000300", as_of: date | None = Non
         last = select(func.max(IndexWeight.as_of)).where(IndexWeight.index_code == code, IndexWeight.as_of <= as_of)
         stmt = stmt.where(IndexWeight.as_of == last.scalar_subquery())
     return read_frame(engine, stmt.order_by(IndexWeight.as_of, IndexWeight.industry_code))
+
+
+def disclosures(engine: Engine, code: str, as_of: date | None = None) -> pd.DataFrame:
+    """The holdings reports of fund ``code`` (report_date, disclosure, published_on, lines, weight = Σ of
+    the lines), published by ``as_of`` when given, latest first."""
+    stmt = select(FundHolding.report_date, FundHolding.disclosure, func.min(FundHolding.published_on).label(
+        "published_on"), func.count().label("lines"), func.sum(FundHolding.weight).label("weight")).where(
+        FundHolding.fund_code == code)
+    if as_of is not None:
+        stmt = stmt.where(FundHolding.published_on <= as_of)
+    stmt = stmt.group_by(FundHolding.report_date, FundHolding.disclosure)
+    return read_frame(engine, stmt.order_by(FundHolding.report_date.desc(), FundHolding.disclosure))
+
+
+def fund_sector_allocation(engine: Engine, code: str, as_of: date | None = None, system: str = "csrc") -> pd.DataFrame:
+    """The latest published sector table of fund ``code`` in classification ``system`` (CSRC by default):
+    fund_code, report_date, system, sector, published_on, weight, market_value (largest first)."""
+    stmt = select(*model_columns(FundSectorAllocation)).where(
+        FundSectorAllocation.fund_code == code, FundSectorAllocation.system == system)
+    if as_of is not None:
+        stmt = stmt.where(FundSectorAllocation.published_on <= as_of)
+    df = read_frame(engine, stmt)
+    if df.empty:
+        return df
+    df = df[df["report_date"] == df["report_date"].max()]
+    return df.sort_values(["weight", "sector"], ascending=[False, True], ignore_index=True)
+
+
+def security_industries(engine: Engine, ids: str | Iterable[str] | None = None, system: str = "sw2021") -> pd.DataFrame:
+    """Classification rows (security_id, system, level1_code, level1, level2, level3, vendor_code)."""
+    stmt = select(*model_columns(SecurityIndustry)).where(SecurityIndustry.system == system)
+    if (c := as_list(ids)) is not None:
+        stmt = stmt.where(SecurityIndustry.security_id.in_(c))
+    return read_frame(engine, stmt.order_by(SecurityIndustry.security_id))

@@ -21,9 +21,6 @@ def get_meta(engine: Engine | Connection, key: str) -> str | None:
     return engine.execute(select(Meta.value).where(Meta.key == key)).scalar_one_or_none()
 
 
-def all_meta(engine: Engine) -> dict[str, str]:
-    with engine.connect() as conn:
-        return {k: v for k, v in conn.execute(select(Meta.key, Meta.value)).all()}
 
 
 def set_meta(conn: Connection, values: dict[str, str]) -> None:
@@ -40,9 +37,21 @@ def data_as_of(engine: Engine) -> date | None:
 
 def as_of_date(engine: Engine) -> date:
     """The loaded data set's as-of date; raises ``DataUnavailable`` before ``wealthdesk init``."""
-    from analytics.errors import DataUnavailable
+    from core.errors import DataUnavailable
 
     d = data_as_of(engine)
     if d is None:
         raise DataUnavailable("no data loaded (meta.as_of missing)", hint="run `wealthdesk init`")
     return d
+
+
+_EPOCH = [0]  # bumped by every importer in this process; part of services.loading's cache key
+
+
+def clear_cache() -> None:
+    """Mark the data changed (importers call it after a commit), so cached look-through is recomputed."""
+    _EPOCH[0] += 1
+
+
+def data_epoch() -> int:
+    return _EPOCH[0]

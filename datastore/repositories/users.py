@@ -22,7 +22,7 @@ from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from analytics.errors import InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 from datastore.schema import RM, ApiKey, ReportJob, User
 
 KEY_PREFIX = "wd_"  # makes a leaked key easy to recognise in secret scanners and logs

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from analytics.identifiers import id_check_digit
+from core.identifiers import id_check_digit
 from datastore.sample.fund_plan import FUNDS, fees
 from datastore.sample.funds import FundData
 from datastore.sample.names import BRANCHES, GIVEN_CHARS, OCCUPATIONS, REGION_CODES, SURNAMES

@@ -13,7 +13,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from analytics.identifiers import CREDIT_ALPHABET, credit_code_check_digit, org_code_check_digit
+from core.identifiers import CREDIT_ALPHABET, credit_code_check_digit, org_code_check_digit
 
 SEED = 20261123
 

@@ -25,8 +25,9 @@ from datastore.schema import Base
 
 # Insert order respects foreign keys; deletes run in reverse.
 SAMPLE_TABLES = [
-    "industries", "securities", "security_prices", "index_levels", "index_weights",
+    "industries", "securities", "security_industries", "security_prices", "index_levels", "index_weights",
     "fund_companies", "fund_managers", "funds", "fund_nav", "fund_holdings", "fund_asset_allocation",
+    "fund_sector_allocation",
     "rms", "clients", "products", "transactions", "positions", "client_cash",
     "corporates", "corporate_shareholders", "corporate_financials", "corporate_risk_events", "corporate_credit",
 ]

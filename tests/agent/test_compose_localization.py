@@ -101,7 +101,7 @@ def test_lookthrough_flags_and_kinds(answers):
 
 def test_performance_period_and_kinds(answers):
     zh = answers["portfolio_performance", "zh"].answer
-    assert "（区间 近1年）" in zh and "- 基金：产品代码 515302" in zh
+    assert "（区间 近1年）" in zh and "基金：产品代码 515302" in zh  # rows now lead with the product name
     assert "(period past year)" in answers["portfolio_performance", "en"].answer
 
 

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from analytics.allocation import (
-    AllocationPolicy,
     compare_backtest,
     gap_analysis,
     propose_rebalance,
@@ -18,6 +17,7 @@ from analytics.allocation import (
 )
 from analytics.errors import InvalidInput, SuitabilityError
 from analytics.suitability import check_suitability
+from core.policy import Policy
 
 from .conftest import AS_OF
 
@@ -40,7 +40,9 @@ def _client(**kw):  # type: ignore[no-untyped-def]
 def test_gate_refuses_r5_for_c2() -> None:
     with pytest.raises(SuitabilityError, match="R5") as e:
         check_suitability(_client(), R5, AS_OF)
-    assert e.value.exit_code == 3
+    from assistant.errors import exit_code
+
+    assert exit_code(e.value) == 3
     check_suitability(_client(), R2, AS_OF)  # R2 ≤ C2 passes
 
 
@@ -74,10 +76,10 @@ def test_policy_is_overridable() -> None:
         "equity": 0.35,
         "alternative": 0.05,
     }
-    mine = AllocationPolicy(target_mix={"C3": {"cash": 0.2, "fixed_income": 0.4, "equity": 0.4}})
+    mine = Policy().replace(allocation={"target_mix": {"C3": {"cash": 0.2, "fixed_income": 0.4, "equity": 0.4}}})
     assert target_mix("C3", mine)["equity"] == 0.4
     with pytest.raises(InvalidInput):
-        AllocationPolicy(target_mix={"C3": {"cash": 0.5}})
+        Policy().replace(allocation={"target_mix": {"C3": {"cash": 0.5}}})
 
 
 def test_three_pots_hand_computed() -> None:

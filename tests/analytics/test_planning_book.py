@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from analytics.book import BookScanRules, book_scan
+from analytics.book import book_scan
 from analytics.errors import InvalidInput
 from analytics.planning import (
     future_value,
@@ -17,6 +17,7 @@ from analytics.planning import (
     retirement_plan,
     wealth_health_score,
 )
+from core.policy import Policy
 
 
 def test_required_saving_inverts_future_value() -> None:
@@ -109,7 +110,7 @@ def test_book_scan_finds_each_rule(tiny_products) -> None:  # type: ignore[no-un
         ("C1", "loss"),
         ("C1", "concentration"),
         ("C2", "assessment_expired"),
-        ("C2", "concentration"),
+        # C2's 100% deposit is no concentration finding: policy.concentration.exempt_kinds
         ("C2", "maturing"),
         ("C3", "idle_cash"),
     }
@@ -123,7 +124,8 @@ def test_book_scan_finds_each_rule(tiny_products) -> None:  # type: ignore[no-un
         tiny_products,
         AS_OF,
         cash=cash,
-        rules=BookScanRules(loss_threshold=0.5, max_product_share=1.0, idle_cash_min=1e9),
+        policy=Policy().replace(alerts={"loss_threshold": 0.5}, concentration={"product_of_client": 1.0},
+                              liquidity={"idle_cash_min": 1e9}),
     )
     assert {"loss", "concentration", "idle_cash"}.isdisjoint(set(quiet["rule"]))
 

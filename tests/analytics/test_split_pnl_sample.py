@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from analytics.pnl import client_pnl
-from datastore.repositories import analytics_inputs as inp
 from datastore.sample import AS_OF
+from services import loading as inp
 
 
 def _clients_holding_split_funds(engine) -> list[str]:  # type: ignore[no-untyped-def]

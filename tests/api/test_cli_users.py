@@ -103,3 +103,39 @@ def test_client_channel_user_and_bad_expiry(cli_settings, engine, capsys) -> Non
     assert "positive number of days" in capsys.readouterr().err
     assert run_app(cli_app, ["users", "list", "--json"]) == 0
     assert [u["id"] for u in json.loads(capsys.readouterr().out)] == ["bank-app"]  # nothing half-created
+
+
+def test_a_client_channel_user_gets_a_faq_only_caller(cli_settings, engine, capsys) -> None:
+    from assistant.api.security import caller_of
+
+    assert run_app(cli_app, ["users", "add", "faq-bot", "--role", "client_channel", "--json"]) == 0
+    key = json.loads(capsys.readouterr().out)["api_key"]
+    found = user_for_key(engine, key)
+    assert found is not None and found[0].role == "client_channel" and found[0].rm_id is None
+    caller = caller_of(found[0])
+    assert caller.role == "client_channel" and caller.user_id == "faq-bot"
+    assert run_app(cli_app, ["users", "add", "x", "--role", "superuser"]) == 2
+    assert "use rm, admin or client_channel" in capsys.readouterr().err
+
+
+def test_mcp_command_needs_stdio_and_an_identity(cli_settings, capsys) -> None:
+    assert run_app(cli_app, ["mcp"]) == 2
+    assert "wealthdesk mcp --stdio --as RM001" in capsys.readouterr().err
+    assert run_app(cli_app, ["mcp", "--stdio"]) == 2
+    assert "--as" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("as_user", "role", "user_id"), [
+    ("RM001", "rm", "RM001"), ("admin", "admin", "admin"), ("client_channel", "client_channel", "client-channel"),
+    ("client-channel", "client_channel", "client-channel"),
+])
+def test_mcp_stdio_identity_comes_from_as(cli_settings, monkeypatch, as_user, role, user_id) -> None:
+    import assistant.channels.mcp_server.stdio as stdio_mod
+    import assistant.logging as logging_mod
+
+    seen = {}
+    monkeypatch.setattr(logging_mod, "configure_logging", lambda level: None)  # keep the test run's loggers
+    monkeypatch.setattr(stdio_mod, "run_stdio", lambda engine, settings, caller: seen.setdefault("caller", caller))
+    assert run_app(cli_app, ["mcp", "--stdio", "--as", as_user]) == 0
+    assert (seen["caller"].role, seen["caller"].user_id) == (role, user_id)
+    assert run_app(cli_app, ["mcp", "--stdio", "--as", "nobody"]) == 2

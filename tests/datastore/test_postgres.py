@@ -33,9 +33,9 @@ def pg_engine():  # type: ignore[no-untyped-def]
 def test_sample_loads_idempotently_and_reads_back(pg_engine) -> None:  # type: ignore[no-untyped-def]
     from analytics.lookthrough import lookthrough_client
     from assistant.access import Caller, require_client_access
-    from datastore.repositories import analytics_inputs as inp
     from datastore.repositories.meta import as_of_date
     from datastore.sample import AS_OF, load_sample, sample_digest
+    from services import loading as inp
 
     assert pg_engine.dialect.name == "postgresql"
     assert load_sample(pg_engine)["status"] == "loaded"

@@ -56,7 +56,7 @@ def test_missing_columns_are_a_domain_error(tmp_path: Path):
 
 
 def test_committed_factsheets_equal_a_fresh_render(tmp_path: Path):
-    from knowledge.__main__ import regenerate_factsheets
+    from assistant.factsheets import regenerate_factsheets
 
     fresh = regenerate_factsheets(tmp_path)
     committed = sorted((CORPUS / "products").glob("*.md"))

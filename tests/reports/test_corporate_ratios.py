@@ -157,7 +157,7 @@ def test_flags_for_frames_matches_dd_content(sample_engine) -> None:
     from assistant.access import Caller
     from datastore.repositories.corporate import corporate_frames
     from datastore.repositories.meta import data_as_of
-    from reports.due_diligence import dd_content
+    from services.due_diligence import dd_content
 
     frames = corporate_frames(sample_engine, "E006")
     flags = flags_for_frames(frames, as_of=data_as_of(sample_engine), scenario="credit")

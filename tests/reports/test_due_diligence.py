@@ -12,8 +12,8 @@ from analytics.corporate import ratios
 from analytics.errors import Forbidden, GroundingError, InvalidInput
 from assistant.access import Caller
 from datastore.repositories.corporate import corporate_financials
-from reports.due_diligence import build_due_diligence, dd_content
 from reports.render import outline
+from services.due_diligence import build_due_diligence, dd_content
 
 RM = Caller.rm("RM001")
 

@@ -11,11 +11,11 @@ from langchain_core.messages import AIMessage
 from analytics import allocation, lookthrough
 from analytics.errors import Forbidden, GroundingError
 from assistant.access import Caller
-from datastore.repositories import analytics_inputs as inp
 from datastore.repositories.meta import data_as_of
 from reports.models import fmt_money
-from reports.proposal import build_proposal, proposal_content
 from reports.render import outline
+from services import loading as inp
+from services.proposal import build_proposal, proposal_content
 from tests.reports.golden_util import check_golden
 
 RM1 = Caller.rm("RM001")

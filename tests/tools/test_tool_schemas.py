@@ -41,6 +41,6 @@ def test_identity_is_never_a_model_argument(name):
 
 
 def test_stable_names_and_channel_subset():
-    assert len(TOOL_NAMES) == 14 == len(TOOLS)
+    assert len(TOOL_NAMES) == 22 == len(TOOLS)
     channel = {t.name for t in tools_for(Caller.client_channel())}
-    assert channel == {"search_knowledge", "fund_profile"}
+    assert channel == {"search_knowledge", "fund_profile", "fund_metrics", "compare_funds"}  # public data only

@@ -16,9 +16,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse
 
-from analytics.errors import ConfigurationError
 from assistant.channels.wecom.crypto import WeComCrypto
 from assistant.logging import get_logger
+from core.errors import ConfigurationError
 from datastore.repositories.jobs import remember_message
 
 router = APIRouter(prefix="/channels/wecom", tags=["wecom"])

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from analytics.errors import ConfigurationError, DataUnavailable
+from core.errors import ConfigurationError, DataUnavailable
 
 TEXT_LIMIT_BYTES = 2048  # message/send text content limit, in UTF-8 bytes
 TOKEN_EXPIRED = {40014, 42001}  # invalid / expired access_token: refresh once and retry

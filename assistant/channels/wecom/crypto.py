@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
-from analytics.errors import Forbidden, InvalidInput
+from core.errors import Forbidden, InvalidInput
 
 BLOCK = 32  # WeCom pads to 32-byte blocks
 BAD_SIGNATURE = "WeCom signature check failed (msg_signature does not match token/timestamp/nonce/payload)"

@@ -25,7 +25,6 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from analytics.errors import WealthDeskError
 from assistant.api.security import caller_of
 from assistant.api.services import Services, as_dict
 from assistant.channels.openai_compat import render_footer
@@ -33,6 +32,7 @@ from assistant.channels.wecom.client import WeComClient
 from assistant.channels.wecom.outbox import WeComOutbox
 from assistant.jobs import JobQueue, ReportRequest
 from assistant.logging import get_logger
+from core.errors import WealthDeskError
 from datastore.repositories import jobs as jobs_repo
 from datastore.repositories.users import user_for_wecom
 

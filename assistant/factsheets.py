@@ -1,4 +1,4 @@
-"""``python -m knowledge factsheets`` regenerates data/corpus/products/ from the sample product table."""
+"""``python -m assistant.factsheets`` regenerates data/corpus/products/ from the sample product table."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ def regenerate_factsheets(out_dir: Path = Path("data/corpus/products")) -> list[
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] != ["factsheets"]:
-        sys.stderr.write("usage: python -m knowledge factsheets\n")
+    if sys.argv[1:] not in ([], ["factsheets"]):
+        sys.stderr.write("usage: python -m assistant.factsheets\n")
         sys.exit(2)
     paths = regenerate_factsheets()
     sys.stdout.write(f"{len(paths)} factsheets written\n")

@@ -1,0 +1,114 @@
+"""Plain-phrasing routes to the business-layer capabilities (overview, benchmark, fund metrics, suitability,
+health score, comparisons, book queries and totals). Precise patterns only: broad phrasing coverage is
+the intent scorer's job (issue 11). ``route`` returns the calls, or None to let the general planner go on.
+
+>>> route("林辉静总资产多少", ent, client="C0001")        # → [("client_overview", {"client_id": "C0001"})]
+>>> route("下个月到期的客户有哪些", ent, client=None)     # → [("book_scan", {"rule": "maturing", "month": "next"})]
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from assistant.offline.entities import Entities
+
+_I = re.IGNORECASE
+BENCH_300 = re.compile(r"沪深\s*300|csi\s*300|hs\s*300|000300", _I)
+BENCH_BOND = re.compile(r"中债|债券指数|bond index|cba00101", _I)
+BENCH_WORDS = re.compile(r"跑赢|跑输|超额|比较基准|基准|benchmark|beat|outperform|underperform", _I)
+OVERVIEW = re.compile(r"总资产|资产(?:有)?多少|多少资产|持仓(?:明细|情况|有哪些)?|持有(?:哪些|什么)|买了(?:哪些|什么)|"
+                      r"(?:什么时候|哪天|何时)到期|到期(?:日|时间)|概况|基本情况|风险等级|测评|"
+                      r"total assets|how much does .* have|holdings|what does .* hold|overview|when .* matur", _I)
+HEALTH = re.compile(r"健康度|健康分|打个?分|财富体检|health score|wealth health", _I)
+SUITABLE = re.compile(r"能不能买|能买.{0,16}吗|可以买|能否购买|适不适合买|适合买吗|适当性|can .* buy|allowed to buy|suitable for",
+                      _I)
+COMPARE = re.compile(r"对比|比较|比一比|哪个好|哪只好|vs\.?|versus|compare|side by side|差别|区别", _I)
+FUND_METRIC = re.compile(r"回撤|年化|夏普|波动|收益率?|七日|7日|万份收益|涨了?多少|跌了?多少|drawdown|sharpe|volatility|"
+                         r"annuali[sz]ed|return|yield", _I)
+BOOK = re.compile(r"哪些.{0,8}客户|客户.{0,14}(?:有哪些|有谁|哪几位|哪几个|名单)|的客户|客户名单|名下|所有客户|全部客户|我的客户|"
+                  r"客户里|which clients|my clients|my book|clients (?:with|who|whose|holding)|list", _I)
+TOTALS = re.compile(r"aum|管理(?:的)?资产|资产规模|总规模|总资产(?:是|有)?多少|book total|how much .* manage", _I)
+_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("elderly_high_risk", re.compile(r"高龄|老年|老人|70岁|七十岁|elderly|aged 70|over 70", _I)),
+    ("assessment_expired", re.compile(r"测评(?:已)?过期|评估过期|assessment.*expir|expired assessment", _I)),
+    ("risk_mismatch", re.compile(r"风险(?:等级)?(?:错配|不匹配)|超风险|mismatch|above (?:their )?risk", _I)),
+    ("idle_cash", re.compile(r"闲置|活期.{0,4}(?:多|太多)|idle cash|idle money", _I)),
+    ("industry_concentration", re.compile(r"行业集中|行业.*超|industry concentration", _I)),
+    ("manager_concentration", re.compile(r"基金经理集中|manager concentration", _I)),
+    ("concentration", re.compile(r"集中度|单一产品|concentrat", _I)),
+    ("loss", re.compile(r"亏损|浮亏|亏了|in (?:the )?red|losing|loss", _I)),
+    ("maturing", re.compile(r"到期|maturing|matur", _I)),
+]
+_WITHIN = re.compile(r"(\d+)\s*天(?:内|以内)?|within\s+(\d+)\s+days|next\s+(\d+)\s+days", _I)
+_LOSS_PCT = re.compile(r"(?:超过|大于|超|over|more than|beyond)\s*(\d+(?:\.\d+)?)\s*%", _I)
+
+
+def _benchmark(text: str) -> str | None:
+    if BENCH_300.search(text):
+        return "000300"
+    if BENCH_BOND.search(text):
+        return "CBA00101"
+    if re.search(r"目标配置|目标组合|target mix", text, _I):
+        return "target"
+    return "000300" if BENCH_WORDS.search(text) and re.search(r"大盘|指数|market|index", text, _I) else None
+
+
+def book_args(text: str) -> dict[str, Any]:
+    """book_scan arguments from a book question: the rule, the maturity window, a loss threshold."""
+    args: dict[str, Any] = {}
+    for rule, pattern in _RULES:
+        if pattern.search(text):
+            args["rule"] = rule
+            break
+    if args.get("rule") == "maturing":
+        if re.search(r"下个?月|next month", text, _I):
+            args["month"] = "next"
+        elif re.search(r"本月|这个月|this month", text, _I):
+            args["month"] = "this"
+        elif m := _WITHIN.search(text):
+            args["within_days"] = int(next(g for g in m.groups() if g))
+    if args.get("rule") == "loss" and (m := _LOSS_PCT.search(text)):
+        args["loss_threshold"] = float(m.group(1)) / 100
+    return args
+
+
+def route(text: str, ent: Entities, *, client: str | None, remembered: str | None,
+          state: dict[str, Any]) -> list[tuple[str, dict[str, Any]]] | None:
+    who = client or (remembered if ent.pronoun else None)
+    funds = ent.fund_codes
+    bench = _benchmark(text)
+    if bench and (who or funds):
+        args: dict[str, Any] = {"benchmark": bench}
+        args.update({"client_id": who} if who and not funds else {"fund": funds[0]})
+        if ent.period:
+            args["period"] = ent.period
+        return [("benchmark_comparison", args)]
+    if len(ent.client_ids) >= 2 and (COMPARE.search(text) or "和" in text or " and " in text):
+        args = {"client_ids": ent.client_ids[:2]}
+        if ent.period:
+            args["period"] = ent.period
+        return [("compare_clients", args)]
+    if len(funds) >= 2 and COMPARE.search(text) and not re.search(r"重合|重叠|overlap", text, _I):
+        args = {"funds": funds[:2]}
+        if ent.period:
+            args["period"] = ent.period
+        return [("compare_funds", args)]
+    if who and HEALTH.search(text):
+        return [("wealth_health_score", {"client_id": who})]
+    if who and SUITABLE.search(text) and (funds or ent.product_code):
+        args = {"client_id": who, "product": ent.product_code or funds[0]}
+        if ent.amount:
+            args["amount"] = ent.amount
+        return [("check_suitability", args)]
+    if funds and not who and FUND_METRIC.search(text) and (ent.period or re.search(r"回撤|年化|夏普|七日|7日|万份", text)):
+        return [("fund_metrics", {"fund": funds[0], "period": ent.period or "1y"})]
+    if who and OVERVIEW.search(text) and not re.search(r"穿透|行业|底层|look[- ]?through|industr", text, _I):
+        return [("client_overview", {"client_id": who})]
+    if not client and not ent.pronoun and TOTALS.search(text) and (BOOK.search(text) or re.search(r"我|my", text)):
+        return [("book_totals", {})]
+    if not client and not ent.pronoun and BOOK.search(text):
+        args = book_args(text)
+        if args:
+            return [("book_scan", args)]
+    return None
