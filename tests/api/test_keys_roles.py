@@ -184,3 +184,12 @@ def test_key_expiry_must_be_positive(engine, keys) -> None:
     with pytest.raises(InvalidInput, match="positive"):
         issue_key(engine, "RM001", expires_days=0)
     assert days_ago(0) - days_ago(1) < timedelta(days=1, seconds=1)
+
+
+def test_bad_keys_on_mcp_count_towards_the_same_throttle(settings, engine, fakes, keys) -> None:
+    s = settings.model_copy(update={"auth_failure_limit": 3})
+    with TestClient(create_app(s, engine=engine, services=fakes.services())) as c:
+        codes = [c.post("/mcp", json={}, headers=auth(f"wd_guess{i}")).status_code for i in range(2)]
+        codes.append(c.post("/api/faq", json={"question": "q"}, headers=auth("wd_guess9")).status_code)
+        codes.append(c.post("/mcp", json={}, headers=auth(keys["RM001"])).status_code)
+        assert codes == [401, 401, 401, 429]
