@@ -236,6 +236,7 @@ def _setup(store: str | None) -> tuple[Any, Any]:
     from assistant.settings import Settings
     from datastore.engine import get_engine
     from datastore.sample import load_sample
+    from knowledge.bootstrap import SEED_ACTOR
     from knowledge.ingest import ingest_paths
 
     tmp = Path(tempfile.mkdtemp(prefix="wd-holdout-"))
@@ -245,7 +246,8 @@ def _setup(store: str | None) -> tuple[Any, Any]:
     settings = Settings(var_dir=tmp, llm_mode="offline", corpus_dir=corpus, _env_file=None,
                         store_dir=Path(store).resolve() if store else None)  # type: ignore[call-arg]
     if not store:
-        ingest_paths([corpus], store_dir=settings.resolved_store_dir, settings=settings)
+        # the committed corpus is the approved seed corpus, as after `wealthdesk init`
+        ingest_paths([corpus], store_dir=settings.resolved_store_dir, settings=settings, approved_by=SEED_ACTOR)
     return engine, settings
 
 

@@ -27,6 +27,7 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from assistant.access import Caller
+from assistant.audit import safe_record_event
 from core.errors import Forbidden, RateLimited, Unauthenticated
 from datastore.repositories.users import KeyMatch, UserRecord, hash_key, lookup_key
 
@@ -168,11 +169,14 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def principal_for_key(ctx: Any, plain: str | None, ip: str = "unknown") -> Principal:
-    """The user behind an API key (``ctx`` is the app's ``AppContext``), any role. ``Unauthenticated`` without
-    a key or with an unknown/revoked/expired one (which counts against ``ip``); ``RateLimited`` over the
-    per-key limit or while ``ip`` is throttled for failed attempts."""
+def principal_for_key(ctx: Any, plain: str | None, ip: str = "unknown", *, where: str | None = None) -> Principal:
+    """The user behind an API key (``ctx`` is the app's ``AppContext``), any role: the one lookup every HTTP
+    channel uses (REST, ``/v1``, ``/mcp``). ``Unauthenticated`` without a key or with an unknown/revoked/expired
+    one (which counts against ``ip``); ``RateLimited`` over the per-key limit or while ``ip`` is throttled for
+    failed attempts. Each failure is an ``auth.failed`` audit row (``where``: the path)."""
     if not plain or not plain.strip():
+        safe_record_event(ctx.engine, actor="anonymous", action="auth.failed", target=where,
+                          detail={"reason": "missing key"}, outcome="denied")
         raise Unauthenticated("missing API key", hint="send Authorization: Bearer <key> or X-API-Key: <key>")
     ctx.auth_throttle.check(ip)
     plain = plain.strip()
@@ -182,6 +186,9 @@ def principal_for_key(ctx: Any, plain: str | None, ip: str = "unknown") -> Princ
         found = lookup_key(ctx.engine, plain)
         if found is None:
             ctx.auth_throttle.failed(ip)
+            safe_record_event(ctx.engine, actor="anonymous", action="auth.failed", target=where,
+                              detail={"reason": "invalid, expired or revoked key", "key_prefix": plain[:7]},
+                              outcome="denied")
             raise Unauthenticated(
                 "invalid, expired or revoked API key", hint="ask an administrator for a key (`wealthdesk users key`)"
             )
@@ -197,7 +204,10 @@ async def authenticate_any(
 ) -> Principal:
     """Any active key, client_channel included (see ``principal_for_key``)."""
     who = principal_for_key(
-        request.app.state.ctx, (bearer.credentials if bearer else None) or api_key, client_ip(request)
+        request.app.state.ctx,
+        (bearer.credentials if bearer else None) or api_key,
+        client_ip(request),
+        where=request.url.path,
     )
     request.state.user_id = who.user.id  # for the access log
     return who

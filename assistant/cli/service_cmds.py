@@ -20,6 +20,14 @@ def _engine():  # noqa: ANN202 - Engine, imported lazily so `--help` stays fast
     return engine
 
 
+def _audit(engine, action: str, target: str, **detail: object) -> None:  # noqa: ANN001
+    import getpass
+
+    from assistant.audit import record_event
+
+    record_event(engine, actor=f"cli:{getpass.getuser()}"[:32], action=action, target=target, detail=detail or None)
+
+
 def serve(
     host: Annotated[
         str | None, typer.Option(help="Bind address (default from WEALTHDESK_HOST, 127.0.0.1)")
@@ -69,6 +77,8 @@ def users_add(
     engine = _engine()
     user = add_user(engine, user_id, role, wecom_user_id=wecom_user)
     key = issue_key(engine, user.id, expires_days=expires_days)
+    _audit(engine, "user.add", user.id, role=user.role, wecom_linked=bool(user.wecom_user_id))
+    _audit(engine, "key.issue", user.id, prefix=key[:12], expires_days=expires_days)
     if json_out:
         print_json({"user": user.model_dump(), "api_key": key})
         return
@@ -90,7 +100,10 @@ def users_key(
     """Issue an additional API key for an existing user (printed once)."""
     from datastore.repositories.users import issue_key
 
-    typer.echo(issue_key(_engine(), user_id, expires_days=expires_days))
+    engine = _engine()
+    key = issue_key(engine, user_id, expires_days=expires_days)
+    _audit(engine, "key.issue", user_id, prefix=key[:12], expires_days=expires_days)
+    typer.echo(key)
 
 
 @users_app.command("revoke")
@@ -104,7 +117,10 @@ def users_revoke(
     """Revoke every API key of a user, or one key with --key PREFIX. Servers stop accepting it within 2 s."""
     from datastore.repositories.users import revoke_keys
 
-    console.print(f"revoked {revoke_keys(_engine(), user_id, prefix=key)} key(s) of {user_id}")
+    engine = _engine()
+    n = revoke_keys(engine, user_id, prefix=key)
+    _audit(engine, "key.revoke", user_id, keys=n, prefix=key)
+    console.print(f"revoked {n} key(s) of {user_id}")
 
 
 @users_app.command("deactivate")
@@ -115,7 +131,9 @@ def users_deactivate(
     """Stop a user at once: every API key revoked, WeCom messages refused, queued report jobs cancelled."""
     from datastore.repositories.users import deactivate_user
 
-    done = deactivate_user(_engine(), user_id)
+    engine = _engine()
+    done = deactivate_user(engine, user_id)
+    _audit(engine, "user.deactivate", user_id, **done)
     if json_out:
         print_json({"user": user_id, **done})
         return
@@ -130,7 +148,9 @@ def users_activate(user_id: Annotated[str, typer.Argument(help="Deactivated user
     """Re-enable a user. Old keys stay revoked: issue a new one with `users key`."""
     from datastore.repositories.users import activate_user
 
-    activate_user(_engine(), user_id)
+    engine = _engine()
+    activate_user(engine, user_id)
+    _audit(engine, "user.activate", user_id)
     console.print(f"activated {user_id}; issue a key with `wealthdesk users key {user_id}`")
 
 
@@ -161,7 +181,9 @@ def users_list(json_out: Annotated[bool, typer.Option("--json")] = False) -> Non
 
     from datastore.repositories.users import list_users
 
-    rows = list_users(_engine())
+    engine = _engine()
+    rows = list_users(engine)
+    _audit(engine, "admin.read", "users", rows=len(rows))
     if json_out:
         print_json(rows)
         return
