@@ -72,6 +72,12 @@ class Settings(BaseSettings):
         30.0, ge=1, description="A running job's lease; renewed while it runs, re-queued once it expires."
     )
     job_poll_s: float = Field(1.0, gt=0, description="How often idle workers look for jobs other instances queued.")
+    console_secret: SecretStr = Field(
+        SecretStr("dev-only-console-secret-change-me"),
+        description="Signs the RM console's session cookie; set a long random value in production "
+        "(the dev default logs a warning at start).",
+    )
+    console_session_hours: float = Field(12.0, gt=0, le=24 * 30, description="Console sign-in lifetime.")
 
     # --- WeCom (企业微信) self-built app ----------------------------------------------------------
     wecom_token: SecretStr | None = None

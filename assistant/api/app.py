@@ -42,6 +42,7 @@ from assistant.channels.openai_compat import router as openai_router
 from assistant.channels.wecom.callback import WECOM_MAX_BODY_BYTES
 from assistant.channels.wecom.callback import router as wecom_router
 from assistant.channels.wecom.crypto import WeComCrypto
+from assistant.console import install_console
 from assistant.jobs import JobQueue
 from assistant.logging import get_logger, register_name_source, register_names
 from assistant.pii import name_directory
@@ -188,6 +189,7 @@ def create_app(
     app.router.routes.append(Route(MCP_PATH, endpoint=mcp_endpoint, methods=["GET", "POST", "DELETE"]))
     if settings.docs_enabled:
         _mount_docs(app)
+    install_console(app, ctx)  # the RM console at / (pages, /console/api, /console/static)
 
     @app.get("/healthz", tags=["ops"], summary="Database, vector store and model status (no auth)")
     def healthz(request: Request) -> JSONResponse:

@@ -127,7 +127,11 @@ class KeyMatch:
 
 def lookup_key(engine: Engine, plain: str) -> KeyMatch | None:
     """The active user owning an unrevoked, unexpired key; None otherwise."""
-    digest = hash_key(plain)
+    return lookup_digest(engine, hash_key(plain))
+
+
+def lookup_digest(engine: Engine, digest: str) -> KeyMatch | None:
+    """``lookup_key`` by the key's SHA-256 digest (the console's session keeps the digest, never the key)."""
     with Session(engine) as s:
         row = s.execute(
             select(User, ApiKey.prefix, ApiKey.expires_at)
@@ -144,7 +148,13 @@ def lookup_key(engine: Engine, plain: str) -> KeyMatch | None:
 
 def user_for_key(engine: Engine, plain: str) -> tuple[UserRecord, str] | None:
     """The active user owning an unrevoked, unexpired key, with the key's display prefix; None otherwise."""
-    found = lookup_key(engine, plain)
+    return user_for_digest(engine, hash_key(plain))
+
+
+def user_for_digest(engine: Engine, digest: str) -> tuple[UserRecord, str] | None:
+    """``user_for_key`` by the key's SHA-256 digest (the console's session: expiry, revoke and deactivation
+    end a signed-in session too)."""
+    found = lookup_digest(engine, digest)
     return (found.user, found.prefix) if found else None
 
 
