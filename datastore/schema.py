@@ -432,6 +432,7 @@ class ApiKey(Base):
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)  # None = no expiry
 
 
 class ChatSession(Base):
@@ -462,7 +463,7 @@ class ReportJob(Base):
     type: Mapped[str] = mapped_column(String(16))  # proposal | due_diligence
     params: Mapped[dict] = mapped_column(JSON)
     request_key: Mapped[str] = mapped_column(String(64), index=True)  # idempotency key or params digest
-    status: Mapped[str] = mapped_column(String(12))  # queued | running | done | failed
+    status: Mapped[str] = mapped_column(String(12), index=True)  # queued | running | done | failed | cancelled
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     error: Mapped[str | None] = mapped_column(Text)
     file_path: Mapped[str | None] = mapped_column(String(512))
@@ -470,6 +471,11 @@ class ReportJob(Base):
     facts: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # Lease: the instance running the job renews lease_expires_at; an expired lease makes it claimable again.
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    attempts: Mapped[int | None] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)  # last claim (fair scheduling looks at it)
 
 
 class AuditLog(Base):
@@ -539,7 +545,30 @@ class ChannelMessage(Base):
     __tablename__ = "channel_messages"
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     msg_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    received_at: Mapped[datetime] = mapped_column(DateTime)
+    received_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class ChannelOutbox(Base):
+    """Replies waiting to be sent to a channel: stored first, sent by a worker with retries, marked delivered.
+
+    One row per WeCom message (a long answer is several text rows, in ``id`` order per recipient).
+    """
+
+    __tablename__ = "channel_outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    msg_id: Mapped[str | None] = mapped_column(String(64))  # the inbound message this answers (for tracing)
+    to_user: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # text | file
+    payload: Mapped[str] = mapped_column(Text)  # the text, or the file path
+    status: Mapped[str] = mapped_column(String(12), index=True)  # pending | sending | delivered | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class Meta(Base):
