@@ -9,7 +9,15 @@ import sys
 
 import typer
 
-from assistant.cli import agent_cmds, analytics_cmds, data_cmds, kb_cmds, report_cmds, service_cmds
+from assistant.cli import (
+    agent_cmds,
+    analytics_cmds,
+    batch_cmds,
+    data_cmds,
+    kb_cmds,
+    report_cmds,
+    service_cmds,
+)
 
 app = typer.Typer(
     name="wealthdesk",
@@ -19,7 +27,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (data_cmds, analytics_cmds, kb_cmds, agent_cmds, report_cmds, service_cmds):
+for _module in (data_cmds, analytics_cmds, kb_cmds, agent_cmds, report_cmds, service_cmds, batch_cmds):
     _module.register(app)
 
 
