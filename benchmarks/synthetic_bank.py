@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from bench_analytics import AS_OF, synthetic_market, synthetic_products
 
 CLIENTS_PER_RM = 333

@@ -23,7 +23,7 @@ from services.batch.context import BatchContext
 from services.batch.partition import run_partition
 
 try:  # the optional extra: pip install -e '.[spark]'
-    from pyspark.sql import DataFrame, SparkSession
+    from pyspark.sql import SparkSession
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
 except ImportError:  # pragma: no cover - exercised only without the extra

@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from synthetic_bank import AS_OF
 
 from assistant.batch.io import read_output
 from assistant.batch.runner import RunOptions, run_batch
 from core.errors import InvalidInput
 from services.batch import schema
-from synthetic_bank import AS_OF
 
 
 def _db(sample_db_path: Path) -> str:

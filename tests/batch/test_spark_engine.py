@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from synthetic_bank import AS_OF
 
 from assistant.batch.io import read_output
 from assistant.batch.runner import RunOptions, run_batch
 from services.batch import schema
-from synthetic_bank import AS_OF
 from tests.batch.test_local_batch import _break_rm
 
 FILES = {"book-scan": ("findings.parquet", schema.FINDINGS), "lookthrough": ("exposures.parquet", schema.EXPOSURES)}
