@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.book import BookFrames, scan_book
-from analytics.inputs import ClientBook
+from analytics.inputs import SPLIT_COLS, TRANSACTION_COLS, ClientBook
 from analytics.lookthrough import lookthrough_client
 from core.errors import InvalidInput, WealthDeskError
 from services.batch import schema
@@ -122,9 +122,14 @@ def lookthrough_partition(clients: pd.DataFrame, positions: pd.DataFrame, cash: 
     coverage and the disclosure dates (``lookthrough_client`` per client; columns ``schema.EXPOSURES``).
     Clients holding nothing (no positions of value, no idle cash) have no rows."""
     rm = str(clients["rm_id"].iloc[0]) if len(clients) else ""
-    by_client = dict(tuple(positions.groupby("client_id", sort=False)))
+    by_client = dict(tuple(positions.drop(columns=["client_id"]).groupby(positions["client_id"], sort=False)))
     balance = dict(zip(cash["client_id"], cash["balance"].astype(float), strict=True))
-    no_pos = positions.iloc[0:0]
+    no_pos = positions.drop(columns=["client_id"]).iloc[0:0]
+    # Per-call overheads dominate a client's look-through: give every ClientBook the products this RM's
+    # clients hold (not the whole shelf: a look-through needs only the held rows) and shared empty frames.
+    held = ctx.products[ctx.products["code"].isin(set(positions["product_code"]))].drop_duplicates("code")
+    no_txn = pd.DataFrame({c: pd.Series(dtype=object) for c in TRANSACTION_COLS})
+    no_split = pd.DataFrame({c: pd.Series(dtype=object) for c in SPLIT_COLS})
     rows: list[dict[str, Any]] = []
     for rec in clients.to_dict("records"):
         cid = str(rec["id"])
@@ -132,8 +137,8 @@ def lookthrough_partition(clients: pd.DataFrame, positions: pd.DataFrame, cash: 
         cash_bal = balance.get(cid, 0.0)
         if float(pos["market_value"].clip(lower=0).sum()) + cash_bal <= 0:
             continue  # nothing to look through (lookthrough_client would refuse it)
-        book = ClientBook(client=pd.Series(rec), positions=pos.drop(columns=["client_id"]),
-                          products=ctx.products, as_of=ctx.as_of, cash=cash_bal)
+        book = ClientBook(client=pd.Series(rec), positions=pos, products=held, as_of=ctx.as_of, cash=cash_bal,
+                          transactions=no_txn, splits=no_split)
         rows += _client_rows(lookthrough_client(book, ctx.exposures, top_n=ctx.top_n,
                                                 limits=ctx.policy.concentration), rm)
     out = pd.DataFrame(rows)
