@@ -20,7 +20,10 @@ err_console = Console(stderr=True)
 
 def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
     try:
-        app(args=argv, standalone_mode=False)
+        # without standalone mode click *returns* a typer.Exit's code instead of raising it
+        rc = app(args=argv, standalone_mode=False)
+        if isinstance(rc, int) and not isinstance(rc, bool):
+            return rc
     except WealthDeskError as exc:
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True)
         return exit_code(exc)
