@@ -194,11 +194,10 @@ def _summary(o: RunOptions, ctx: BatchContext, stats: pd.DataFrame, n_rows: int,
 
 
 def _counts(kind: str, target: Path, cols: schema.Columns) -> dict[str, Any]:
-    from assistant.batch.io import read_output
-
-    df = read_output(target, cols)
+    need = ["rule"] if kind == "book-scan" else ["rm_id", "client_id", "status", "error"]
+    df = schema.conform(pd.read_parquet(target, columns=need), {c: cols[c] for c in need})
     if kind == "book-scan":
         return {"counts_by_rule": {str(k): int(v) for k, v in df["rule"].value_counts().sort_index().items()}}
-    failed = df[df["status"] == "failed"]
+    failed = df[df["status"] == "failed"].sort_values(["rm_id", "client_id"])
     return {"counts_by_status": {str(k): int(v) for k, v in df["status"].value_counts().sort_index().items()},
             "failed_reports": failed[["rm_id", "client_id", "error"]].to_dict("records")}
