@@ -26,7 +26,7 @@ from assistant.agent_middleware import AuditToolCalls, GuardModelCalls
 from assistant.models import build_model, should_mask
 from assistant.offline.entities import detect_lang
 from assistant.offline.lexicon import load_lexicon
-from assistant.pii import Masker
+from assistant.pii import Masker, name_directory
 from assistant.sessions import history, open_session, save_turn
 from assistant.settings import Settings
 from core.errors import InvalidInput
@@ -156,7 +156,9 @@ def ask(
 
         ctx.extras["report_llm"] = report_llm(settings)
     if should_mask(settings):
-        ctx.extras["masker"] = Masker(names=lexicon.client_names)
+        # Every client and RM name, read fresh from the database (a client imported a second ago
+        # is masked too; the lexicon's names are a cached view of the caller's own book only).
+        ctx.extras["masker"] = Masker(names=[*lexicon.client_names, *name_directory(engine).names()])
     agent = create_agent(
         model,
         tools_for(caller),

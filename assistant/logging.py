@@ -5,9 +5,10 @@ One line per record, e.g.::
     {"ts": "2026-11-23T18:01:02.123Z", "level": "INFO", "logger": "wealthdesk.access",
      "msg": "POST /api/faq 200", "request_id": "9f1c…", "status": 200, "duration_ms": 12.5}
 
-Masking reuses ``assistant.pii.Masker`` (ID-card numbers with a valid check digit, mobile numbers,
-Luhn-valid card numbers, and the client/RM names registered with ``register_names``): the message and
-every string field pass through it, so "客户张伟 13812345678" is logged as "客户«NAME_1» «PHONE_1»".
+Masking reuses ``assistant.pii.Masker`` (ID-shaped numbers even with a wrong check digit, mobile and
+card numbers also when spaced or dashed, and the client/RM names registered with ``register_names`` or
+held by a ``register_name_source`` directory, which follows clients imported after start): the message
+and every string field pass through it, so "客户张伟 13812345678" is logged as "客户«NAME_1» «PHONE_1»".
 """
 
 from __future__ import annotations
@@ -15,14 +16,13 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
-import re
 import sys
 import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from assistant.pii import Masker
+from assistant.pii import Masker, NameDirectory
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
@@ -38,6 +38,9 @@ _STANDARD_ATTRS = set(vars(logging.LogRecord("x", 0, "x", 0, "x", None, None))) 
 }
 
 
+_sources: list[NameDirectory] = []
+
+
 def register_names(names: Iterable[str]) -> None:
     """Add personal names (clients, RMs) that must never appear in a log line."""
     global _known_names
@@ -45,22 +48,23 @@ def register_names(names: Iterable[str]) -> None:
         _known_names = tuple(sorted(set(_known_names) | {n for n in names if n and len(n) >= 2}))
 
 
-# Logs are stricter than the LLM masker: an 18-character ID-shaped number with a plausible birth date is
-# masked even when its check digit is wrong (a typo'd ID number is still personal data).
-_ID_SHAPED = re.compile(
-    r"(?<![0-9A-Za-z])\d{6}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[0-9Xx](?![0-9A-Za-z])"
-)
+def register_name_source(directory: NameDirectory) -> None:
+    """Also mask every name the directory holds now or later (clients imported after start). One source
+    per process (the service's database): a later call replaces the earlier one."""
+    with _names_lock:
+        _sources[:] = [directory]
 
 
-class _LogMasker(Masker):
-    def mask(self, text: str) -> str:
-        text = super().mask(text)
-        return _ID_SHAPED.sub("«ID»", text) if text else text
+def _names() -> tuple[str, ...]:
+    names = _known_names
+    for d in list(_sources):
+        names = names + d.names()
+    return names
 
 
 def mask_text(text: str) -> str:
     """Mask personal data in one string (a fresh token numbering per call)."""
-    return _LogMasker(_known_names).mask(text)
+    return Masker(_names()).mask(text)
 
 
 def _mask_value(masker: Masker, value: Any) -> Any:
@@ -79,7 +83,7 @@ class JsonFormatter(logging.Formatter):
     """Render a record as one JSON object; mask personal data in the message and the extra fields."""
 
     def format(self, record: logging.LogRecord) -> str:
-        masker = _LogMasker(_known_names)  # one per record: the same value gets the same token within a line
+        masker = Masker(_names())  # one per record: the same value gets the same token within a line
         out: dict[str, Any] = {
             "ts": datetime.fromtimestamp(record.created, UTC)
             .isoformat(timespec="milliseconds")

@@ -63,6 +63,18 @@ class Settings(BaseSettings):
     wecom_agent_id: int | None = None
     wecom_api_base: str = Field("https://qyapi.weixin.qq.com", description="Override to point at a test fake.")
 
+    # --- security and data protection ------------------------------------------------------------
+    audit_key: SecretStr | None = Field(
+        None, description="Secret for the audit log's HMAC chain and keyed digests; unset = public dev key + warning."
+    )
+    pii_key: SecretStr | None = Field(
+        None, description="AES-256-GCM key(s) for ID and mobile numbers at rest: 'kid:base64key[,kid:base64key…]', "
+        "first = current; unset = public dev key + warning.",
+    )
+    retention_days: int = Field(
+        365, ge=1, description="Days to keep conversations, reports and channel dedup rows (`wealthdesk purge`)."
+    )
+
     # --- policy (core.policy.Policy is built from these; unset = the example policy's value) -------
     risk_assessment_valid_days: int = Field(365, ge=1, description="a risk assessment older than this blocks sales")
     elderly_age: int | None = Field(None, ge=50, le=120, description="age from which R3+ sales need 双录 (default 70)")

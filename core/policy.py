@@ -32,10 +32,9 @@ class SuitabilityRules(BaseModel):
     """适当性: who may buy what."""
 
     model_config = _FROZEN
-    assessment_valid_days: int = Field(365, ge=1, description="a risk assessment older than this blocks sales")
-    elderly_age: int = Field(70, ge=50, le=120, description="clients this old or older follow the elderly rule")
-    elderly_min_product_level: int = Field(
-        3, ge=1, le=5, description="…when buying R<this> or above, which needs 双录 (recorded sale)"
+    assessment_valid_days: int = Field(default=365, ge=1, description="a risk assessment older than this blocks sales")
+    elderly_age: int = Field(default=70, ge=50, le=120, description="clients this old or older follow the elderly rule")
+    elderly_min_product_level: int = Field(default=3, ge=1, le=5, description="…when buying R<this> or above, which needs 双录 (recorded sale)"
     )
 
 
@@ -44,19 +43,17 @@ class ConcentrationLimits(BaseModel):
     and the proposal alike."""
 
     model_config = _FROZEN
-    product_of_client: float = Field(0.30, gt=0, le=1, description="one product's share of the client's assets")
-    exempt_kinds: tuple[str, ...] = Field(
-        ("deposit", "insurance"), description="product kinds (and the cash/protection classes) never flagged as "
+    product_of_client: float = Field(default=0.30, gt=0, le=1, description="one product's share of the client's assets")
+    exempt_kinds: tuple[str, ...] = Field(default=("deposit", "insurance"), description="product kinds (and the cash/protection classes) never flagged as "
         "single-product concentration: a deposit or a policy carries no market risk to concentrate"
     )
-    fund_top10_of_nav: float = Field(0.60, gt=0, le=1, description="a held fund's top-10 holdings share of NAV")
-    manager_of_equity: float = Field(0.30, gt=0, le=1, description="one fund manager's share of equity exposure")
-    manager_min_funds: int = Field(
-        3, ge=1, description="the book scan flags manager concentration only with at least this many equity funds"
+    fund_top10_of_nav: float = Field(default=0.60, gt=0, le=1, description="a held fund's top-10 holdings share of NAV")
+    manager_of_equity: float = Field(default=0.30, gt=0, le=1, description="one fund manager's share of equity exposure")
+    manager_min_funds: int = Field(default=3, ge=1, description="the book scan flags manager concentration only with at least this many equity funds"
     )
-    company_of_funds: float = Field(0.50, gt=0, le=1, description="one fund company's share of fund assets")
-    security_of_client: float = Field(0.10, gt=0, le=1, description="one underlying security's share of assets")
-    industry_of_equity: float = Field(0.40, gt=0, le=1, description="one Shenwan L1 industry's share of equity")
+    company_of_funds: float = Field(default=0.50, gt=0, le=1, description="one fund company's share of fund assets")
+    security_of_client: float = Field(default=0.10, gt=0, le=1, description="one underlying security's share of assets")
+    industry_of_equity: float = Field(default=0.40, gt=0, le=1, description="one Shenwan L1 industry's share of equity")
 
 
 class LiquidityRules(BaseModel):
@@ -64,8 +61,8 @@ class LiquidityRules(BaseModel):
 
     model_config = _FROZEN
     liquidity_months: tuple[float, float] = (3.0, 6.0)  # band of monthly expenses the liquidity pot holds
-    idle_cash_months: float = Field(6.0, ge=0, description="cash above this many months of expenses is idle")
-    idle_cash_min: float = Field(50_000.0, ge=0, description="…and idle only when the excess is above this (yuan)")
+    idle_cash_months: float = Field(default=6.0, ge=0, description="cash above this many months of expenses is idle")
+    idle_cash_min: float = Field(default=50_000.0, ge=0, description="…and idle only when the excess is above this (yuan)")
 
 
 class AllocationRules(BaseModel):
@@ -75,8 +72,8 @@ class AllocationRules(BaseModel):
     target_mix: dict[str, dict[str, float]] = Field(
         default_factory=lambda: {k: dict(v) for k, v in _DEFAULT_MIX.items()}
     )
-    protection_share: float = Field(0.10, ge=0, le=1, description="share of assets for the protection pot")
-    rebalance_band: float = Field(0.03, ge=0, le=1, description="gaps below this share of assets are left alone")
+    protection_share: float = Field(default=0.10, ge=0, le=1, description="share of assets for the protection pot")
+    rebalance_band: float = Field(default=0.03, ge=0, le=1, description="gaps below this share of assets are left alone")
 
     @field_validator("target_mix")
     @classmethod
@@ -91,15 +88,12 @@ class AlertRules(BaseModel):
     """Follow-up windows and loss thresholds."""
 
     model_config = _FROZEN
-    loss_threshold: float = Field(
-        0.10, gt=0, lt=1, description="a loss beyond this share of cost is a finding (client in the book scan, "
+    loss_threshold: float = Field(default=0.10, gt=0, lt=1, description="a loss beyond this share of cost is a finding (client in the book scan, "
         "position in the proposal)"
     )
-    maturity_alert_days: int = Field(
-        30, ge=1, description="book scan: holdings maturing within this many days need a call now"
+    maturity_alert_days: int = Field(default=30, ge=1, description="book scan: holdings maturing within this many days need a call now"
     )
-    maturity_review_days: int = Field(
-        90, ge=1, description="proposal: maturities within this window are planned for (a proposal looks further "
+    maturity_review_days: int = Field(default=90, ge=1, description="proposal: maturities within this window are planned for (a proposal looks further "
         "ahead than today's call list)"
     )
 
@@ -108,11 +102,9 @@ class ProductRules(BaseModel):
     """What the shelf may offer."""
 
     model_config = _FROZEN
-    reinvestment_horizon_days: int = Field(
-        365, ge=1, description="default holding horizon when the RM states none (\"放一年\")"
+    reinvestment_horizon_days: int = Field(default=365, ge=1, description="default holding horizon when the RM states none (\"放一年\")"
     )
-    min_remaining_term_days: int = Field(
-        90, ge=0, description="a product maturing sooner than this is not offered for new money"
+    min_remaining_term_days: int = Field(default=90, ge=0, description="a product maturing sooner than this is not offered for new money"
     )
 
 
@@ -120,11 +112,10 @@ class MarketAssumptions(BaseModel):
     """Modelling assumptions (backtests and class returns), not data."""
 
     model_config = _FROZEN
-    deposit_rate: float = Field(0.015, ge=0, lt=1, description="cash class return per year")
-    alternative_equity_share: float = Field(
-        0.5, ge=0, le=1, description="alternatives modelled as this share of the equity index, rest bonds"
+    deposit_rate: float = Field(default=0.015, ge=0, lt=1, description="cash class return per year")
+    alternative_equity_share: float = Field(default=0.5, ge=0, le=1, description="alternatives modelled as this share of the equity index, rest bonds"
     )
-    backtest_years: int = Field(3, ge=1, le=10)
+    backtest_years: int = Field(default=3, ge=1, le=10)
     equity_index: str = "000300"
     bond_index: str = "CBA00101"
 

@@ -15,6 +15,21 @@ from core.errors import ConfigurationError
 from datastore.schema import Base
 
 
+def _owner_only(path: Path) -> None:
+    """Create the SQLite file (and its WAL side files) readable by the owner only (0600): it holds
+    client data. An existing file is tightened too."""
+    import os
+
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    os.close(fd)
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if p.exists() and (p.stat().st_mode & 0o077):
+            try:
+                p.chmod(0o600)
+            except OSError:  # not our file (shared deployment): leave it to the operator
+                pass
+
+
 @lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
     """One engine per URL for the process. SQLite gets WAL and foreign keys turned on."""
@@ -22,7 +37,8 @@ def get_engine(url: str) -> Engine:
         path = Path(url.removeprefix("sqlite:///"))
         if str(path) != ":memory:":
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                _owner_only(path)
             except OSError as exc:
                 raise ConfigurationError(
                     f"cannot create the database folder {str(path.parent)!r}: {exc.strerror}",

@@ -26,6 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from datastore.crypto import EncryptedString
+
 
 class Base(DeclarativeBase):
     pass
@@ -240,8 +242,9 @@ class Client(Base):
     segment: Mapped[str] = mapped_column(String(16))  # mass | affluent | private
     annual_income: Mapped[float] = mapped_column(Float)
     monthly_expense: Mapped[float] = mapped_column(Float)
-    id_number: Mapped[str] = mapped_column(String(18))  # synthetic, valid GB 11643 check digit
-    mobile: Mapped[str] = mapped_column(String(11))
+    # Encrypted at rest (AES-256-GCM, datastore/crypto.py); reads return the plain value.
+    id_number: Mapped[str] = mapped_column(EncryptedString(128, purpose="clients.id_number"))  # GB 11643
+    mobile: Mapped[str] = mapped_column(EncryptedString(128, purpose="clients.mobile"))
     __table_args__ = (CheckConstraint("risk_level in ('C1','C2','C3','C4','C5')", name="ck_client_risk"),)
 
 
@@ -479,8 +482,55 @@ class AuditLog(Base):
     tool: Mapped[str] = mapped_column(String(64))
     args_digest: Mapped[str] = mapped_column(String(64))
     result_digest: Mapped[str] = mapped_column(String(64))
-    outcome: Mapped[str] = mapped_column(String(16))  # ok | forbidden | error
-    prev_hash: Mapped[str] = mapped_column(String(64))  # hash chain: tampering with a row breaks the chain
+    outcome: Mapped[str] = mapped_column(String(16))  # ok | forbidden | error | denied
+    prev_hash: Mapped[str] = mapped_column(String(64))  # the previous row's ``mac`` (GENESIS for the first)
+    # HMAC-SHA256 (WEALTHDESK_AUDIT_KEY) over this row's fields and prev_hash: an edit, or a chain
+    # recomputed without the key, no longer matches. NULL only on rows written before the keyed chain.
+    mac: Mapped[str | None] = mapped_column(String(64))
+    target: Mapped[str | None] = mapped_column(String(128))  # what the event acted on: a job id, a user id, a file
+    detail: Mapped[dict | None] = mapped_column(JSON)  # small non-personal facts (counts, roles, file hashes)
+
+
+class AuditCheckpoint(Base):
+    """Signed checkpoints of the audit chain: (rows so far, last row id, its mac) under an HMAC.
+
+    ``kind='head'`` is one row (id 0) rewritten in the same transaction as every append, so deleting the
+    last rows is detected; ``kind='periodic'`` rows are appended every N rows and at each ``audit verify``
+    and never changed, so rolling the head back to an old copy is detected too.
+    """
+
+    __tablename__ = "audit_checkpoints"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(8))  # head | periodic
+    at: Mapped[datetime] = mapped_column(DateTime)
+    row_count: Mapped[int] = mapped_column(Integer)
+    last_id: Mapped[int] = mapped_column(Integer)
+    last_mac: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))
+
+
+class KbDocument(Base):
+    """Registry of ingested knowledge documents: who ingested which version, and its approval.
+
+    A client-audience document is served to clients (FAQ, client channel, audience=client search) only
+    while ``approved_hash`` equals ``file_hash``: a changed file needs a new approval.
+    """
+
+    __tablename__ = "kb_documents"
+    source: Mapped[str] = mapped_column(String(512), primary_key=True)  # the store's source key
+    store: Mapped[str] = mapped_column(String(512), primary_key=True)  # resolved store directory
+    title: Mapped[str] = mapped_column(String(256))
+    audience: Mapped[str] = mapped_column(String(16))  # client | internal
+    doc_type: Mapped[str] = mapped_column(String(16))
+    file_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the file bytes
+    path: Mapped[str] = mapped_column(String(1024))  # absolute path it was read from
+    ingested_by: Mapped[str] = mapped_column(String(32))
+    ingested_at: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(12))  # pending | approved | blocked | internal | removed
+    approved_hash: Mapped[str | None] = mapped_column(String(64))
+    approved_by: Mapped[str | None] = mapped_column(String(32))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    screen_hits: Mapped[list | None] = mapped_column(JSON)  # passages blocked by the content screen
 
 
 class ChannelMessage(Base):

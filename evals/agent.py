@@ -42,11 +42,13 @@ def ensure_store(store: str | None) -> tuple[Path, Any]:
     """The knowledge store (``--store`` or the settings' store) with the corpus ingested (a no-op when it
     is up to date), and the settings."""
     from assistant.settings import get_settings
+    from knowledge.bootstrap import SEED_ACTOR
     from knowledge.ingest import ingest_paths
 
     settings = get_settings()
     store_dir = Path(store) if store else settings.resolved_store_dir
-    ingest_paths([settings.corpus_dir], store_dir=store_dir, settings=settings)
+    # the committed corpus is the seed corpus: approved like `wealthdesk init` does
+    ingest_paths([settings.corpus_dir], store_dir=store_dir, settings=settings, approved_by=SEED_ACTOR)
     return store_dir, settings
 
 

@@ -1,7 +1,8 @@
 """The documents in the knowledge store, as a catalogue: one entry per ingested file, and its text.
 
 Built from the store's chunk metadata (no embedding model is loaded), so it lists exactly what search can
-return. ``audience="client"`` keeps only client-facing documents; asking for an internal document with it
+return: passages blocked by the content screen are left out, and ``audience="client"`` keeps only
+client-facing documents approved for clients; asking for an internal document with it
 raises the same ``NotFound`` as asking for one that does not exist, so the answer reveals nothing.
 
 >>> [d.title for d in list_documents(store, audience="client")][:2]
@@ -18,8 +19,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from core.errors import NotFound
+from core.errors import InvalidInput, NotFound
 from knowledge.models import AUDIENCES
+from knowledge.screen import hazards
 from knowledge.store import open_collection
 
 
@@ -43,11 +45,22 @@ def document_id(source: str) -> str:
     return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
 
 
-def _chunks(store_dir: Path | str, settings: Any) -> dict[str, list[tuple[dict[str, Any], str]]]:
+def _chunks(store_dir: Path | str, settings: Any, audience: str | None = None) -> dict[str, list[tuple[dict[str, Any], str]]]:
+    """Servable chunks by source, in file order. Governance (as in retrieval): a chunk the content screen
+    blocked (or flags now) is left out for every audience, and for ``audience="client"`` a document counts
+    only when it is approved for clients (``wealthdesk kb approve``)."""
     got = open_collection(store_dir, settings).get(include=["metadatas", "documents"])
     by_source: dict[str, list[tuple[dict[str, Any], str]]] = {}
+    unapproved: set[str] = set()
     for md, text in zip(got["metadatas"], got["documents"], strict=True):
-        by_source.setdefault(str(md["source"]), []).append((dict(md), text or ""))
+        source = str(md["source"])
+        if audience == "client" and not md.get("approved"):
+            unapproved.add(source)
+        if md.get("blocked") or hazards(text or ""):
+            continue
+        by_source.setdefault(source, []).append((dict(md), text or ""))
+    for source in unapproved:
+        by_source.pop(source, None)
     for rows in by_source.values():
         rows.sort(key=lambda r: int(r[0].get("ordinal", 0)))
     return by_source
@@ -66,8 +79,6 @@ def _info(source: str, rows: list[tuple[dict[str, Any], str]]) -> DocumentInfo:
 
 def _check(audience: str | None) -> None:
     if audience is not None and audience not in AUDIENCES:
-        from core.errors import InvalidInput
-
         raise InvalidInput(f"unknown audience {audience!r}", field="audience", hint=f"one of {', '.join(AUDIENCES)}")
 
 
@@ -75,7 +86,7 @@ def list_documents(store_dir: Path | str, *, audience: str | None = None, settin
     """Every document in the store (``audience`` filters), sorted by type then title. ``DataUnavailable``
     when the store was never ingested."""
     _check(audience)
-    docs = [_info(src, rows) for src, rows in _chunks(store_dir, settings).items()]
+    docs = [_info(src, rows) for src, rows in _chunks(store_dir, settings, audience).items()]
     docs = [d for d in docs if audience is None or d.audience == audience]
     return sorted(docs, key=lambda d: (d.doc_type, d.title, d.id))
 
@@ -84,7 +95,7 @@ def read_document(store_dir: Path | str, doc_id: str, *, audience: str | None = 
                   settings: Any = None) -> Document:
     """One document's text by ``DocumentInfo.id``; ``NotFound`` when unknown or outside ``audience``."""
     _check(audience)
-    for src, rows in _chunks(store_dir, settings).items():
+    for src, rows in _chunks(store_dir, settings, audience).items():
         if document_id(src) == doc_id:
             info = _info(src, rows)
             if audience is None or info.audience == audience:

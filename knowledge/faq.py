@@ -3,7 +3,10 @@
 Flow: inbound guards (client data, injection, internal material, individual advice) → hybrid search with
 ``audience="client"`` (internal documents are never candidates) → calibrated confidence → below
 ``settings.faq_handoff_threshold`` hand off to a relationship manager, else quote the best passage and
-cite it → outbound guard (promise phrases removed; nothing left → hand off). With ``llm`` the quoted
+cite it → outbound guard (promise phrases removed; nothing left → hand off). Only approved
+client-audience documents are candidates, and a best passage flagged by the content screen
+(``knowledge.screen``: promises of return, requests for codes/passwords/transfers, embedded
+instructions) hands the question to an RM. With ``llm`` the quoted
 answer may be rephrased, but the rephrasing must pass the same guards, keep the citation and introduce
 no number absent from the passages; otherwise the extractive answer is returned.
 
@@ -23,7 +26,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from core.errors import InvalidInput
-from knowledge import guards
+from knowledge import guards, screen
 from knowledge.models import Passage
 from knowledge.retrieval import get_retriever
 from knowledge.tokenize import is_english
@@ -125,7 +128,7 @@ def _rephrase(llm: Any, question: str, extractive: str, p: Passage, lang: str) -
     except Exception as exc:  # endpoint down, timeout: the extractive answer is always available
         log.warning("faq rephrase failed: %s", type(exc).__name__)
         return None
-    if not text or p.citation() not in text or guards.return_promises(text):
+    if not text or p.citation() not in text or guards.return_promises(text) or screen.hazards(text):
         return None
     allowed = set(_NUM.findall(p.text)) | set(_NUM.findall(extractive))
     if any(n not in allowed for n in _NUM.findall(text.replace(p.citation(), ""))):
@@ -138,7 +141,7 @@ def retrieve(question: str, *, store_dir: Path | str, settings: Any = None) -> l
     factsheets share boilerplate (fee tiers, risk text), so they compete only when the question names
     a product (by code or name)."""
     retriever = get_retriever(store_dir, settings)
-    return retriever.search(question, k=5, audience="client",
+    return retriever.search(question, k=5, audience="client", include_blocked=True,
                             exclude_doc_type=None if retriever.names_product(question) else "product")
 
 
@@ -153,13 +156,19 @@ def answer_faq(question: str, *, store_dir: Path | str, settings: Any = None, ll
         if check(question):
             return _handoff(kind, lang)
     passages = retrieve(question, store_dir=store_dir, settings=settings)
+    # Screen again right before answering: the best match being a flagged passage (a promise of return,
+    # a request for codes or transfers, an embedded instruction) means a person must answer this one.
+    if passages and (passages[0].blocked or screen.hazards(passages[0].text)):
+        log.warning("faq: top passage blocked by the content screen", extra={"source": passages[0].source})
+        return _handoff("promise", lang, confidence(passages))
+    passages = [p for p in passages if not p.blocked and not screen.hazards(p.text)]
     conf = confidence(passages)
     threshold = getattr(settings, "faq_handoff_threshold", DEFAULT_THRESHOLD) if settings is not None else DEFAULT_THRESHOLD
     if conf < threshold:
         return _handoff("low", lang, conf)
     best = _pick(passages, lang)
     answer, removed = guards.scrub(compose(best, lang))
-    if removed or best.citation() not in answer:
+    if removed or best.citation() not in answer or screen.hazards(answer):
         return _handoff("promise", lang, conf)
     if llm is not None:
         answer = _rephrase(llm, question, answer, best, lang) or answer

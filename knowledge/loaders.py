@@ -11,8 +11,10 @@ Corpus files start with a small YAML-ish header between ``---`` lines::
     ---
 
 A .docx carries the same keys in its core properties (title, category=doc_type, subject=audience) or a
-header paragraph block; a PDF in its metadata (/Title, /Subject=audience, /Keywords=doc_type). Missing
-keys fall back to guesses from the path (``faq/`` → faq, ``internal/`` → internal).
+header paragraph block; a PDF in its metadata (/Title, /Subject=audience, /Keywords=doc_type). A missing
+title or doc_type falls back to a guess from the path (``faq/`` → faq); ``audience`` never does: who may
+read a document is a decision, so a file that does not declare it is refused at ingestion
+(``AUDIENCE_HINT`` tells the author how to declare it).
 """
 
 from __future__ import annotations
@@ -36,6 +38,13 @@ class LoadedDoc:
     path: Path
     meta: dict[str, str]
     pages: list[tuple[int | None, str]] = field(default_factory=list)
+
+
+AUDIENCE_HINT = {
+    ".docx": "set the Word file's Subject property (File > Info > Properties) to client or internal",
+    ".pdf": "set the PDF's /Subject metadata to client or internal",
+}
+AUDIENCE_HINT_TEXT = "add a line `audience: client` (or `audience: internal`) to the front matter between --- lines at the top"
 
 
 class UnreadableFile(InvalidInput):
@@ -64,7 +73,6 @@ def _guess_meta(path: Path, meta: dict[str, str], first_text: str) -> dict[str, 
             "faq" if "faq" in parts else "product" if "products" in parts
             else "research" if "research" in parts else "policy"
         )
-    out.setdefault("audience", "internal" if "internal" in parts else "client")
     if "title" not in out:
         heading = re.search(r"^#\s+(.+)$", first_text, re.M)
         out["title"] = heading.group(1).strip() if heading else path.stem

@@ -36,6 +36,16 @@ class Chunk(BaseModel):
     lang: str = "zh"  # "zh" or "en", detected from the chunk text
     file_hash: str = ""
     ordinal: int = 0  # position of the chunk in its file
+    # Governance (see knowledge/ingest.py): the full sha256 of the file, the absolute path it was read
+    # from, who ingested it, whether a client-audience document is approved for clients, and the
+    # content screen's verdict on this chunk.
+    sha256: str = ""
+    path: str = ""
+    ingested_by: str = ""
+    approved: bool = False
+    approved_by: str = ""
+    blocked: bool = False
+    screen: str = ""  # "; "-joined hits of knowledge.screen.hazards
 
 
 class Passage(BaseModel):
@@ -63,6 +73,7 @@ class Passage(BaseModel):
     lang: str = "zh"
     dense: float | None = None
     bm25: float | None = None
+    blocked: bool = False  # flagged by the content screen (returned only to callers that asked for them)
 
     def citation(self) -> str:
         """Title plus clause/section (and page for PDFs): ``《标题》第五条`` / ``《标题》Q12 第3页``."""

@@ -1,7 +1,9 @@
 """Hybrid retrieval: dense (Chroma, cosine) + BM25 over jieba tokens, fused by reciprocal rank fusion.
 
-Filters (audience, doc_type, product_code) are applied inside each leg — a Chroma ``where`` clause and a
-mask on the BM25 scores — so an internal document is never even a candidate for a client-audience search.
+Filters (audience, doc_type, product_code) are applied inside each leg as one mask over the loaded
+chunks, so an internal document is never even a candidate for a client-audience search. A client-audience
+search also sees only approved documents, and no search ever returns a chunk the content screen
+(``knowledge.screen``) blocked at ingestion or flags now.
 
 A ``Retriever`` holds the loaded BM25 index, chunk metadata and the chunk vectors; ``search`` keeps one
 per store directory and reloads it when the store's generation token changes (after an ingest).
@@ -12,6 +14,7 @@ per store directory and reloads it when the store's generation token changes (af
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +22,12 @@ from typing import Any, Literal
 
 import numpy as np
 
-from core.errors import InvalidInput
+from core.errors import ConfigurationError, DataUnavailable, InvalidInput
 from knowledge.embeddings import make_embedding_function
 from knowledge.glossary import chinese_terms, english_terms, expand_query, with_synonyms
 from knowledge.models import AUDIENCES, DOC_TYPES, Passage
-from knowledge.store import generation, open_collection
+from knowledge.screen import hazards
+from knowledge.store import generation, open_collection, reset_client, written_here
 from knowledge.tokenize import is_english, product_codes, tokens
 
 RRF_K = 10  # Cormack et al. (2009) use 60; with 30 candidates per leg a smaller k lets rank 1 count (tuned)
@@ -66,6 +70,14 @@ class Retriever:
         emb = got["embeddings"]
         self.vectors = (np.asarray([emb[i] for i in order], dtype=np.float32) if len(order)
                         else np.zeros((0, 1), dtype=np.float32))
+        norms = np.linalg.norm(self.vectors, axis=1, keepdims=True) if len(order) else np.ones((0, 1))
+        self.vectors = self.vectors / np.where(norms == 0, 1.0, norms)
+        # Served at all: not blocked by the content screen at ingestion, and still clean under today's
+        # screen (a store built before a pattern was added). Served to clients: also approved.
+        self.servable = np.array([not d.meta.get("blocked") and not hazards(d.text) for d in self.docs], dtype=bool)
+        self.client_approved = np.array([d.meta.get("audience") == "client" and bool(d.meta.get("approved"))
+                                         for d in self.docs], dtype=bool)
+        self.client_ok = self.client_approved & self.servable
         self.plain_tokens = [tokens(f"{d.meta['title']} {d.meta['section']} {d.text}") for d in self.docs]
         # Index-side glossary: a Chinese chunk also carries the English names of its domain terms (and
         # vice versa), so BM25 can match across scripts.
@@ -94,25 +106,12 @@ class Retriever:
         return vec
 
     # -- filters -------------------------------------------------------------------------------------
-    @staticmethod
-    def _where(audience: str | None, doc_type: str | None, product_code: str | None,
-               lang: str | None = None, exclude_doc_type: str | None = None) -> dict[str, Any] | None:
-        clauses: list[dict[str, Any]] = [{"lang": lang}] if lang else []
-        if exclude_doc_type:
-            clauses.append({"doc_type": {"$ne": exclude_doc_type}})
-        if audience:
-            clauses.append({"audience": audience})
-        if doc_type:
-            clauses.append({"doc_type": doc_type})
-        if product_code:
-            clauses.append({"product_codes": {"$contains": product_code}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
     def _mask(self, audience: str | None, doc_type: str | None, product_code: str | None,
-              lang: str | None = None, exclude_doc_type: str | None = None) -> np.ndarray:
-        return np.array([
+              lang: str | None = None, exclude_doc_type: str | None = None, include_blocked: bool = False) -> np.ndarray:
+        allowed = self.client_ok if audience == "client" else self.servable
+        if include_blocked:
+            allowed = self.client_approved if audience == "client" else np.ones(len(self.docs), dtype=bool)
+        return allowed & np.array([
             (lang is None or d.meta.get("lang") == lang)
             and (exclude_doc_type is None or d.meta["doc_type"] != exclude_doc_type)
             and (audience is None or d.meta["audience"] == audience)
@@ -122,13 +121,17 @@ class Retriever:
         ], dtype=bool)
 
     # -- legs ----------------------------------------------------------------------------------------
-    def dense(self, qvec: np.ndarray, where: dict[str, Any] | None, n: int) -> list[tuple[int, float]]:
-        """(doc index, cosine similarity), best first, from Chroma's HNSW index."""
-        if not self.docs:
+    def dense(self, qvec: np.ndarray, mask: np.ndarray, n: int) -> list[tuple[int, float]]:
+        """(doc index, cosine similarity), best first, among the docs allowed by ``mask``.
+
+        Exact cosine over the vectors loaded with this snapshot rather than a Chroma query: a search
+        never touches the store, so another process ingesting at the same moment cannot fail it
+        (Chroma's "Error finding id" on a stale HNSW index), and the result is the snapshot's."""
+        if not self.docs or not mask.any():
             return []
-        res = self.collection.query(query_embeddings=[qvec], n_results=min(n, len(self.docs)), where=where,
-                                    include=["distances"])
-        return [(self.index[i], 1.0 - float(dist)) for i, dist in zip(res["ids"][0], res["distances"][0], strict=True)]
+        sims = np.where(mask, self.vectors @ (qvec / (np.linalg.norm(qvec) or 1.0)), -np.inf)
+        top = np.argsort(-sims, kind="stable")[:n]
+        return [(int(i), float(sims[i])) for i in top if np.isfinite(sims[i])]
 
     def lexical(self, query: str, mask: np.ndarray, n: int, *, bilingual: bool = True) -> list[tuple[int, float]]:
         """(doc index, BM25 score > 0), best first, among the docs allowed by ``mask``."""
@@ -157,16 +160,18 @@ class Retriever:
     # -- fused ---------------------------------------------------------------------------------------
     def search(self, query: str, *, k: int = 5, audience: str | None = None, doc_type: str | None = None,
                product_code: str | None = None, mode: Mode = "hybrid", glossary: bool = True,
-               lang: str | None = None, exclude_doc_type: str | None = None) -> list[Passage]:
+               lang: str | None = None, exclude_doc_type: str | None = None,
+               include_blocked: bool = False) -> list[Passage]:
         """Top ``k`` passages; see the module docstring. ``glossary=False`` turns off both sides of the
         bilingual expansion and ``lang`` keeps only chunks in one language (both for measuring
         cross-language retrieval); ``exclude_doc_type`` drops one document type (the FAQ leaves out
-        product factsheets unless the question names a product)."""
+        product factsheets unless the question names a product). ``include_blocked`` also returns
+        passages the content screen flagged, marked ``blocked`` (the FAQ hands those questions to an RM)."""
         _validate(audience, doc_type)
         if not query or not query.strip():
             raise InvalidInput("the search text is empty", field="query", hint="type a question or keywords")
         q = expand_query(query) if glossary else query
-        mask = self._mask(audience, doc_type, product_code, lang, exclude_doc_type)
+        mask = self._mask(audience, doc_type, product_code, lang, exclude_doc_type, include_blocked)
         # Dense leg. An English question is embedded twice, raw and with the Chinese glossary terms
         # appended, and each chunk keeps its better cosine: the appended terms pull it towards Chinese
         # chunks (cross-language) but away from an English chunk with the same answer. A Chinese
@@ -180,10 +185,9 @@ class Retriever:
         qvecs = [self.query_vector(v) for v in variants]
         dense: list[tuple[int, float]] = []
         if mode != "bm25":
-            where = self._where(audience, doc_type, product_code, lang, exclude_doc_type)
             best_cos: dict[int, float] = {}
             for vec in qvecs:
-                for i, c in self.dense(vec, where, CANDIDATES):
+                for i, c in self.dense(vec, mask, CANDIDATES):
                     best_cos[i] = max(c, best_cos.get(i, -1.0))
             dense = sorted(best_cos.items(), key=lambda t: -t[1])[:CANDIDATES]
         lexical = self.lexical(q, mask, CANDIDATES, bilingual=glossary) if mode != "dense" else []
@@ -197,7 +201,8 @@ class Retriever:
         bm25_of = dict(lexical)
         best = sorted(fused, key=lambda i: (-fused[i], i))[:k]
         # Cosine for every returned passage (also BM25-only ones): used by the FAQ confidence model.
-        cos = np.max(np.stack([self.vectors[best] @ v for v in qvecs]), axis=0) if best else np.zeros(0)
+        cos = (np.max(np.stack([self.vectors[best] @ (v / (np.linalg.norm(v) or 1.0)) for v in qvecs]), axis=0)
+               if best else np.zeros(0))
         return [self._passage(i, fused[i], float(c), bm25_of.get(i)) for i, c in zip(best, cos, strict=True)]
 
     def _passage(self, i: int, score: float, dense: float, bm25: float | None) -> Passage:
@@ -209,9 +214,11 @@ class Retriever:
             page=None if page < 0 else page, doc_type=m["doc_type"], audience=m["audience"],
             product_codes=list(m.get("product_codes") or []), version_date=m.get("version_date", ""),
             heading=m.get("heading", ""), lang=m.get("lang", "zh"), dense=dense, bm25=bm25,
+            blocked=not bool(self.servable[i]),
         )
 
 
+log = logging.getLogger(__name__)
 _cache: dict[tuple[str, str], Retriever] = {}
 _cache_lock = threading.Lock()
 
@@ -222,8 +229,22 @@ def get_retriever(store_dir: Path | str, settings: Any = None) -> Retriever:
     key = (str(Path(store_dir).resolve()), mode)
     with _cache_lock:
         r = _cache.get(key)
-        if r is None or r.generation != generation(store_dir):
-            r = _cache[key] = Retriever(store_dir, settings)
+        gen = generation(store_dir)
+        if r is None or r.generation != gen:
+            if gen and not written_here(store_dir, gen):
+                # Another process (``wealthdesk kb ingest``) changed the store: this process's Chroma
+                # client holds its own cached view of the files, so read the new version with a fresh one.
+                reset_client(store_dir)
+            try:
+                r = _cache[key] = Retriever(store_dir, settings)
+            except (DataUnavailable, ConfigurationError, InvalidInput):
+                raise
+            except Exception as exc:  # caught mid-write by another process: keep serving the last snapshot
+                if r is None:
+                    reset_client(store_dir)
+                    r = _cache[key] = Retriever(store_dir, settings)
+                else:
+                    log.warning("knowledge store reload failed (%s); serving the previous version", type(exc).__name__)
         return r
 
 

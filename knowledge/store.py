@@ -65,6 +65,30 @@ def open_collection(store_dir: Path | str, settings: Any = None, *, create: bool
         raise
 
 
+_written: dict[str, set[str]] = {}  # generation tokens this process wrote, per store
+
+
+def reset_client(store_dir: Path | str) -> None:
+    """Forget this process's Chroma client for ``store_dir`` so the next open reads the files afresh.
+
+    The old client is not stopped (another thread may still hold it); Chroma's per-path system cache is
+    cleared for that path only, so the next ``PersistentClient`` builds a new system."""
+    key = str(Path(store_dir).resolve())
+    with _lock:
+        _clients.pop(key, None)
+        try:
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            SharedSystemClient._identifier_to_system.pop(key, None)
+            SharedSystemClient._identifier_to_refcount.pop(key, None)
+        except ImportError:  # pragma: no cover - chromadb layout changed; a restart still works
+            pass
+
+
+def written_here(store_dir: Path | str, token: str) -> bool:
+    return token in _written.get(str(Path(store_dir).resolve()), set())
+
+
 def generation(store_dir: Path | str) -> str:
     """An opaque token that changes whenever the collection changes ("" for a never-written store)."""
     p = Path(store_dir) / _GENERATION_FILE
@@ -77,4 +101,27 @@ def generation(store_dir: Path | str) -> str:
 def bump_generation(store_dir: Path | str) -> None:
     p = Path(store_dir) / _GENERATION_FILE
     p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(f"{time.time_ns()}-{uuid.uuid4().hex[:8]}", encoding="utf-8")
+    token = f"{time.time_ns()}-{uuid.uuid4().hex[:8]}"
+    with _lock:
+        _written.setdefault(str(Path(store_dir).resolve()), set()).add(token)
+    p.write_text(token, encoding="utf-8")
+
+
+def store_status(store_dir: Path | str, settings: Any = None) -> dict[str, Any]:
+    """Health of the store for ``/healthz``: ``{"status": "ok"|"missing"|"error", "chunks": n, "detail"}``.
+
+    Opens the collection and counts its chunks (cheap; no embedding, no search), so a deleted, corrupt
+    or foreign store is reported instead of "ok" because the folder exists."""
+    path = Path(store_dir)
+    if not path.is_dir() or not any(path.iterdir()):
+        return {"status": "missing", "chunks": 0, "detail": f"no store at {path}"}
+    try:
+        n = int(open_collection(path, settings).count())
+    except DataUnavailable:
+        return {"status": "missing", "chunks": 0, "detail": "the store has no knowledge collection"}
+    except Exception as exc:  # noqa: BLE001 - this function exists to describe failures
+        reset_client(path)  # a later probe (after a repair or re-ingest) starts from a fresh client
+        return {"status": "error", "chunks": 0, "detail": type(exc).__name__}
+    if n == 0:
+        return {"status": "missing", "chunks": 0, "detail": "the knowledge collection is empty"}
+    return {"status": "ok", "chunks": n, "detail": None}

@@ -199,17 +199,22 @@ def all_text(content: DocContent) -> str:
     return "\n".join(out)
 
 
-def render_grounded(content: DocContent, figures: FigureBook, facts: object, out: Path, *, what: str) -> ReportResult:
+def render_grounded(
+    content: DocContent, figures: FigureBook, facts: object, out: Path, *, what: str, strict: bool = True
+) -> ReportResult:
     """The one gate every report passes: each number a reader sees must be in ``facts`` (the structured
-    content the tools computed); otherwise ``GroundingError`` lists them and nothing is written."""
+    content the tools computed). ``ungrounded_numbers`` is the verifier's own list for this text: with
+    ``strict`` (every caller today) a non-empty list raises ``GroundingError`` and nothing is written, so a
+    returned result carries ``[]`` because the text was checked; ``strict=False`` (a draft for review)
+    writes the document and returns the list."""
     from reports.grounding import verify
 
     ungrounded = verify(all_text(content), facts)
-    if ungrounded:
+    if ungrounded and strict:
         raise GroundingError(f"the {what} contains numbers that no tool computed", ungrounded)
     return ReportResult(
         path=render(content, out),
         sections=[s.title for s in content.sections if s.level == 1],
         figures=figures.figures,
-        ungrounded_numbers=[],
+        ungrounded_numbers=list(ungrounded),
     )

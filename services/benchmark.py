@@ -68,7 +68,7 @@ def compare_to_benchmark(
     else:
         m = funds.fund_metrics(deps, fund or "", token)
         subject, kind, ret, rkind = m.code, "fund", m.metrics.total_return, "nav_total_return"
-        start, level = m.metrics.start, None
+        start, end, level = m.metrics.start, m.metrics.end, None
     if start is None:
         raise InvalidInput("the period has no start date", field="period", hint="e.g. ytd, 1y, since:2024-01-01")
     bench = (benchmark or "000300").strip()

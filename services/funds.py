@@ -105,16 +105,17 @@ def fund_metrics(deps: Deps, fund: str, period: str | None = "1y") -> FundMetric
     nav, _ = _returns(deps, code)
     first = pd.Timestamp(nav.index.min()).date()
     inception = row["inception_date"]
+    end = deps.as_of
     if token in ("since_inception", "since_purchase"):
         token = "since_inception"
         start: date | None = None
         short = first > inception
     else:
-        start, _end = resolve_period(token, deps.as_of, default="1y")
+        start, end = resolve_period(token, deps.as_of, default="1y")  # last_year / year:2024 end at year end
         short = start is not None and first > start
         if short:
             start = None  # the period starts before the stored history: use all of it, marked
-    m = period_metrics(nav, start, deps.as_of, money_fund=row.get("type") == "money")
+    m = period_metrics(nav, start, end, money_fund=row.get("type") == "money")
     return FundMetricsResult(code=code, name=str(row["name"]), type=str(row["type"]), period=token,
                              inception_date=inception, history_start=first, history_shorter_than_period=short,
                              metrics=m)

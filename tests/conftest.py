@@ -1,4 +1,5 @@
-"""Test-wide guards: no network except loopback, no real model calls, isolated var/ per session."""
+"""Test-wide guards: no network except loopback, no real model calls, isolated var/ per session; the
+``--update-golden`` option (tests/golden.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,21 @@ def _guarded_connect(self, address):  # type: ignore[no-untyped-def]
     if isinstance(host, str) and (host.startswith(_LOOPBACK) or self.family == socket.AF_UNIX):
         return _real_connect(self, address)
     raise RuntimeError(f"network access to {host!r} is not allowed in tests")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite golden files (tests/*/golden) from the current output; review the diff before committing",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    import tests.golden
+
+    tests.golden.UPDATE = bool(config.getoption("--update-golden"))
 
 
 @pytest.fixture(autouse=True, scope="session")

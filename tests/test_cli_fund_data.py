@@ -137,3 +137,30 @@ def test_malformed_files_exit_2_with_the_line(settings_copy: Settings, tmp_path:
     fl.write_text('"0001","A","B","混合型","C"\n', encoding="utf-8")
     rc, _, err = _run(capsys, "data", "import-funds", str(fl))
     assert rc == 2 and "line 1" in err
+
+
+def test_imported_csi300_serves_the_benchmark_service(realdata: Path, tmp_path: Path) -> None:
+    """The benchmark-comparison use case (services.benchmark) on the imported real CSI 300 levels."""
+    from core.identity import Caller
+    from datastore.engine import create_schema, get_engine
+    from datastore.importers.eastmoney import import_eastmoney_nav
+    from datastore.importers.index_levels import import_index
+    from datastore.repositories.meta import set_meta
+    from services.benchmark import compare_to_benchmark
+    from services.deps import Deps
+
+    e = get_engine(f"sqlite:///{tmp_path / 'b.db'}")
+    create_schema(e)
+    with e.begin() as conn:
+        set_meta(conn, {"as_of": "2021-04-20"})
+    index = realdata / "fund_nav_piginzoo" / "index_000300.XSHG.csv"
+    import_index(e, index, "000300", "jqdata", as_of=date(2021, 5, 19))
+    import_eastmoney_nav(e, realdata / "fund_nav_piginzoo" / "000001.csv", "000001", create=True, name="华夏成长混合",
+                         fund_type="hybrid")
+    cmp = compare_to_benchmark(Deps.build(e, Caller.rm("RM001")), fund="000001", benchmark="000300", period="1y")
+    with index.open(encoding="utf-8") as fh:
+        levels = {r["date"]: float(r["close"]) for r in csv.DictReader(fh)}
+    on = lambda d: levels[max(k for k in levels if k <= d.isoformat())]  # noqa: E731
+    assert cmp.end == date(2021, 4, 20) and cmp.benchmark_name.startswith("沪深300")
+    assert cmp.benchmark_return == pytest.approx(on(cmp.end) / on(cmp.start) - 1, rel=1e-12)
+    assert cmp.excess_return == pytest.approx(cmp.subject_return - cmp.benchmark_return)

@@ -76,7 +76,13 @@ def fund_metrics(fund: str, runtime: ToolRuntime[AgentContext], period: str = "1
 def compare_funds(funds: list[str], runtime: ToolRuntime[AgentContext], period: str = "1y") -> dict[str, Any]:
     """Two funds side by side (基金对比) over the same period, their holdings overlap, and for a feeder fund
     and its target ETF (联接基金) the tracking difference."""
-    return compact(fund_service.compare_funds(service_deps(runtime), funds[0], funds[1], period))
+    res = fund_service.compare_funds(service_deps(runtime), funds[0], funds[1], period)
+    out = res.model_dump(exclude={"funds"})
+    # one row per fund with its figures at the top level, so the answer lists them side by side
+    out["funds"] = [{"code": f.code, "name": f.name, "type": f.type, **f.metrics.model_dump(
+        include={"start", "end", "total_return", "annual_return", "max_drawdown", "annual_volatility", "sharpe_ratio",
+                 "seven_day_yield"})} for f in res.funds]
+    return compact(out)
 
 
 @tool("fund_overlap", args_schema=OverlapArgs)

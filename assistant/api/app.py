@@ -41,7 +41,8 @@ from assistant.channels.openai_compat import router as openai_router
 from assistant.channels.wecom.callback import router as wecom_router
 from assistant.channels.wecom.crypto import WeComCrypto
 from assistant.jobs import JobQueue
-from assistant.logging import get_logger, register_names
+from assistant.logging import get_logger, register_name_source, register_names
+from assistant.pii import name_directory
 from assistant.settings import Settings
 from datastore.engine import create_schema, get_engine
 from datastore.repositories import jobs as jobs_repo
@@ -102,6 +103,11 @@ def create_app(
     """Build the app. ``warm_up`` (default: on with the real services) loads the FAQ embedding model in a
     background thread at start, so the first client question does not pay the model load (seconds)."""
     warm_up = services is None if warm_up is None else warm_up
+    from assistant import audit
+    from assistant.security_setup import configure_process
+
+    configure_process(settings)  # audit key, PII key, owner-only file creation
+    audit.configure(settings)
     engine = engine or get_engine(settings.resolved_database_url)
     services = services or Services.default()
     jobs = JobQueue(
@@ -125,6 +131,7 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         create_schema(engine)  # idempotent; `wealthdesk init` normally did it already
         register_names(person_names(engine))
+        register_name_source(name_directory(engine))  # follows clients imported while the service runs
         if not list_users(engine):
             log.warning(
                 "no API users yet: every endpoint except /healthz will answer 401; "
@@ -213,11 +220,13 @@ def health(ctx: AppContext) -> JSONResponse:
         checks["database"] = {"status": "ok", "dialect": ctx.engine.dialect.name}
     except Exception as exc:  # report, don't raise: this endpoint exists to describe failures
         checks["database"] = {"status": "error", "detail": type(exc).__name__}
-    store = ctx.settings.resolved_store_dir
-    has_store = store.is_dir() and any(store.iterdir())
+    from knowledge.store import store_status
+
+    vs = store_status(ctx.settings.resolved_store_dir, ctx.settings)
+    has_store = vs["status"] == "ok"
     checks["vector_store"] = {
-        "status": "ok" if has_store else "missing",
-        "hint": None if has_store else "run `wealthdesk init`",
+        **vs,
+        "hint": None if has_store else "run `wealthdesk init` (or `wealthdesk kb ingest`) to rebuild the store",
     }
     mode = ctx.settings.effective_llm_mode
     checks["model"] = {

@@ -22,6 +22,7 @@ from assistant.access import Caller, require_client_access
 from assistant.api.errors import error_body
 from assistant.api.security import Principal, authenticate
 from assistant.api.services import as_dict
+from assistant.audit import safe_record_event
 from assistant.jobs import ReportRequest
 from core.errors import InvalidInput, NotFound
 from datastore.repositories.jobs import JobRecord
@@ -162,6 +163,10 @@ async def faq(body: FaqRequest, request: Request, _who: Principal = Depends(auth
                     )
                 )
                 ctx.faq_cache.put(key, ans)
+    # The question itself is not stored (it may carry personal data); the outcome and confidence are.
+    await run_in_threadpool(safe_record_event, ctx.engine, actor=_who.user.id, action="faq.answer",
+                            detail={"handoff": bool(ans.get("handoff")),
+                                    "confidence": float(ans.get("confidence") or 0.0)})
     return FaqResponse(
         answer=ans.get("answer", ""),
         citations=list(ans.get("citations") or []),
@@ -220,6 +225,8 @@ def submit_report(
             error_body("unavailable", "the service is shutting down; retry shortly"), status_code=503
         )
     job, created = ctx.jobs.submit(who.caller, body, idempotency_key=idempotency_key)
+    safe_record_event(ctx.engine, actor=who.user.id, action="report.submit", target=job.id,
+                      detail={"type": job.type, "created": created})
     view = job_view(job)
     # 202 for a new job and for a reused one alike (the job is the resource); Location points at it.
     return JSONResponse(
@@ -231,7 +238,16 @@ def submit_report(
 
 @router.get("/reports/{job_id}", response_model=JobView, tags=["reports"], summary="Job status and progress")
 def report_status(job_id: str, request: Request, who: Principal = Depends(authenticate)) -> JobView:
-    return job_view(request.app.state.ctx.jobs.get(who.caller, job_id))
+    job = request.app.state.ctx.jobs.get(who.caller, job_id)
+    _audit_admin_read(request, who, job)
+    return job_view(job)
+
+
+def _audit_admin_read(request: Request, who: Principal, job: JobRecord) -> None:
+    """An admin looking at another user's report is an audited read."""
+    if who.caller.role == "admin" and job.user_id != who.user.id:
+        safe_record_event(request.app.state.ctx.engine, actor=who.user.id, action="admin.read", target=job.id,
+                          detail={"owner": job.user_id, "type": job.type})
 
 
 @router.get(
@@ -244,6 +260,7 @@ def report_status(job_id: str, request: Request, who: Principal = Depends(authen
 )
 def report_file(job_id: str, request: Request, who: Principal = Depends(authenticate)) -> Any:
     job = request.app.state.ctx.jobs.get(who.caller, job_id)
+    _audit_admin_read(request, who, job)
     if job.status != "done":
         status = 409
         msg = f"report is {job.status}, not ready" + (
@@ -256,6 +273,8 @@ def report_file(job_id: str, request: Request, who: Principal = Depends(authenti
     path = Path(job.file_path or "")
     if not path.is_file():
         raise NotFound(f"file of report {job_id!r} is gone", field="id", hint="submit the report again")
+    safe_record_event(request.app.state.ctx.engine, actor=who.user.id, action="report.download", target=job.id,
+                      detail={"content_hash": job.content_hash})
     return FileResponse(
         path,
         filename=path.name,

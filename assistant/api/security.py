@@ -16,6 +16,7 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from assistant.access import Caller
+from assistant.audit import safe_record_event
 from core.errors import RateLimited, Unauthenticated
 from datastore.repositories.users import UserRecord, hash_key, user_for_key
 
@@ -91,11 +92,13 @@ def caller_of(user: UserRecord) -> Caller:
     return Caller(user_id=user.id, role="rm", rm_id=user.rm_id)
 
 
-def principal_for_key(ctx: Any, plain: str | None) -> Principal:
+def principal_for_key(ctx: Any, plain: str | None, *, where: str | None = None) -> Principal:
     """The user behind an API key (``ctx`` is the app's ``AppContext``): the one lookup every HTTP channel
     uses (REST, ``/v1``, ``/mcp``). ``Unauthenticated`` without a key or with an unknown/revoked one,
-    ``RateLimited`` over the per-key limit."""
+    ``RateLimited`` over the per-key limit. Each failure is an ``auth.failed`` audit row (``where``: the path)."""
     if not plain or not plain.strip():
+        safe_record_event(ctx.engine, actor="anonymous", action="auth.failed", target=where,
+                          detail={"reason": "missing key"}, outcome="denied")
         raise Unauthenticated("missing API key", hint="send Authorization: Bearer <key> or X-API-Key: <key>")
     plain = plain.strip()
     digest = hash_key(plain)
@@ -103,6 +106,8 @@ def principal_for_key(ctx: Any, plain: str | None) -> Principal:
     if found is None:
         found = user_for_key(ctx.engine, plain)
         if found is None:
+            safe_record_event(ctx.engine, actor="anonymous", action="auth.failed", target=where,
+                              detail={"reason": "invalid or revoked key", "key_prefix": plain[:7]}, outcome="denied")
             raise Unauthenticated("invalid or revoked API key", hint="create one with `wealthdesk users add`")
         ctx.key_cache.put(digest, *found)
     user, prefix = found
@@ -116,6 +121,7 @@ async def authenticate(
     api_key: str | None = Depends(_header),
 ) -> Principal:
     """401 without a key or with an unknown/revoked one; 429 over the per-key limit."""
-    who = principal_for_key(request.app.state.ctx, (bearer.credentials if bearer else None) or api_key)
+    who = principal_for_key(request.app.state.ctx, (bearer.credentials if bearer else None) or api_key,
+                            where=request.url.path)
     request.state.user_id = who.user.id  # for the access log
     return who

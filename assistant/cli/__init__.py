@@ -12,9 +12,11 @@ import typer
 from assistant.cli import (
     agent_cmds,
     analytics_cmds,
+    audit_cmds,
     batch_cmds,
     data_cmds,
     kb_cmds,
+    privacy_cmds,
     report_cmds,
     service_cmds,
 )
@@ -27,7 +29,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (data_cmds, analytics_cmds, kb_cmds, agent_cmds, report_cmds, service_cmds, batch_cmds):
+for _module in (data_cmds, analytics_cmds, kb_cmds, agent_cmds, report_cmds, service_cmds, audit_cmds,
+                privacy_cmds, batch_cmds):
     _module.register(app)
 
 

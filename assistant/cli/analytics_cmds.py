@@ -15,10 +15,11 @@ import typer
 
 def _engine_and_day():  # noqa: ANN202 - (engine, as_of); imports are lazy to keep --help fast
     from assistant.cli.common import get_settings
-    from datastore.engine import get_engine
+    from datastore.engine import create_schema, get_engine
     from datastore.repositories.meta import as_of_date
 
     engine = get_engine(get_settings().resolved_database_url)
+    create_schema(engine)  # idempotent: an older database gains the tables/columns added since
     return engine, as_of_date(engine)  # DataUnavailable before `wealthdesk init` (get_meta copes with no table)
 
 

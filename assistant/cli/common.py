@@ -20,10 +20,9 @@ err_console = Console(stderr=True)
 
 def run_app(app: typer.Typer, argv: list[str] | None = None) -> int:
     try:
-        # without standalone mode click *returns* a typer.Exit's code instead of raising it
-        rc = app(args=argv, standalone_mode=False)
-        if isinstance(rc, int) and not isinstance(rc, bool):
-            return rc
+        rv = app(args=argv, standalone_mode=False)
+        if isinstance(rv, int):  # click returns typer.Exit(n)'s code instead of raising without standalone mode
+            return rv
     except WealthDeskError as exc:
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True)
         return exit_code(exc)
@@ -69,6 +68,9 @@ def print_json(payload: Any) -> None:
 
 
 def get_settings():  # noqa: ANN201 - imported lazily to keep `--help` fast
+    from assistant.security_setup import configure_process
     from assistant.settings import get_settings as _get
 
-    return _get()
+    settings = _get()
+    configure_process(settings)  # owner-only files, the PII and audit keys every command uses
+    return settings

@@ -30,6 +30,26 @@ def _engine(settings: Any):  # noqa: ANN202 - sqlalchemy Engine
     return get_engine(settings.resolved_database_url)
 
 
+def _audited_import(engine: Any, kind: str, file: Path, run: Any) -> Any:
+    """Run one import and leave an audit row either way (who: the OS user; what: the file and counts)."""
+    import getpass
+
+    from assistant.audit import record_event, safe_record_event
+    from datastore.engine import create_schema
+
+    actor = f"cli:{getpass.getuser()}"[:32]
+    try:
+        create_schema(engine)  # the audit tables, also on a database from an earlier version
+        res = run()
+    except Exception as exc:
+        safe_record_event(engine, actor=actor, action=f"data.import.{kind}", target=file.name,
+                     detail={"error": type(exc).__name__}, outcome="error")
+        raise
+    counts = {k: v for k, v in (res or {}).items() if isinstance(v, int | float | str) and k != "file"}
+    record_event(engine, actor=actor, action=f"data.import.{kind}", target=file.name, detail=counts)
+    return res
+
+
 def init(
     skip_kb: bool = typer.Option(False, "--skip-kb", help="Do not ingest the document corpus."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary."),
@@ -50,11 +70,32 @@ def init(
         except ImportError as exc:  # the knowledge area is optional in a minimal build
             kb = f"not available in this build ({exc})"
         else:
-            kb = init_knowledge(settings)
+            reports: list[Any] = []
+            kb = init_knowledge(settings, report_out=reports)
+            _record_seed_corpus(settings, reports[0] if reports else None)
     if json_out:
         print_json({**result, "database": settings.resolved_database_url, "knowledge": kb})
         return
     _print_summary(console, result, settings.resolved_database_url, kb)
+
+
+def _record_seed_corpus(settings: Any, report: Any) -> None:
+    """Registry rows and audit events for the seed corpus that init ingested and approved."""
+    if report is None or not (report.documents or report.removed):
+        return
+    from assistant.audit import record_event
+    from datastore.engine import create_schema
+    from datastore.repositories.kb_docs import record_ingest, record_removed
+    from knowledge.bootstrap import SEED_ACTOR
+
+    engine = _engine(settings)
+    create_schema(engine)
+    store = str(settings.resolved_store_dir.resolve())
+    record_ingest(engine, store, report.documents, by=SEED_ACTOR)
+    record_removed(engine, store, report.removed)
+    record_event(engine, actor=SEED_ACTOR, action="kb.ingest", target=str(settings.corpus_dir)[-128:],
+                 detail={"documents": len(report.documents), "approved": len(report.approved),
+                         "removed": len(report.removed), "blocked_passages": len(report.blocked)})
 
 
 def _print_summary(console: Any, result: dict[str, Any], url: str, kb: dict[str, Any] | str) -> None:
@@ -102,8 +143,10 @@ def import_nav(
     if code is None:
         raise InvalidInput("cannot tell the fund code from the file name", field="--code", hint="add --code 161725")
     settings = get_settings()
-    res = import_eastmoney_nav(_engine(settings), file, code, create=create, name=name, fund_type=fund_type,
-                               as_of=_day(as_of), replace_range=replace_range)
+    engine = _engine(settings)
+    res = _audited_import(engine, "nav", file, lambda: import_eastmoney_nav(
+        engine, file, code, create=create, name=name, fund_type=fund_type, as_of=_day(as_of),
+        replace_range=replace_range))
     if json_out:
         print_json(res)
         return
@@ -128,8 +171,9 @@ def import_bank(
 
     if kind not in ("clients", "transactions", "holdings", "products"):
         raise InvalidInput(f"unknown kind {kind!r}", field="--kind", hint="clients | transactions | holdings | products")
-    res = import_bank_csv(_engine(get_settings()), file, kind, as_of=_day(as_of),  # type: ignore[arg-type]
-                          allow_reassign=allow_reassign)
+    engine = _engine(get_settings())
+    res = _audited_import(engine, kind, file, lambda: import_bank_csv(
+        engine, file, kind, as_of=_day(as_of), allow_reassign=allow_reassign))  # type: ignore[arg-type]
     if json_out:
         print_json(res)
         return
@@ -155,9 +199,11 @@ def import_holdings_cmd(
     from assistant.cli.common import console, get_settings, print_json
     from datastore.importers.holdings import import_holdings
 
-    res = import_holdings(_engine(get_settings()), str(file), fmt, code=code, report_date=_day(report_date, "--report-date"),
-                          disclosure=disclosure, published=_day(published, "--published"), as_of=_day(as_of),
-                          create_funds=create_funds, stock_share=stock_share)
+    engine = _engine(get_settings())
+    res = _audited_import(engine, "holdings", file, lambda: import_holdings(
+        engine, str(file), fmt, code=code, report_date=_day(report_date, "--report-date"), disclosure=disclosure,
+        published=_day(published, "--published"), as_of=_day(as_of), create_funds=create_funds,
+        stock_share=stock_share))
     if json_out:
         print_json(res)
         return
@@ -180,7 +226,8 @@ def import_industries_cmd(
 
     if fmt != "sw2021":
         raise InvalidInput(f"unknown format {fmt!r}", field="--format", hint="sw2021")
-    res = import_sw2021(_engine(get_settings()), file)
+    engine = _engine(get_settings())
+    res = _audited_import(engine, "industries", file, lambda: import_sw2021(engine, file))
     if json_out:
         print_json(res)
         return
@@ -201,7 +248,8 @@ def import_funds_cmd(
 
     if fmt != "eastmoney-list":
         raise InvalidInput(f"unknown format {fmt!r}", field="--format", hint="eastmoney-list")
-    res = import_fund_list(_engine(get_settings()), file)
+    engine = _engine(get_settings())
+    res = _audited_import(engine, "funds", file, lambda: import_fund_list(engine, file))
     if json_out:
         print_json(res)
         return
@@ -222,7 +270,9 @@ def import_index_cmd(
     from assistant.cli.common import console, get_settings, print_json
     from datastore.importers.index_levels import import_index
 
-    res = import_index(_engine(get_settings()), file, code, fmt, as_of=_day(as_of), replace_range=replace_range)
+    engine = _engine(get_settings())
+    res = _audited_import(engine, "index", file, lambda: import_index(
+        engine, file, code, fmt, as_of=_day(as_of), replace_range=replace_range))
     if json_out:
         print_json(res)
         return

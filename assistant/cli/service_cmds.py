@@ -19,6 +19,14 @@ def _engine():  # noqa: ANN202 - Engine, imported lazily so `--help` stays fast
     return engine
 
 
+def _audit(engine, action: str, target: str, **detail: object) -> None:  # noqa: ANN001
+    import getpass
+
+    from assistant.audit import record_event
+
+    record_event(engine, actor=f"cli:{getpass.getuser()}"[:32], action=action, target=target, detail=detail or None)
+
+
 def serve(
     host: Annotated[
         str | None, typer.Option(help="Bind address (default from WEALTHDESK_HOST, 127.0.0.1)")
@@ -60,6 +68,8 @@ def users_add(
     engine = _engine()
     user = add_user(engine, user_id, role, wecom_user_id=wecom_user)
     key = issue_key(engine, user.id)
+    _audit(engine, "user.add", user.id, role=user.role, wecom_linked=bool(user.wecom_user_id))
+    _audit(engine, "key.issue", user.id, prefix=key[:12])
     if json_out:
         print_json({"user": user.model_dump(), "api_key": key})
         return
@@ -76,7 +86,10 @@ def users_key(user_id: Annotated[str, typer.Argument(help="Existing user id")]) 
     """Issue an additional API key for an existing user (printed once)."""
     from datastore.repositories.users import issue_key
 
-    typer.echo(issue_key(_engine(), user_id))
+    engine = _engine()
+    key = issue_key(engine, user_id)
+    _audit(engine, "key.issue", user_id, prefix=key[:12])
+    typer.echo(key)
 
 
 @users_app.command("revoke")
@@ -84,7 +97,10 @@ def users_revoke(user_id: Annotated[str, typer.Argument(help="User whose keys to
     """Revoke every API key of a user."""
     from datastore.repositories.users import revoke_keys
 
-    console.print(f"revoked {revoke_keys(_engine(), user_id)} key(s) of {user_id}")
+    engine = _engine()
+    n = revoke_keys(engine, user_id)
+    _audit(engine, "key.revoke", user_id, keys=n)
+    console.print(f"revoked {n} key(s) of {user_id}")
 
 
 @users_app.command("list")
@@ -94,7 +110,9 @@ def users_list(json_out: Annotated[bool, typer.Option("--json")] = False) -> Non
 
     from datastore.repositories.users import list_users
 
-    rows = list_users(_engine())
+    engine = _engine()
+    rows = list_users(engine)
+    _audit(engine, "admin.read", "users", rows=len(rows))
     if json_out:
         print_json(rows)
         return
@@ -119,7 +137,7 @@ def mcp(
 ) -> None:
     """MCP server for local hosts (Claude Desktop, Cursor …) over stdio. Over HTTP, `serve` already serves
     MCP at /mcp with the API keys."""
-    from analytics.errors import InvalidInput
+    from core.errors import InvalidInput
 
     if not stdio:
         raise InvalidInput("only the stdio transport is started by this command", field="--stdio",

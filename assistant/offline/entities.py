@@ -82,9 +82,13 @@ def parse_period(text: str) -> str | None:
     if re.search(r"今年以来|年初至今|本年|今年|ytd|year[- ]to[- ]date|this year|since the start of the year|"
                  r"since january", t):
         return "ytd"
+    if re.search(r"(?:in|over|during) the (?:last|past) year|past 12 months", t):
+        return "1y"
     if re.search(r"去年|上一年|上年|last year|previous year|prior year", t):
         return "last_year"
-    if re.search(r"成立以来|since inception|since launch|持有以来|since (?:they|he|she) bought", t):
+    if re.search(r"持有以来|买入以来|从买入|买了以后|买到现在|since (?:they|he|she|i|we) bought|since purchase", t):
+        return "since_purchase"
+    if re.search(r"成立以来|since inception|since launch", t):
         return "since_inception"
     m = re.search(r"(?:自|从|since)\s*((?:19|20)\d{2})(?:\s*[-/年]\s*(\d{1,2}))?", t)
     if m:

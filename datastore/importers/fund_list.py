@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
 from datastore.engine import create_schema
-from datastore.importers.quality import Gate, located, resolve_as_of
+from datastore.importers.quality import Gate, located
 from datastore.sample.loader import insert_frame
 from datastore.schema import Fund
 
@@ -102,7 +102,7 @@ def import_fund_list(engine: Engine, path: str | Path, *, as_of: date | None = N
     """Add the funds of an eastmoney list that are not stored yet (one transaction)."""
     create_schema(engine)
     df = read_eastmoney_list(path)
-    gate = Gate(path, resolve_as_of(engine, as_of))
+    gate = Gate(path, as_of or date.max)  # the list carries no dates
     gate.unique(df, ["code"], "基金代码", "fund")
     with engine.begin() as conn:
         known = set(conn.execute(select(Fund.code)).scalars())

@@ -32,3 +32,14 @@ def corporate_names(engine: Engine) -> list[tuple[str, str, str]]:
     with Session(engine) as s:
         return [(str(i), str(n), str(c)) for i, n, c in s.execute(
             select(Corporate.id, Corporate.name, Corporate.credit_code).order_by(Corporate.id))]
+
+
+def names_fingerprint(engine: Engine) -> tuple[int, int, str | None]:
+    """A cheap change marker for the personal-name directory: (clients, RMs, highest client id)."""
+    from sqlalchemy import func
+
+    from datastore.schema import RM
+
+    with Session(engine) as s:
+        n, top = s.execute(select(func.count(Client.id), func.max(Client.id))).one()
+        return int(n), int(s.execute(select(func.count(RM.id))).scalar_one()), top

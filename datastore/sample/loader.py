@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, func, select, text
 
+from datastore.crypto import EncryptedString, encrypt
 from datastore.engine import create_schema
 from datastore.repositories.meta import get_meta, set_meta
 from datastore.sample.positions import derive_positions
@@ -83,8 +84,13 @@ def insert_frame(conn: Connection, name: str, df: pd.DataFrame) -> int:
     table = Base.metadata.tables[name]
     cols = [c.name for c in table.columns if c.name in df.columns]
     if conn.dialect.name == "sqlite":
-        # driver-level executemany: several times faster than ORM/Core dict binding for 10^5+ rows
+        # driver-level executemany: several times faster than ORM/Core dict binding for 10^5+ rows;
+        # it bypasses the column types, so encrypted columns (ID, mobile) are encrypted here.
         conv = [_sqlite_values(df[c]) for c in cols]
+        for j, c in enumerate(cols):
+            kind = table.c[c].type
+            if isinstance(kind, EncryptedString):
+                conv[j] = [encrypt(v, kind.purpose) for v in conv[j]]
         sql = f"INSERT INTO {name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
         conn.exec_driver_sql(sql, list(zip(*conv, strict=True)))
     else:

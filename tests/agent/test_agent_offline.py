@@ -5,6 +5,7 @@ import pytest
 from analytics.errors import Forbidden, InvalidInput
 from assistant.access import NOT_YOUR_CLIENT, Caller
 from assistant.agent import ask
+from assistant.audit import audit_key
 from datastore.repositories.audit import list_audit, verify_chain
 
 RM1 = Caller.rm("RM001")
@@ -26,7 +27,7 @@ def test_every_tool_call_is_audited_with_its_outcome(mini_engine, offline_settin
     _ask("C0003的行业分布", mini_engine, offline_settings)
     row = list_audit(mini_engine, actor="RM001", limit=1)[0]
     assert (row.tool, row.outcome) == ("industry_exposure", "forbidden")
-    assert verify_chain(mini_engine) is None
+    assert verify_chain(mini_engine, audit_key()) is None
 
 
 def test_admin_passes_the_access_check(mini_engine, offline_settings):

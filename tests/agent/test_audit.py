@@ -1,6 +1,6 @@
 from sqlalchemy import text
 
-from assistant.audit import digest, record_tool_call
+from assistant.audit import audit_key, digest, record_tool_call
 from datastore.engine import create_schema, get_engine
 from datastore.repositories.audit import GENESIS, list_audit, verify_chain
 
@@ -14,10 +14,11 @@ def test_hash_chain_detects_tampering(tmp_path):
     rows = list(reversed(list_audit(engine)))
     assert rows[0].prev_hash == GENESIS
     assert rows[1].args_digest == digest({"client_id": "C0001"})
-    assert verify_chain(engine) is None
+    assert verify_chain(engine, audit_key()) is None
     with engine.begin() as conn:  # an insider edits the outcome of row 2
         conn.execute(text("UPDATE audit_log SET outcome='forbidden' WHERE id=:i"), {"i": rows[1].id})
-    assert verify_chain(engine) == rows[2].id
+    # The row's own keyed mac no longer matches, so the edited row itself is named (not its successor).
+    assert verify_chain(engine, audit_key()) == rows[1].id
 
 
 def test_digest_is_canonical():
@@ -33,4 +34,4 @@ def test_concurrent_writers_keep_one_chain(tmp_path):
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(lambda i: record_tool_call(engine, actor="RM001", tool="t", args={"i": i}, result=i,
                                                  outcome="ok"), range(40)))
-    assert len(list_audit(engine, limit=100)) == 40 and verify_chain(engine) is None
+    assert len(list_audit(engine, limit=100)) == 40 and verify_chain(engine, audit_key()) is None

@@ -17,10 +17,16 @@ def test_mask_and_restore_round_trip():
     assert m.restore(masked) == text
 
 
-def test_fund_codes_amounts_and_invalid_ids_are_left_alone():
+def test_fund_codes_amounts_and_invalid_cards_are_left_alone():
     m = Masker(names=[])
-    text = "基金110011，金额500000元，号码110105194912310021，卡4111111111111112"
+    text = "基金110011，金额500000元，日期20261130，卡4111111111111112"
     assert m.mask(text) == text
+
+
+def test_id_shaped_number_with_a_wrong_check_digit_is_still_masked():
+    # Issue 13 probe: a mistyped ID number (bad check digit) went to the LLM in clear.
+    m = Masker(names=[])
+    assert "110105194912310021" not in m.mask("号码110105194912310021")
 
 
 def test_same_value_same_token_and_restore_in_args():

@@ -1,12 +1,12 @@
-"""Snapshot of the rendered system prompts and the fixed replies (update on purpose: UPDATE_GOLDEN=1)."""
+"""Snapshot of the rendered system prompts and the fixed replies (update on purpose: ``--update-golden``)."""
 
-import os
 from pathlib import Path
 
 import pytest
 
 from assistant.agent import _system_prompt
 from prompts.loader import sections
+from tests.golden import check_text
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -14,10 +14,7 @@ GOLDEN = Path(__file__).parent / "golden"
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_system_prompt_snapshot(lang):
     text = _system_prompt(lang, {"client_id": "C0001", "fund_codes": ["002201"], "company": "E001"})
-    path = GOLDEN / f"system_{lang}.md"
-    if os.environ.get("UPDATE_GOLDEN") or not path.exists():
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8")
+    check_text(GOLDEN / f"system_{lang}.md", text)
     assert "C0001" in text and "{" not in text
 
 

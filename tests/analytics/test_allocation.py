@@ -132,3 +132,17 @@ def test_backtest_compare() -> None:
     with pytest.raises(InvalidInput) as e:
         compare_backtest(cr, {"alternative": 1.0}, {"cash": 1.0})
     assert e.value.field == "class_returns"
+
+
+def test_three_pots_of_a_plan_hold_protection_and_measure_the_current_account() -> None:
+    cur = {"cash": 20_000, "equity": 500_000, "fixed_income": 330_000, "protection": 150_000}
+    p = three_pots(1_000_000, 10_000, cur, "C2", protection_held=150_000, current_account=5_000)
+    liq, prot, growth = p.pots
+    assert (prot.target, prot.policy_target, prot.gap) == (150_000, 100_000, 0)  # held whole; policy on the side
+    assert growth.target == 1_000_000 - 45_000 - 150_000
+    assert liq.current == 5_000 and liq.gap == 40_000  # the current account is the liquidity pot
+    assert growth.current == 500_000 + 330_000 + 15_000  # the money fund is the growth pot's cash sleeve
+    assert p.target_by_class["cash"] == pytest.approx(45_000 + 805_000 * 0.15)
+    assert p.target_by_class["protection"] == 150_000
+    assert sum(p.target_by_class.values()) == pytest.approx(1_000_000)
+    assert three_pots(1_000_000, 10_000, cur, "C2").pots[1].policy_target is None  # default: unchanged

@@ -104,9 +104,24 @@ def test_healthz_reports_db_store_and_model(client: TestClient, settings) -> Non
     assert body["vector_store"]["status"] == "missing"  # nothing ingested in this temp var dir
     assert body["status"] == "degraded"
     assert body["model"]["mode"] == "offline"
+    # A folder with a file in it is not a store (issue 13: /healthz said ok for a broken store).
     settings.resolved_store_dir.mkdir(parents=True)
     (settings.resolved_store_dir / "chroma.sqlite3").write_bytes(b"x")
-    assert client.get("/healthz").json()["status"] == "ok"
+    broken = client.get("/healthz").json()
+    assert broken["status"] == "degraded" and broken["vector_store"]["status"] in ("error", "missing")
+    import shutil
+
+    from knowledge.ingest import ingest_paths
+    from knowledge.store import reset_client
+
+    shutil.rmtree(settings.resolved_store_dir)
+    reset_client(settings.resolved_store_dir)
+    faq = settings.var_dir / "faq.md"
+    faq.write_text("---\ntitle: 问答\ndoc_type: faq\naudience: client\n---\n## Q1: 冷静期多久？\nA: 24 小时。\n",
+                   encoding="utf-8")
+    ingest_paths([faq], store_dir=settings.resolved_store_dir)
+    healthy = client.get("/healthz").json()
+    assert healthy["status"] == "ok" and healthy["vector_store"]["chunks"] == 1
 
 
 def test_docs_work_offline(client: TestClient) -> None:

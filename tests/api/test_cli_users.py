@@ -71,3 +71,19 @@ def test_mcp_command_needs_stdio_and_an_identity(cli_settings, capsys) -> None:
     assert "wealthdesk mcp --stdio --as RM001" in capsys.readouterr().err
     assert run_app(cli_app, ["mcp", "--stdio"]) == 2
     assert "--as" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("as_user", "role", "user_id"), [
+    ("RM001", "rm", "RM001"), ("admin", "admin", "admin"), ("client_channel", "client_channel", "client-channel"),
+    ("client-channel", "client_channel", "client-channel"),
+])
+def test_mcp_stdio_identity_comes_from_as(cli_settings, monkeypatch, as_user, role, user_id) -> None:
+    import assistant.channels.mcp_server.stdio as stdio_mod
+    import assistant.logging as logging_mod
+
+    seen = {}
+    monkeypatch.setattr(logging_mod, "configure_logging", lambda level: None)  # keep the test run's loggers
+    monkeypatch.setattr(stdio_mod, "run_stdio", lambda engine, settings, caller: seen.setdefault("caller", caller))
+    assert run_app(cli_app, ["mcp", "--stdio", "--as", as_user]) == 0
+    assert (seen["caller"].role, seen["caller"].user_id) == (role, user_id)
+    assert run_app(cli_app, ["mcp", "--stdio", "--as", "nobody"]) == 2

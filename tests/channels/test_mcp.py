@@ -161,7 +161,7 @@ def test_resources_are_the_documents_the_caller_may_read(live_server, live_keys)
 
 
 # ------------------------------------------------------------------------------------------ auth
-def test_no_key_or_a_wrong_key_is_401(live_server) -> None:
+def test_no_key_or_a_wrong_key_is_401(live_server, live_keys) -> None:
     init = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
             "params": {"protocolVersion": "2025-06-18", "capabilities": {},
                        "clientInfo": {"name": "t", "version": "0"}}}
@@ -170,6 +170,9 @@ def test_no_key_or_a_wrong_key_is_401(live_server) -> None:
         r = httpx.post(live_server.url + "/mcp", json=init, headers={**headers, **extra})
         assert r.status_code == 401 and r.json()["error"] == "unauthenticated"
         assert r.headers["www-authenticate"] == "Bearer"
+
+    ok = httpx.post(live_server.url + "/mcp", json=init, headers={**headers, "X-API-Key": live_keys["RM001"]})
+    assert ok.status_code == 200 and ok.headers["mcp-session-id"]  # the API's other key header works too
 
     async def sdk_without_key() -> None:
         http, client = _http(live_server, None)

@@ -95,3 +95,26 @@ def test_openai_mode_carries_citations_and_each_calls_status(openai_server, live
     ]
     assert extra["citations"] and all(c.startswith("《") for c in extra["citations"])
     assert "《测试常见问题》Q1" in extra["citations"]
+
+
+def test_mcp_offers_exactly_the_tools_the_openai_mode_agent_binds(openai_server, live_keys, fake) -> None:
+    """The same service: what /mcp lists equals what the agent sent to the model (name, description, schema)."""
+    import asyncio
+
+    import httpx2
+    from mcp import Client
+    from mcp.client.streamable_http import streamable_http_client
+
+    fake.enqueue("好的。")
+    _ask(openai_server, live_keys["RM001"], "你好", stream=False)
+    bound = {t["function"]["name"]: t["function"] for t in fake.requests[-1]["tools"]}
+
+    async def listed() -> Any:
+        async with httpx2.AsyncClient(headers={"Authorization": f"Bearer {live_keys['RM001']}"}) as http:
+            async with Client(streamable_http_client(openai_server.url + "/mcp", http_client=http)) as c:  # type: ignore[arg-type]
+                return (await c.list_tools()).tools
+
+    tools = asyncio.run(listed())
+    assert {t.name for t in tools} == set(bound)
+    for t in tools:
+        assert (t.description, t.input_schema) == (bound[t.name]["description"], bound[t.name]["parameters"])

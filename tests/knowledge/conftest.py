@@ -128,6 +128,6 @@ def tiny_store(tiny_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     from knowledge.ingest import ingest_paths
 
     store = tmp_path_factory.mktemp("store")
-    report = ingest_paths([tiny_corpus], store_dir=store)
+    report = ingest_paths([tiny_corpus], store_dir=store, approved_by="test-seed")  # approved like a seed corpus
     assert not report.failed, report.failed
     return store

@@ -82,7 +82,7 @@ def test_docx_and_pdf_are_read_with_headings_and_pages(tmp_path: Path):
     assert "## Fees" in doc.pages[0][1]
 
     plt.rcParams["pdf.fonttype"] = 42
-    with PdfPages(tmp_path / "r.pdf") as pdf:
+    with PdfPages(tmp_path / "r.pdf", metadata={"Subject": "client"}) as pdf:  # the audience must be declared
         for text in ("Page one about cooling-off periods.", "Page two about redemption of fund 000001."):
             fig = plt.figure()
             fig.text(0.1, 0.5, text)

@@ -19,7 +19,7 @@ SLICE = ["policies/cooling_off.md", "policies/suitability.md", "faq/faq_wmp.md",
 @pytest.fixture(scope="session")
 def real_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store = tmp_path_factory.mktemp("real-store")
-    report = ingest_paths([CORPUS / s for s in SLICE], store_dir=store)
+    report = ingest_paths([CORPUS / s for s in SLICE], store_dir=store, approved_by="test-seed")
     assert report.failed == [] and len(report.added) == len(SLICE)
     return store
 

@@ -1,16 +1,17 @@
 """Snapshot of what the model sees: each tool's name, description and argument JSON schema.
 
-Regenerate on purpose with ``UPDATE_GOLDEN=1 pytest tests/tools``; review the diff before committing.
+Regenerate on purpose with ``pytest tests/tools --update-golden`` (or ``UPDATE_GOLDEN=1``); review the diff
+before committing. A missing golden file fails.
 """
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from assistant.access import Caller
+from tests.golden import check_text
 from tools.registry import TOOL_NAMES, all_tools, tools_for
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -25,11 +26,7 @@ def _schema(name: str) -> dict:
 @pytest.mark.parametrize("name", TOOL_NAMES)
 def test_schema_snapshot(name):
     schema = _schema(name)
-    path = GOLDEN / f"{name}.json"
-    text = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    if os.environ.get("UPDATE_GOLDEN") or not path.exists():
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8")
+    check_text(GOLDEN / f"{name}.json", json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
 
 
 @pytest.mark.parametrize("name", TOOL_NAMES)

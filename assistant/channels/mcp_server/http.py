@@ -27,11 +27,11 @@ from starlette.authentication import AuthCredentials
 from starlette.datastructures import Headers
 from starlette.types import Receive, Scope, Send
 
-from analytics.errors import ConfigurationError, WealthDeskError
 from assistant.api.errors import error_response
 from assistant.api.security import principal_for_key
 from assistant.channels.mcp_server.server import PRINCIPAL_SCOPE_KEY, build_server
 from assistant.settings import Settings
+from core.errors import ConfigurationError, WealthDeskError
 
 MCP_PATH = "/mcp"
 

@@ -21,9 +21,9 @@ from langchain.tools import ToolRuntime
 from langchain_core.tools import BaseTool
 from pydantic import ValidationError
 
-from analytics.errors import Forbidden, WealthDeskError
 from assistant.access import CLIENT_CHANNEL_DENIED, Caller
 from assistant.audit import Outcome, record_tool_call
+from core.errors import Forbidden, WealthDeskError
 from tools.context import AgentContext
 
 log = logging.getLogger(__name__)

@@ -26,11 +26,11 @@ from mcp.server import Server, ServerRequestContext
 from mcp.shared.exceptions import MCPError
 from sqlalchemy import Engine
 
-from analytics.errors import WealthDeskError
 from assistant.access import Caller
 from assistant.audit import record_tool_call
 from assistant.channels.mcp_server.invoke import ToolRun, public_view, run_tool
 from assistant.settings import Settings
+from core.errors import WealthDeskError
 from tools.context import AgentContext
 from tools.registry import TOOL_NAMES, tools_for
 
