@@ -41,8 +41,11 @@ def test_reports_rendered_then_skipped_and_failures_listed(small_rm, tmp_path) -
     path = Path(done["path"].iloc[0])
     assert path.is_file() and path.parent == tmp_path / "reports" / "RM009"
     text_ = "\n".join(outline(path))
-    with get_engine(small_rm).connect() as c:
-        ident, mobile = c.execute(text("SELECT id_number, mobile FROM clients WHERE id='C0001'")).one()
+    from datastore.repositories.clients import get_client
+
+    row = get_client(get_engine(small_rm), "C0001")  # decrypted (ID and mobile are encrypted at rest)
+    ident, mobile = row["id_number"], row["mobile"]
+    assert len(ident) == 18 and len(mobile) == 11
     assert ident not in text_ and mobile not in text_ and "C0001" not in text_  # client copy: nothing personal
     assert "年度财富报告" in text_ and "客户版" in text_
     stamp = path.read_bytes()
