@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(120, ge=1, description="Requests per API key per minute.")
     report_workers: int = Field(2, ge=1, le=16)
     log_level: str = "INFO"
+    console_secret: SecretStr = Field(
+        SecretStr("dev-only-console-secret-change-me"),
+        description="Signs the RM console's session cookie; set a long random value in production "
+        "(the dev default logs a warning at start).",
+    )
+    console_session_hours: float = Field(12.0, gt=0, le=24 * 30, description="Console sign-in lifetime.")
 
     # --- WeCom (企业微信) self-built app ----------------------------------------------------------
     wecom_token: SecretStr | None = None

@@ -147,15 +147,15 @@ def proposal_content(
     look = lookthrough.lookthrough_client(book, exposures, top_n=10, limits=policy.concentration)
     cur = hold.groupby("asset_class")["market_value"].sum()
     cur["cash"] = cur.get("cash", 0.0) + float(book.cash)
-    pots = allocation.three_pots(
-        total, float(client.get("monthly_expense") or 0.0), cur, str(client["risk_level"]), policy
-    )
     rebalance, blocked, paths = None, None, None
     try:
         rebalance = allocation.propose_rebalance(client, hold, book.products, as_of, cash=float(book.cash),
                                                  policy=policy)
     except SuitabilityError as exc:  # the gate refused: no line may appear, say why instead
         blocked = exc.message
+    # the pots the plan aims at (protection held, the current account as the liquidity pot), so the chart,
+    # the three-pots table and the trades agree; the same pots when the gate blocked the plan
+    pots = rebalance.pots if rebalance is not None else allocation.plan_pots(client, cur, float(book.cash), policy)
     backtest, window = None, None
     if rebalance is not None:
         start = date(as_of.year - policy.market.backtest_years, as_of.month, min(as_of.day, 28))
@@ -210,10 +210,8 @@ def proposal_content(
         backtest_window=window,
     )
     if rebalance is not None:  # the totals the text cites are part of the content (so they are facts too)
-        content.trade_totals = {
-            side: float(sum(ln.amount for ln in rebalance.lines if ln.action == side))
-            for side in ("sell", "buy")
-        }
+        content.trade_totals = {"sell": rebalance.sell_total, "buy": rebalance.buy_total,
+                                "cash_after": rebalance.cash_after, "liquidity_target": rebalance.liquidity_target}
     content._paths = paths
     return content
 

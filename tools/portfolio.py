@@ -85,8 +85,13 @@ def allocation_review(client_id: str, runtime: ToolRuntime[AgentContext]) -> dic
     out = review.model_dump(exclude={"proposal", "current_by_class", "pots"})
     out["pots"] = review.pots.pots
     if review.proposal is not None:
-        out.update(proposal=review.proposal.lines, current_mix=review.proposal.current_mix,
-                   proposed_mix=review.proposal.proposed_mix)
+        pr = review.proposal
+        # findings carry a language-neutral code + args, worded per language by the answer composer
+        findings = [{"asset_class": f.asset_class, "product_code": f.product_code, "amount": f.amount,
+                     "reason": f.message, "reason_code": f.code, "reason_args": f.args} for f in pr.findings]
+        out.update(proposal=pr.lines, to_discuss=pr.to_discuss, findings=findings, current_mix=pr.current_mix,
+                   proposed_mix=pr.proposed_mix, target_mix=pr.target_mix, cash_after=pr.cash_after,
+                   liquidity_target=pr.liquidity_target)
     return compact(out, max_rows=8)
 
 

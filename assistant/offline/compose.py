@@ -68,9 +68,11 @@ _EXACT = {"fees": "money", "fee_paid": "money", "realized": "money", "unrealized
           "client_count": "plain", "clients_matching": "plain", "clients_scanned": "plain", "observations": "plain",
           "horizon_days": "plain", "maturity_window_days": "plain", "days_to_maturity": "plain", "min_age": "plain",
           "life_expectancy": "plain", "years_lasting": "plain", "horizon_years": "plain", "valid_days": "plain",
-          "income_per_10k": "money", "weight_a": "fraction", "weight_b": "fraction", "paths": "plain", "seed": "plain"}
+          "income_per_10k": "money", "weight_a": "fraction", "weight_b": "fraction", "paths": "plain", "seed": "plain",
+          "liquidity_target": "money", "policy_target": "money", "cash_after": "money", "cash_before": "money",
+          "sell_total": "money", "buy_total": "money"}
 # Dicts whose values are all fractions (asset-class mixes) or all yuan.
-_FRACTION_DICTS = ("asset_classes", "current_mix", "proposed_mix", "mix", "weights", "period_returns",
+_FRACTION_DICTS = ("asset_classes", "current_mix", "proposed_mix", "target_mix", "mix", "weights", "period_returns",
                    "lookthrough_mix")
 _MONEY_DICTS = ("gain_by_kind", "target_by_class", "by_class", "percentiles", "by_asset_class")
 # Dicts whose values are all counts.

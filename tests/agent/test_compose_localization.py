@@ -84,11 +84,11 @@ def test_book_scan_reasons_are_worded_from_templates(answers):
 
 def test_allocation_review_translates_classes_actions_and_proposal_reasons(answers):
     zh = answers["allocation_review", "zh"].answer
-    assert "- 权益：当前 81.90万元，目标 18.46万元，偏离 -63.45万元，当前占比 55.69%，目标占比 12.55%，操作 减配" in zh
-    assert "操作 卖出" in zh and "产品风险等级 R5 高于客户风险等级 C2；权益超配 63.45万元" in zh
-    assert "固收低配 39.07万元" in zh and "- 流动资金：" in zh
+    assert "- 权益：当前 81.90万元，目标 0.00元，偏离 -81.90万元，当前占比 55.69%，目标占比 0.00%，操作 减配" in zh
+    assert "操作 卖出" in zh and "产品风险等级 R5 高于客户风险等级 C2，全部卖出" in zh
+    assert "固收低配 71.01万元" in zh and "- 流动资金：" in zh
     en = answers["allocation_review", "en"].answer
-    assert "action sell" in en and "R5 above C2; equity over target by CNY 634,472" in en
+    assert "action sell" in en and "R5 above C2: sold in full" in en
 
 
 def test_lookthrough_flags_and_kinds(answers):
