@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from synthetic_bank import AS_OF
 
 from assistant.cli import app
 from assistant.cli.common import run_app
-from synthetic_bank import AS_OF
 from tests.batch.test_local_batch import _break_rm
 
 
