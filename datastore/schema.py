@@ -577,3 +577,68 @@ class Meta(Base):
     __tablename__ = "meta"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# ============================================================================ nightly batch results
+
+
+class BatchRun(Base):
+    """One ``wealthdesk batch`` run written back with ``--write-db`` (its ``run_summary.json``)."""
+
+    __tablename__ = "batch_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_date: Mapped[date] = mapped_column(Date, index=True)  # the data's as-of date
+    kind: Mapped[str] = mapped_column(String(16))  # book-scan | lookthrough | reports
+    engine: Mapped[str] = mapped_column(String(8))  # local | spark
+    finished_at: Mapped[datetime] = mapped_column(DateTime)
+    clients: Mapped[int] = mapped_column(Integer)
+    rows: Mapped[int] = mapped_column(Integer)
+    failures: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[dict] = mapped_column(JSON)
+
+
+class BatchFinding(Base):
+    """Book-scan findings of a run date (replaced per run date and RM, so reruns are idempotent)."""
+
+    __tablename__ = "batch_findings"
+    run_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    rm_id: Mapped[str] = mapped_column(String(8), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)  # order within the RM (rule, severity)
+    client_id: Mapped[str] = mapped_column(String(16), index=True)
+    rule: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    figure: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(8))  # fraction | yuan | days
+    product_code: Mapped[str | None] = mapped_column(String(16))
+    detail_date: Mapped[date | None] = mapped_column(Date)
+    reason_args: Mapped[dict] = mapped_column(JSON)
+
+
+class BatchExposure(Base):
+    """Client look-through lines of a run date: asset class, industry and top-N security weights."""
+
+    __tablename__ = "batch_exposures"
+    run_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    rm_id: Mapped[str] = mapped_column(String(8), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(16), index=True)
+    level: Mapped[str] = mapped_column(String(12))  # asset_class | industry | security
+    code: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(64))
+    weight: Mapped[float] = mapped_column(Float)  # share of the client's assets
+    share_of_equity: Mapped[float | None] = mapped_column(Float)
+    coverage: Mapped[float] = mapped_column(Float)
+    disclosure_as_of: Mapped[date | None] = mapped_column(Date)
+
+
+class BatchReport(Base):
+    """Annual wealth reports of a run date: one row per client (rendered | skipped | failed)."""
+
+    __tablename__ = "batch_reports"
+    run_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    rm_id: Mapped[str] = mapped_column(String(8), index=True)
+    status: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str | None] = mapped_column(String(512))
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(Text)
