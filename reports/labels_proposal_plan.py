@@ -42,7 +42,8 @@ P: dict[str, Any] = {
         "card_issuer": "Issuer / manager", "card_term": "Term", "card_liquidity": "Liquidity",
         "card_min": "Minimum", "card_yield": "Benchmark / expected yield", "not_promise": " (not a promise)",
         "card_benchmark": "Benchmark (prospectus)", "card_fees": "Fees", "card_amount": "Amount in this plan",
-        "held": "held to maturity", "t": "T+{n} ({n} business days)", "t0": "T+0 (same day)",
+        "held": "held to maturity", "t": "T+{n} ({n} business days)", "t1": "T+1 (next business day)",
+        "t0": "T+0 (same day)",
     },
 }
 P["kinds"] = {
@@ -82,4 +83,6 @@ def settle(days: Any, lang: str) -> str:
     n = int(days)
     if n < 0:
         return p["held"]
+    if n == 1 and "t1" in p:
+        return p["t1"]
     return p["t0"] if n == 0 else p["t"].format(n=n)

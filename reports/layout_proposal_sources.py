@@ -50,6 +50,49 @@ NOTE = {
 }
 
 
+# what a figure measures, in words, for the names the layouts use most (others show their row/claim label)
+_WHAT = {
+    "total_assets": {"zh": "金融资产合计", "en": "total financial assets"},
+    "idle_cash": {"zh": "活期余额", "en": "current account"},
+    "n_findings": {"zh": "诊断问题数", "en": "number of findings"},
+    "sells_total": {"zh": "卖出合计", "en": "total sold"},
+    "buys_total": {"zh": "买入合计", "en": "total bought"},
+    "cash_after": {"zh": "调整后活期", "en": "current account after trades"},
+    "liquidity_target": {"zh": "流动性储备目标", "en": "liquidity target"},
+    "n_discuss": {"zh": "待沟通事项数", "en": "points to discuss"},
+    "client_age": {"zh": "年龄", "en": "age"},
+    "annual_income": {"zh": "家庭年收入", "en": "annual household income"},
+    "monthly_expense": {"zh": "月度支出", "en": "monthly spending"},
+    "liquidity_need": {"zh": "流动性需要", "en": "liquidity need"},
+    "total_gain": {"zh": "累计盈亏", "en": "total gain/loss"},
+    "realized": {"zh": "已实现盈亏", "en": "realised gain/loss"},
+    "unrealized": {"zh": "浮动盈亏", "en": "unrealised gain/loss"},
+    "dividends": {"zh": "分红", "en": "dividends"},
+    "fees": {"zh": "费用", "en": "fees"},
+    "xirr": {"zh": "资金加权年化收益率", "en": "money-weighted annual return"},
+    "fees_total": {"zh": "预计费用", "en": "estimated fees"},
+}
+_PREFIX = [
+    ("mv_", {"zh": "市值", "en": "market value"}), ("weight_", {"zh": "占比", "en": "weight"}),
+    ("gain_pct_", {"zh": "收益率", "en": "return"}), ("gain_", {"zh": "累计盈亏", "en": "gain/loss"}),
+    ("target_mix_", {"zh": "目标占比", "en": "target weight"}), ("current_mix_", {"zh": "当前占比", "en": "current weight"}),
+    ("proposed_mix_", {"zh": "调整后占比", "en": "weight after trades"}), ("bt_", {"zh": "回测指标", "en": "backtest figure"}),
+    ("underlying_", {"zh": "底层持仓占比", "en": "underlying weight"}), ("lt_", {"zh": "穿透占比", "en": "look-through share"}),
+]
+
+
+def what_words(name: str, lang: str) -> str | None:
+    if name in _WHAT:
+        return _WHAT[name][lang]
+    if name.startswith("trade_"):
+        return {"amount": {"zh": "金额", "en": "amount"}, "fee": {"zh": "费用", "en": "fee"}}.get(
+            name.rsplit("_", 1)[-1], {"zh": "实现盈亏", "en": "realised gain/loss"})[lang]
+    for prefix, words in _PREFIX:
+        if name.startswith(prefix):
+            return words[lang]
+    return None
+
+
 def source_words(tool: str, lang: str) -> str:
     for prefix, words in _SOURCE:
         if tool.startswith(prefix):
@@ -67,7 +110,9 @@ def human_provenance(b: FigureBook, lang: str) -> list[Any]:
         if key in seen:
             continue
         seen.add(key)
-        rows.append([f.label or "—", f.shown, source_words(f.tool, lang), f.as_of.isoformat() if f.as_of else "—"])
+        what = what_words(f.name, lang)
+        label = " · ".join(x for x in (f.label, what) if x) or "—"
+        rows.append([label, f.shown, source_words(f.tool, lang), f.as_of.isoformat() if f.as_of else "—"])
         if len(rows) >= MAX_ROWS:
             break
     return [Para(text=NOTE[lang], style="WD Note"),

@@ -144,6 +144,9 @@ def proposal_content(
 
     hold = book.holdings()
     hold = hold[hold["market_value"] > 0].copy()
+    if lang == "en" and "name_en" in book.products:  # English documents show the stored English names
+        en = book.products.set_index("code")["name_en"].replace("", pd.NA)
+        hold["name"] = hold["product_code"].map(en).fillna(hold["name"])
     prices = (
         (hold.set_index("product_code")["market_value"] / hold.set_index("product_code")["shares"]).rename(
             "price"
