@@ -73,13 +73,11 @@ def trades_section(c: ProposalContent, b: FigureBook) -> list[Any]:
                               narrative=True))
     for action, amount in (("sell", reb.sell_total), ("buy", reb.buy_total)):
         b.label = p[f"total_{action}"]
-        fee_sum = sum(float(d.get("fee") or 0.0) for d in c.trades if d.get("action") == action)
-        real = [d["realised"] for d in c.trades if d.get("action") == action and d.get("realised") is not None]
+        fee_sum = c.trade_totals.get(f"{action}_fee", 0.0)
+        real = c.trade_totals.get(f"{action}_realised")
         rows.append([p[f"total_{action}"], "", "", money_col(b, f"{action}_amount_total", amount, T_REB, c.as_of),
                      money_col(b, f"{action}_fee_total", fee_sum, T_FEE, c.as_of),
-                     money_col(b, f"{action}_realised_total", sum(real), T_FEE, c.as_of) if real else "—", "", ""])
-    c.trade_totals["fees"] = fees
-    c.trade_totals["gross"] = reb.sell_total + reb.buy_total
+                     "—" if real is None else money_col(b, f"{action}_realised_total", real, T_FEE, c.as_of), "", ""])
     table = Table(
         columns=[p["action"], TEXT[lang]["product"], TEXT[lang]["risk"], p["amount_col"], p["fee_col"],
                  p["realised_col"], p["settle_col"], p["reason_col"]],

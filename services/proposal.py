@@ -242,6 +242,13 @@ def proposal_content(
         funds = mrepo.list_funds(engine, codes=fund_codes) if fund_codes else pd.DataFrame()
         content.trades = trade_details(rebalance, book.products, funds, rows)
         content.product_cards = product_cards(rebalance.lines, book.products, funds)
+        for action in ("sell", "buy"):  # the 合计 rows of the trades table are facts too
+            mine = [d for d in content.trades if d["action"] == action]
+            content.trade_totals[f"{action}_fee"] = sum(d["fee"] for d in mine)
+            real = [d["realised"] for d in mine if d["realised"] is not None]
+            if real:
+                content.trade_totals[f"{action}_realised"] = sum(real)
+        content.trade_totals["fees"] = sum(d["fee"] for d in content.trades)
     content.next_review = _add_months(as_of, policy.alerts.review_months)
     content.elderly_age = policy.suitability.elderly_age
     content.horizon_days = policy.products.reinvestment_horizon_days
