@@ -40,6 +40,19 @@ def _add_text(paragraph, text: str, lang: str) -> None:  # noqa: ANN001
             paragraph.add_run(token, style="WD Missing")
 
 
+def _bank_header(doc, content: DocContent) -> None:  # noqa: ANN001
+    """The bank's name (and logo, when the file exists) in every page header instead of the product name."""
+    for section in doc.sections:
+        para = section.header.paragraphs[0]
+        for run in list(para.runs):
+            run._r.getparent().remove(run._r)
+        logo = Path(content.bank_logo) if content.bank_logo else None
+        if logo is not None and logo.is_file():
+            para.add_run().add_picture(str(logo), height=Cm(0.8))
+            para.add_run("  ")
+        para.add_run(content.bank_name or "")
+
+
 def _toc(doc, content: DocContent) -> None:  # noqa: ANN001
     doc.add_paragraph(TOC_TITLE[content.lang], style="TOC Heading")
     p = doc.add_paragraph()
@@ -120,6 +133,8 @@ def render(content: DocContent, out: Path, *, base: Path = BASE_PATH) -> Path:
     doc = Document(str(base))
     doc.core_properties.title = content.title
     doc.core_properties.author = "WealthDesk"
+    if content.bank_name or content.bank_logo:
+        _bank_header(doc, content)
 
     # cover page
     doc.add_paragraph(content.title, style="Title")
