@@ -112,6 +112,15 @@ def _diagnose(
     return out
 
 
+def _english(findings: list[Finding], products: pd.DataFrame, lang: str) -> list[Finding]:
+    """English documents name products by their stored English name (look-through flags carry the
+    Chinese product name)."""
+    if lang != "en" or "name_en" not in products:
+        return findings
+    en = {str(n): str(e) for n, e in zip(products["name"], products["name_en"], strict=True) if e}
+    return [f.model_copy(update={"subject": en.get(f.subject, f.subject)}) for f in findings]
+
+
 def mask_tail(value: Any, keep: int = 4) -> str:
     """A personal number with all but its last ``keep`` characters masked (``****1234``)."""
     s = str(value or "")
@@ -227,7 +236,8 @@ def proposal_content(
         pnl=result.total,
         xirr=result.xirr,
         lookthrough=look,
-        findings=_diagnose(client, look, hold, pots, book.products, as_of, float(book.cash), policy),
+        findings=_english(_diagnose(client, look, hold, pots, book.products, as_of, float(book.cash), policy),
+                          book.products, lang),
         pots=pots,
         rebalance=rebalance,
         suitability_block=blocked,
