@@ -20,20 +20,19 @@ P: dict[str, Any] = {
     "zh": {
         "buy": "买入", "sell": "卖出", "action": "操作", "total": "合计", "total_sell": "卖出合计",
         "total_buy": "买入合计", "amount_col": "金额（万元）",
-        "fee_col": "费用（元）", "realised_col": "实现盈亏（万元）", "settle_col": "到账时间", "reason_col": "理由",
+        "fee_col": "费用（元）", "realised_col": "实现盈亏（万元）", "settle_col": "到账（T+工作日）", "reason_col": "理由",
         "r_sell_above": "产品风险{r}高于您的风险承受能力{c}，全部赎回", "r_sell_over": "{cls}高于目标配置，减持至目标",
         "r_buy_under": "补足{cls}目标配置", "r_other": "按目标配置调整", "unknown_date": "日期待定",
         "finding": "事项", "open_ended": "开放式（无固定期限）", "days": "天", "sub_fee": "申购费", "red_fee": "赎回费",
         "mgmt_fee": "管理费（年）", "sep": "；", "no_fee": "无申购、赎回费", "card_kind": "类型", "card_risk": "风险等级",
         "card_issuer": "发行/管理机构", "card_term": "期限", "card_liquidity": "流动性", "card_min": "起购金额",
         "card_yield": "业绩比较基准/预期收益率", "not_promise": "（非承诺）", "card_benchmark": "业绩比较基准（说明书）",
-        "card_fees": "费用", "card_amount": "本方案买入金额", "held": "持有到期", "t": "T+{n}（{n}个工作日到账）",
-        "t0": "T+0（当日到账）",
+        "card_fees": "费用", "card_amount": "本方案买入金额", "held": "到期兑付", "t": "T+{n}", "t0": "T+0",
     },
     "en": {
         "buy": "Buy", "sell": "Sell", "action": "Action", "total": "Total", "total_sell": "Total sold",
         "total_buy": "Total bought", "amount_col": "Amount (CNY)",
-        "fee_col": "Fee (CNY)", "realised_col": "Realised (CNY)", "settle_col": "Settlement", "reason_col": "Reason",
+        "fee_col": "Fee (CNY)", "realised_col": "Realised (CNY)", "settle_col": "Cash in (T+ business days)", "reason_col": "Reason",
         "r_sell_above": "risk {r} is above your tolerance {c}; sold in full", "r_sell_over": "{cls} above target; "
         "reduced to target", "r_buy_under": "brings {cls} up to target", "r_other": "moves toward the target",
         "unknown_date": "date to be set", "finding": "Point", "open_ended": "open-ended (no fixed term)",
@@ -42,8 +41,7 @@ P: dict[str, Any] = {
         "card_issuer": "Issuer / manager", "card_term": "Term", "card_liquidity": "Liquidity",
         "card_min": "Minimum", "card_yield": "Benchmark / expected yield", "not_promise": " (not a promise)",
         "card_benchmark": "Benchmark (prospectus)", "card_fees": "Fees", "card_amount": "Amount in this plan",
-        "held": "held to maturity", "t": "T+{n} ({n} business days)", "t1": "T+1 (next business day)",
-        "t0": "T+0 (same day)",
+        "held": "at maturity", "t": "T+{n}", "t0": "T+0",
     },
 }
 P["kinds"] = {

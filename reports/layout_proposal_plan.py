@@ -81,7 +81,7 @@ def trades_section(c: ProposalContent, b: FigureBook) -> list[Any]:
     table = Table(
         columns=[p["action"], TEXT[lang]["product"], TEXT[lang]["risk"], p["amount_col"], p["fee_col"],
                  p["realised_col"], p["settle_col"], p["reason_col"]],
-        rows=rows, numeric=[3, 4, 5], widths=[0.7, 2.6, 0.6, 1.1, 0.9, 1.1, 0.9, 2.2],
+        rows=rows, numeric=[3, 4, 5], widths=[0.6, 2.1, 0.6, 1.0, 1.25, 1.05, 0.9, 2.0],
     )
     b.label = p["total"]
     totals = _f(lang, "trade_totals",
