@@ -20,7 +20,7 @@ P: dict[str, Any] = {
     "zh": {
         "buy": "买入", "sell": "卖出", "action": "操作", "total": "合计", "total_sell": "卖出合计",
         "total_buy": "买入合计", "amount_col": "金额（万元）",
-        "fee_col": "费用（元）", "realised_col": "实现盈亏（万元）", "settle_col": "到账（T+工作日）", "reason_col": "理由",
+        "fee_col": "费用（元）", "risk_col": "风险", "realised_col": "实现盈亏（万元）", "settle_col": "到账（T+工作日）", "reason_col": "理由",
         "r_sell_above": "产品风险{r}高于您的风险承受能力{c}，全部赎回", "r_sell_over": "{cls}高于目标配置，减持至目标",
         "r_buy_under": "补足{cls}目标配置", "r_other": "按目标配置调整", "unknown_date": "日期待定",
         "finding": "事项", "open_ended": "开放式（无固定期限）", "days": "天", "sub_fee": "申购费", "red_fee": "赎回费",
@@ -32,7 +32,7 @@ P: dict[str, Any] = {
     "en": {
         "buy": "Buy", "sell": "Sell", "action": "Action", "total": "Total", "total_sell": "Total sold",
         "total_buy": "Total bought", "amount_col": "Amount (CNY)",
-        "fee_col": "Fee (CNY)", "realised_col": "Realised (CNY)", "settle_col": "Cash in (T+ business days)", "reason_col": "Reason",
+        "fee_col": "Fee (CNY)", "risk_col": "Risk", "realised_col": "Realised (CNY)", "settle_col": "Cash in (T+ business days)", "reason_col": "Reason",
         "r_sell_above": "risk {r} is above your tolerance {c}; sold in full", "r_sell_over": "{cls} above target; "
         "reduced to target", "r_buy_under": "brings {cls} up to target", "r_other": "moves toward the target",
         "unknown_date": "date to be set", "finding": "Point", "open_ended": "open-ended (no fixed term)",

@@ -91,6 +91,7 @@ def _holdings(c: ProposalContent, b: FigureBook, llm: Any) -> Section:
     rows = []
     for h in sorted(c.holdings, key=lambda h: -h["market_value"]):
         code = h["product_code"]
+        b.label = str(h["name"])
         rows.append(
             [
                 f"{h['name']}（{code}）" if lang == "zh" else f"{h['name']} ({code})",
@@ -103,6 +104,7 @@ def _holdings(c: ProposalContent, b: FigureBook, llm: Any) -> Section:
             ]
         )
     tot = c.pnl
+    b.label = H[lang]["holdings"]
     text = fill(
         "report_proposal",
         lang,

@@ -32,6 +32,7 @@ def narrate(key: str, text: str, c: ProposalContent, facts: Any, llm: Any) -> Pa
 
 def lookthrough_section(c: ProposalContent, b: FigureBook, llm: Any) -> Section:
     lang, t, lk = c.lang, TEXT[c.lang], c.lookthrough
+    b.label = H[lang]["lookthrough"]
     miss = MISSING[lang]
     ac = lk.asset_classes
     blocks: list[Any] = [
@@ -203,6 +204,7 @@ def backtest_section(c: ProposalContent, b: FigureBook, paths: dict[str, Any] | 
             title=H[lang]["backtest"],
             blocks=[Para(text=fill("report_proposal", lang, "backtest_missing"), narrative=True)],
         )
+    b.label = H[lang]["backtest"]
     cur, new = c.backtest["current"], c.backtest["proposed"]
     vals = {
         f"{side}_{k}": b.pct(f"bt_{side}_{k}", v, T_BT, c.backtest_window[1])

@@ -75,13 +75,13 @@ def trades_section(c: ProposalContent, b: FigureBook) -> list[Any]:
         b.label = p[f"total_{action}"]
         fee_sum = c.trade_totals.get(f"{action}_fee", 0.0)
         real = c.trade_totals.get(f"{action}_realised")
-        rows.append([p[f"total_{action}"], "", "", money_col(b, f"{action}_amount_total", amount, T_REB, c.as_of),
+        rows.append(["", p[f"total_{action}"], "", money_col(b, f"{action}_amount_total", amount, T_REB, c.as_of),
                      money_col(b, f"{action}_fee_total", fee_sum, T_FEE, c.as_of),
                      "—" if real is None else money_col(b, f"{action}_realised_total", real, T_FEE, c.as_of), "", ""])
     table = Table(
-        columns=[p["action"], TEXT[lang]["product"], TEXT[lang]["risk"], p["amount_col"], p["fee_col"],
+        columns=[p["action"], TEXT[lang]["product"], p["risk_col"], p["amount_col"], p["fee_col"],
                  p["realised_col"], p["settle_col"], p["reason_col"]],
-        rows=rows, numeric=[3, 4, 5], widths=[0.6, 2.1, 0.6, 1.0, 1.25, 1.05, 0.9, 2.0],
+        rows=rows, numeric=[3, 4, 5], widths=[0.75, 2.0, 0.6, 1.0, 1.25, 1.05, 0.95, 1.8],
     )
     b.label = p["total"]
     totals = _f(lang, "trade_totals",

@@ -12,7 +12,7 @@ from typing import Any
 
 from reports.models import FigureBook, Para, Table
 
-MAX_ROWS = 60  # about two A4 pages at the appendix's table style
+MAX_ROWS = 40  # within two A4 pages at the appendix's table style (rendered and counted)
 
 V = {
     "zh": {
@@ -116,4 +116,4 @@ def human_provenance(b: FigureBook, lang: str) -> list[Any]:
         if len(rows) >= MAX_ROWS:
             break
     return [Para(text=NOTE[lang], style="WD Note"),
-            Table(columns=COLUMNS[lang], rows=rows, numeric=[1], widths=[2.2, 1.2, 2.2, 1.0])]
+            Table(columns=COLUMNS[lang], rows=rows, numeric=[1], widths=[2.4, 1.3, 2.1, 1.3])]

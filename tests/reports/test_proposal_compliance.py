@@ -133,7 +133,7 @@ def test_internal_copy_has_readable_sources_and_a_json_sidecar(sample_engine, tm
     appendix = text[text.index("Heading 1 | 附录：数据来源"):]
     assert "analytics." not in appendix and "services." not in appendix and "gain_pct_" not in appendix
     rows = [ln for ln in appendix.splitlines() if ln.startswith("table | ")]
-    assert 10 < len(rows) <= 61  # header + at most 60 rows (about two pages)
+    assert 10 < len(rows) <= 41  # header + at most 40 rows (within two pages)
     side = json.loads(out.with_suffix(".provenance.json").read_text(encoding="utf-8"))
     assert len(side) == len(result.figures) and {"name", "value", "unit", "tool", "as_of"} <= set(side[0])
 
@@ -141,7 +141,7 @@ def test_internal_copy_has_readable_sources_and_a_json_sidecar(sample_engine, tm
 def test_trades_state_cost_realised_result_and_settlement(docs, sample_engine) -> None:
     content = proposal_content(sample_engine, ADMIN, "C0004")
     text = docs[("C0004", "client")]
-    assert "table | 操作 | 产品 | 风险等级 | 金额（万元） | 费用（元） | 实现盈亏（万元） | 到账（T+工作日） | 理由" in text
+    assert "table | 操作 | 产品 | 风险 | 金额（万元） | 费用（元） | 实现盈亏（万元） | 到账（T+工作日） | 理由" in text
     sell = next(d for d in content.trades if d["action"] == "sell")
     assert sell["fee"] > 0 and sell["realised"] is not None and sell["settle_days"] is not None
     assert "将实现收益" in text or "将实现亏损" in text
