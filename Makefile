@@ -4,6 +4,10 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The console's one chart library, Apache ECharts, copied from the npm registry at build time (not committed).
+ECHARTS_VERSION := 5.6.0
+VENDOR := assistant/console/static/vendor
+ECHARTS := $(VENDOR)/echarts.min.js
 
 .DEFAULT_GOAL := help
 
@@ -18,7 +22,23 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) ## create .venv and install WealthDesk with dev tools
+install: $(STAMP) $(ECHARTS) ## create .venv and install WealthDesk with dev tools (and the console's chart library)
+
+$(ECHARTS):
+	@command -v npm >/dev/null || { echo "npm is needed once to fetch the console's chart library: apt-get install -y npm (or copy echarts@$(ECHARTS_VERSION) dist/echarts.min.js to $(ECHARTS))"; exit 1; }
+	@mkdir -p $(VENDOR) && tmp=$$(mktemp -d) && \
+	  (cd $$tmp && npm pack --silent echarts@$(ECHARTS_VERSION) >/dev/null) && \
+	  tar -xzf $$tmp/echarts-$(ECHARTS_VERSION).tgz -C $$tmp package/dist/echarts.min.js package/LICENSE package/NOTICE && \
+	  cp $$tmp/package/LICENSE $(VENDOR)/ECHARTS-LICENSE && cp $$tmp/package/NOTICE $(VENDOR)/ECHARTS-NOTICE && \
+	  cp $$tmp/package/dist/echarts.min.js $(ECHARTS) && rm -rf $$tmp && echo "console: echarts $(ECHARTS_VERSION) -> $(ECHARTS)"
+
+console-assets: $(ECHARTS) ## fetch the console's chart library (echarts from npm) into $(VENDOR)
+
+browser: ## install Debian's chromium for the console's browser tests (as root; otherwise print how)
+	@if command -v chromium >/dev/null; then echo "chromium: $$(command -v chromium)"; \
+	elif [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null && echo "chromium installed"; \
+	else echo "browser tests need Debian's chromium: sudo apt-get install -y --no-install-recommends chromium (they are skipped without it)"; fi
 
 init: install ## load the sample data set and the knowledge base (idempotent)
 	$(BIN)/wealthdesk init
@@ -26,7 +46,7 @@ init: install ## load the sample data set and the knowledge base (idempotent)
 run: init ## install, initialise, start the service on 127.0.0.1:8000 (offline model by default)
 	$(BIN)/wealthdesk serve
 
-test: install ## run the test suite
+test: install browser ## run the test suite (installs chromium for the console's browser tests when root)
 	$(BIN)/python -m pytest
 
 lint: install ## ruff, mypy and the import-linter layer contracts
@@ -43,4 +63,4 @@ evals: init ## run the evaluation sets (routing, retrieval, grounding)
 clean: ## remove generated data (var/) but keep .venv
 	rm -rf var
 
-.PHONY: help install init run test lint bench evals clean
+.PHONY: help install init run test lint bench evals clean console-assets browser

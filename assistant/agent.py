@@ -88,7 +88,13 @@ def _next_state(state: dict[str, Any], calls: list[dict[str, Any]], results: lis
             continue  # never remember an entity the caller may not see
         args = call["args"] or {}
         if args.get("client_id"):
+            if args["client_id"] != new.get("client_id"):
+                new.pop("product", None)  # another client: the product discussed no longer applies
             new["client_id"] = args["client_id"]
+        if args.get("period"):
+            new["period"] = args["period"]
+        if args.get("product"):
+            new["product"] = args["product"]
         if args.get("fund"):
             new["fund_codes"] = [args["fund"]]
         if args.get("fund_codes"):
@@ -96,6 +102,7 @@ def _next_state(state: dict[str, Any], calls: list[dict[str, Any]], results: lis
         if args.get("company"):
             new["company"] = args["company"]
         new["last_tool"] = call["name"]
+        new["metric"] = call["name"]  # the measure last asked for ("年化多少" → fund_metrics)
     return new
 
 

@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     bank_name: str | None = Field(None, description="The bank's name in report page headers (default: WealthDesk).")
     bank_logo_path: Path | None = Field(None, description="PNG/JPEG logo shown left of the bank name in report headers.")
     log_level: str = "INFO"
+    console_secret: SecretStr = Field(
+        SecretStr("dev-only-console-secret-change-me"),
+        description="Signs the RM console's session cookie; set a long random value in production "
+        "(the dev default logs a warning at start).",
+    )
+    console_session_hours: float = Field(12.0, gt=0, le=24 * 30, description="Console sign-in lifetime.")
 
     # --- WeCom (企业微信) self-built app ----------------------------------------------------------
     wecom_token: SecretStr | None = None

@@ -13,6 +13,7 @@ SUITES: dict[str, str] = {
     "retrieval": "evals.retrieval",  # knowledge: recall@1/@5, MRR for dense, BM25, hybrid; cross-language
     "faq": "evals.faq",  # knowledge: FAQ answers, handoffs, leaks, return promises, latency
     "agent": "evals.agent",  # agent: routing, arguments, refusals, grounding
+    "agent_dev": "evals.agent_dev",  # offline planner dev set (tuned on): same scoring as the holdout
     "holdout": "evals.holdout",  # blind holdout_v2 (frozen): routing, arguments, figures, language per kind/lang
 }
 

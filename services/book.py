@@ -6,6 +6,8 @@ Only the caller's own clients are read (an admin sees every client; the client c
 from __future__ import annotations
 
 import math
+import time
+from collections import OrderedDict
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from analytics.book import RULES, scan_book
 from core.errors import InvalidInput
+from core.policy import Policy
 from services import loading
 from services.access import require_book_access, require_client_access
 from services.deps import Deps
@@ -64,6 +67,27 @@ def _window(q: BookQuery, as_of: date) -> tuple[int | None, date | None, date | 
     return None, None, None
 
 
+_SCANS: OrderedDict[tuple[Any, ...], tuple[float, pd.DataFrame, int]] = OrderedDict()
+_SCAN_TTL_S = 60.0
+
+
+def _scan(deps: Deps, ids: list[str] | None, policy: Policy, days: int | None) -> tuple[pd.DataFrame, int]:
+    """The book scan of one caller's book, reused for the pages of one list (a 10,000-client book is scanned
+    once, not once per page). Keyed by the data version, so an import is never served stale."""
+    key = (id(deps.engine), _rm(deps), tuple(ids or ()), deps.as_of, loading.data_version(deps.engine),
+           policy.model_dump_json(), days)
+    hit = _SCANS.get(key)
+    if hit is not None and time.monotonic() - hit[0] < _SCAN_TTL_S:
+        _SCANS.move_to_end(key)
+        return hit[1], hit[2]
+    frames = loading.client_books(deps.engine, ids, deps.as_of, rm_id=_rm(deps))
+    found = scan_book(frames, as_of=deps.as_of, policy=policy, maturing_days=days)
+    _SCANS[key] = (time.monotonic(), found, len(frames.clients))
+    while len(_SCANS) > 16:
+        _SCANS.popitem(last=False)
+    return found, len(frames.clients)
+
+
 def _rm(deps: Deps) -> str | None:
     """Whose book: the RM's own; None = every client (admin only; the client channel is refused earlier)."""
     return None if deps.caller.role == "admin" else deps.caller.rm_id
@@ -82,8 +106,7 @@ def book_query(deps: Deps, q: BookQuery) -> BookQueryResult:
     policy = deps.policy
     if q.loss_threshold is not None:
         policy = policy.replace(alerts={"loss_threshold": q.loss_threshold})
-    frames = loading.client_books(deps.engine, ids, deps.as_of, rm_id=_rm(deps))
-    found = scan_book(frames, as_of=deps.as_of, policy=policy, maturing_days=days)
+    found, scanned = _scan(deps, ids, policy, days)
     if first is not None and len(found):
         mat = found["rule"] == "maturing"
         d = pd.to_datetime(found["detail_date"])
@@ -105,7 +128,7 @@ def book_query(deps: Deps, q: BookQuery) -> BookQueryResult:
         window["loss_threshold"] = policy.alerts.loss_threshold
     return BookQueryResult(
         as_of=deps.as_of, rule=q.rule, window=window,
-        clients_scanned=len(frames.clients),
+        clients_scanned=scanned,
         total_findings=total, clients_matching=int(found["client_id"].nunique()) if total else 0, counts_by_rule=counts,
         page=q.page, page_size=q.page_size, pages=pages, complete=total <= q.page_size,
         findings=rows.to_dict("records"),

@@ -53,9 +53,20 @@ def data_version(engine: Engine) -> str:
     return f'{get_meta(engine, "sample_digest") or ""}|{get_meta(engine, "data_version") or ""}|{data_epoch()}'
 
 
+@lru_cache(maxsize=4)
+def _market_cached(engine: Engine, as_of: date, version: str) -> MarketFrames:
+    return market_frames(engine, as_of)
+
+
+def cached_market_frames(engine: Engine, as_of: date) -> MarketFrames:
+    """``market_frames`` once per (engine, date, data version): loading every disclosure dominates an
+    allocation review otherwise. Treat the frames as read-only."""
+    return _market_cached(engine, as_of, data_version(engine))
+
+
 @lru_cache(maxsize=8)
 def _exposures_cached(engine: Engine, as_of: date, version: str) -> FundExposures:
-    return build_fund_exposures(market_frames(engine, as_of), as_of)
+    return build_fund_exposures(_market_cached(engine, as_of, version), as_of)
 
 
 def fund_exposures(engine: Engine, as_of: date) -> FundExposures:

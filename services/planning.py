@@ -20,7 +20,7 @@ LIFE_EXPECTANCY = 85  # planning horizon end (age); a modelling assumption state
 
 def allocation_review(deps: Deps, client_id: str) -> AllocationReview:
     book = client_book(deps, client_id)
-    return allocation.review_allocation(book, loading.market_frames(deps.engine, deps.as_of), as_of=deps.as_of,
+    return allocation.review_allocation(book, loading.cached_market_frames(deps.engine, deps.as_of), as_of=deps.as_of,
                                         policy=deps.policy)
 
 

@@ -1,61 +1,53 @@
-"""All tools by stable name, and the subset a caller may use.
+"""All tools, built from their declarations in ``tools/specs/`` (one module per tool, each with ``SPEC``).
 
-The client FAQ channel gets no client-data tool at all (only knowledge search and public fund/shelf
-information); RMs and admins get everything (tools still check each client id against the caller).
+Adding a tool is one spec module (plus its answer template in ``prompts/<lang>/answer_tools.md``): the
+registry, the offline planner's intent scorer and the openai mode's tool descriptions all read the specs.
+The client FAQ channel gets only the specs marked ``public`` (no client data); RMs and admins get
+everything (tools still check each client id against the caller).
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+from functools import lru_cache
+
 from langchain_core.tools import BaseTool
 
+import tools.specs as _specs_pkg
 from core.identity import Caller
-from tools.book import book_scan, book_totals
-from tools.clients import benchmark_comparison, client_overview, compare_clients
-from tools.corporate import company_profile
-from tools.funds import (
-    check_suitability,
-    compare_funds,
-    fund_metrics,
-    fund_overlap,
-    fund_profile,
-    search_products,
-)
-from tools.knowledge import search_knowledge
-from tools.portfolio import (
-    allocation_review,
-    industry_exposure,
-    lookthrough_portfolio,
-    performance_attribution,
-    portfolio_performance,
-    retirement_plan,
-    wealth_health_score,
-)
-from tools.reports import draft_due_diligence, draft_proposal
-
-TOOL_NAMES = (
-    "lookthrough_portfolio", "portfolio_performance", "industry_exposure", "fund_profile", "fund_overlap",
-    "allocation_review", "performance_attribution", "search_products", "search_knowledge", "book_scan",
-    "retirement_plan", "company_profile", "draft_proposal", "draft_due_diligence",
-    # business-layer capabilities (issue 10)
-    "client_overview", "benchmark_comparison", "fund_metrics", "compare_funds", "compare_clients",
-    "check_suitability", "wealth_health_score", "book_totals",
-)
-PUBLIC_TOOLS = ("search_knowledge", "fund_profile", "fund_metrics", "compare_funds")
+from tools.spec import ToolSpec
 
 
-def all_tools() -> list[BaseTool]:
-    tools: list[BaseTool] = [
-        lookthrough_portfolio, portfolio_performance, industry_exposure, fund_profile, fund_overlap,
-        allocation_review, performance_attribution, search_products, search_knowledge, book_scan,
-        retirement_plan, company_profile, draft_proposal, draft_due_diligence,
-        client_overview, benchmark_comparison, fund_metrics, compare_funds, compare_clients,
-        check_suitability, wealth_health_score, book_totals,
-    ]
-    assert tuple(t.name for t in tools) == TOOL_NAMES
-    return tools
+@lru_cache(maxsize=1)
+def specs() -> tuple[ToolSpec, ...]:
+    """Every declared spec, in module-name order (stable across runs)."""
+    found: list[ToolSpec] = []
+    for mod in sorted(m.name for m in pkgutil.iter_modules(_specs_pkg.__path__)):
+        spec = getattr(importlib.import_module(f"tools.specs.{mod}"), "SPEC", None)
+        if not isinstance(spec, ToolSpec):
+            raise TypeError(f"tools/specs/{mod}.py must define SPEC = ToolSpec(...)")
+        if spec.name != mod:
+            raise ValueError(f"tools/specs/{mod}.py declares {spec.name!r}; the module is named after its tool")
+        found.append(spec)
+    return tuple(found)
+
+
+def spec_of(name: str) -> ToolSpec:
+    return next(s for s in specs() if s.name == name)
+
+
+TOOL_NAMES = tuple(s.name for s in specs())
+PUBLIC_TOOLS = tuple(s.name for s in specs() if s.public)
+
+
+@lru_cache(maxsize=1)
+def all_tools() -> tuple[BaseTool, ...]:
+    """The tools with descriptions generated from their specs (what the openai mode's model sees)."""
+    return tuple(s.bound() for s in specs())
 
 
 def tools_for(caller: Caller) -> list[BaseTool]:
     if caller.role == "client_channel":
         return [t for t in all_tools() if t.name in PUBLIC_TOOLS]
-    return all_tools()
+    return list(all_tools())

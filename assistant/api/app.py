@@ -40,6 +40,7 @@ from assistant.channels.openai_compat import ConversationMap
 from assistant.channels.openai_compat import router as openai_router
 from assistant.channels.wecom.callback import router as wecom_router
 from assistant.channels.wecom.crypto import WeComCrypto
+from assistant.console import install_console
 from assistant.jobs import JobQueue
 from assistant.logging import get_logger, register_name_source, register_names
 from assistant.pii import name_directory
@@ -172,6 +173,7 @@ def create_app(
     # MCP Streamable HTTP (GET stream, POST messages, DELETE session); API-key auth inside the endpoint
     app.router.routes.append(Route(MCP_PATH, endpoint=mcp_endpoint, methods=["GET", "POST", "DELETE"]))
     _mount_docs(app)
+    install_console(app, ctx)  # the RM console at / (pages, /console/api, /console/static)
 
     @app.get("/healthz", tags=["ops"], summary="Database, vector store and model status (no auth)")
     def healthz(request: Request) -> JSONResponse:

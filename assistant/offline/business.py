@@ -17,7 +17,7 @@ _I = re.IGNORECASE
 BENCH_300 = re.compile(r"沪深\s*300|csi\s*300|hs\s*300|000300", _I)
 BENCH_BOND = re.compile(r"中债|债券指数|bond index|cba00101", _I)
 BENCH_WORDS = re.compile(r"跑赢|跑输|超额|比较基准|基准|benchmark|beat|outperform|underperform", _I)
-OVERVIEW = re.compile(r"总资产|资产(?:有)?多少|多少资产|持仓(?:明细|情况|有哪些)?|持有(?:哪些|什么)|买了(?:哪些|什么)|"
+OVERVIEW = re.compile(r"总资产|(?:手上|手里)(?:都)?有(?:啥|什么|哪些)(?:产品|基金)?$|都有啥|有啥产品|有哪些产品|钱都放哪了|钱都在哪|放哪了|账户(?:啥|什么)?情况|total aum|aum of|'s aum|资产(?:有)?多少|多少资产|持仓(?:明细|情况|有哪些)?|持有(?:哪些|什么)|买了(?:哪些|什么)|"
                       r"(?:什么时候|哪天|何时)到期|到期(?:日|时间)|概况|基本情况|风险等级|测评|"
                       r"total assets|how much does .* have|holdings|what does .* hold|overview|when .* matur", _I)
 HEALTH = re.compile(r"健康度|健康分|打个?分|财富体检|health score|wealth health", _I)
@@ -31,7 +31,7 @@ BOOK = re.compile(r"哪些.{0,8}客户|客户.{0,14}(?:有哪些|有谁|哪几�
 TOTALS = re.compile(r"aum|管理(?:的)?资产|资产规模|总规模|总资产(?:是|有)?多少|book total|how much .* manage", _I)
 _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("elderly_high_risk", re.compile(r"高龄|老年|老人|70岁|七十岁|elderly|aged 70|over 70", _I)),
-    ("assessment_expired", re.compile(r"测评(?:已)?过期|评估过期|assessment.*expir|expired assessment", _I)),
+    ("assessment_expired", re.compile(r"测评(?:已)?过期|评估过期|assessment.*expir|expired (?:risk )?assessment", _I)),
     ("risk_mismatch", re.compile(r"风险(?:等级)?(?:错配|不匹配)|超风险|mismatch|above (?:their )?risk", _I)),
     ("idle_cash", re.compile(r"闲置|活期.{0,4}(?:多|太多)|idle cash|idle money", _I)),
     ("industry_concentration", re.compile(r"行业集中|行业.*超|industry concentration", _I)),
@@ -103,7 +103,7 @@ def route(text: str, ent: Entities, *, client: str | None, remembered: str | Non
         return [("check_suitability", args)]
     if funds and not who and FUND_METRIC.search(text) and (ent.period or re.search(r"回撤|年化|夏普|七日|7日|万份", text)):
         return [("fund_metrics", {"fund": funds[0], "period": ent.period or "1y"})]
-    if who and OVERVIEW.search(text) and not re.search(r"穿透|行业|底层|look[- ]?through|industr", text, _I):
+    if who and OVERVIEW.search(text) and not re.search(r"穿透|行业|底层|look[- ]?through|industr|匹配|合理|合适|match", text, _I):
         return [("client_overview", {"client_id": who})]
     if not client and not ent.pronoun and TOTALS.search(text) and (BOOK.search(text) or re.search(r"我|my", text)):
         return [("book_totals", {})]

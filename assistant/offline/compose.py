@@ -45,16 +45,17 @@ _MAX_ROWS = 10
 
 
 def fmt_money(v: float, lang: str) -> str:
-    """Yuan as a reader of that language writes it: 147.06万元 / 1.5亿元, CNY 1.47 mn / CNY 24,250."""
+    """Yuan as a reader of that language writes it: 147.06万元 / 1.5亿元, CNY 1.4706 mn / CNY 24,250."""
     a = abs(v)
     if lang == "zh":
         if a >= 1e8:
             return f"{v / 1e8:.2f}亿元"
         return f"{v / 1e4:.2f}万元" if a >= 1e4 else f"{v:.2f}元"
+    # as precise as the Chinese 万元 with two decimals (to 100 yuan), so both languages carry the same figure
     if a >= 1e9:
-        return f"CNY {v / 1e9:.2f} bn"
+        return f"CNY {v / 1e9:.6f} bn"
     if a >= 1e6:
-        return f"CNY {v / 1e6:.2f} mn"
+        return f"CNY {v / 1e6:.4f} mn"
     return f"CNY {v:,.0f}" if a >= 1e4 else f"CNY {v:,.2f}"
 
 

@@ -23,17 +23,19 @@ _RISK_R = re.compile(r"(?<![A-Za-z])[Rr]([1-5])(?![0-9])")
 _RISK_WORDS = {"保守": "C1", "稳健": "C2", "平衡": "C3", "成长型": "C4", "进取": "C5",
                "conservative": "C1", "moderate": "C2", "balanced": "C3", "growth": "C4", "aggressive": "C5"}
 _AMOUNT = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(万亿|亿|千万|百万|万|千|元|块|million|mn|m\b|k\b|thousand|billion|bn|yuan|rmb|cny)",
+    r"(\d+(?:\.\d+)?)\s*(万亿|亿|千万|百万|万|千|元|块|million|mn|m\b|k\b|w\b|w(?=[\u4e00-\u9fff])|thousand|billion|bn|yuan|rmb|cny)",
     re.IGNORECASE,
 )
 _AMOUNT_SCALE = {"万亿": 1e12, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3, "元": 1.0, "块": 1.0,
-                 "million": 1e6, "mn": 1e6, "m": 1e6, "k": 1e3, "thousand": 1e3, "billion": 1e9, "bn": 1e9,
+                 "million": 1e6, "mn": 1e6, "m": 1e6, "k": 1e3, "w": 1e4, "thousand": 1e3, "billion": 1e9, "bn": 1e9,
                  "yuan": 1.0, "rmb": 1.0, "cny": 1.0}
 _AGE = re.compile(r"(\d{2})\s*(?:岁|周岁)(?:退休)?|retire(?:ment)?\s+at\s+(\d{2})|at\s+age\s+(\d{2})", re.I)
 _PRODUCT_CODE = re.compile(r"(?<![A-Za-z0-9])(WM[0-9A-Z]{3,}|TD\d+[YMD]|LCD\d+Y|INS\d+|NTC\d+D)(?![A-Za-z0-9])", re.I)
 _SPENDING = re.compile(
     r"(?:每个?月|一个月|月)(?:花|花销|开销|支出|生活费|用)(?:大概|大约|约)?\s*(\d+(?:\.\d+)?\s*(?:万|千|k|元|块)?)|"
-    r"(?:月支出|月开销|月花销|每月支出|每月开销)(?:大概|大约|约|为|是)?\s*(\d+(?:\.\d+)?\s*(?:万|千|k|元|块)?)|"
+    r"(?:月支出|月开销|月花销|每月支出|每月开销|每月|每个月)(?:大概|大约|约|为|是|花)?\s*(\d+(?:\.\d+)?\s*(?:万|千|k|w|元|块)?)|"
+    r"(\d+(?:\.\d+)?\s*(?:k|thousand|万|千|yuan|元)?)\s*(?:monthly|a month|per month)|"
+    r"monthly spending\s*(?:of\s*)?(\d+(?:\.\d+)?\s*(?:k|thousand|yuan)?)|"
     r"(\d+(?:\.\d+)?\s*(?:k|thousand|万|千|yuan|元)?)\s*(?:a|per|each)\s+month|"
     r"spend(?:s|ing)?\s+(?:about\s+)?(\d+(?:\.\d+)?\s*(?:k|thousand|yuan)?)\s*(?:a|per)\s+month",
     re.I,
@@ -61,10 +63,38 @@ class Entities:
     wants_file: bool = False  # "生成Word文档" / "as a docx": generate the document, not only its content
     ambiguous_clients: list[tuple[str, str]] = field(default_factory=list)
     ambiguous_funds: list[tuple[str, str]] = field(default_factory=list)
+    near_names: list[tuple[str, str, str]] = field(default_factory=list)  # (own id, own name, name typed)
+    top_n: int | None = None  # "前5", "top 3", "前十大"
+    month: str | None = None  # "2026-08", "下个月" → next, "本月" → this
+    doc_lang: str | None = None  # "英文版" → en (the document's language, not the reply's)
+    company_by_name: bool = False  # a company's own name (not a fuzzy fund-like match) is in the text
+
+
+_LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])")
+_ASK_EN = re.compile(r"用英文|英文回答|英文回复|说英文|in english|answer in english|英语回答", re.I)
+_ASK_ZH = re.compile(r"用中文|中文回答|in chinese", re.I)
 
 
 def detect_lang(text: str) -> str:
-    return "zh" if _CJK.search(text) else "en"
+    """The reply language: what the question asks for ("用英文回答", "in Chinese"), else the language the
+    question is written in. An English sentence quoting a Chinese name ("What is 林辉静's AUM?") is English:
+    it has at least three English words and no more CJK characters than names usually take."""
+    if _ASK_EN.search(text):
+        return "en"
+    if _ASK_ZH.search(text):
+        return "zh"
+    cjk = len(_CJK.findall(text))
+    if not cjk:
+        return "en"
+    words = len(_LATIN_WORD.findall(text))
+    runs = _CJK_RUN.findall(text)
+    # each CJK run is a quoted name when it is short or the rest is plainly English
+    if words >= 3 and (cjk <= 2 * words or all(len(r) <= 16 for r in runs) and words >= 2 * len(runs) + 1):
+        return "en"
+    return "zh"
+
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def _num(token: str) -> int | None:
@@ -116,12 +146,28 @@ def parse_period(text: str) -> str | None:
     return None
 
 
+_CN_AMOUNT = re.compile(r"([一二两三四五六七八九十]{1,3})(?:百|十)?多?(万|亿|千)")
+_CN_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _cn_amount(text: str) -> float | None:
+    """'一百多万'→1e6, '三十万'→3e5, '两千万'→2e7 (a "多" is dropped: the lower bound is what was said)."""
+    m = re.search(r"([一二两三四五六七八九])?(十|百|千)?([一二三四五六七八九])?多?(万|亿)", text)
+    if not m or not (m.group(1) or m.group(2)):
+        return None
+    head = _CN_DIGIT.get(m.group(1) or "一", 1)
+    mult = {"十": 10, "百": 100, "千": 1000, None: 1}[m.group(2)]
+    tail = _CN_DIGIT.get(m.group(3) or "", 0) * (mult // 10 if mult >= 10 else 0)
+    return float(head * mult + tail) * (1e4 if m.group(4) == "万" else 1e8)
+
+
 def parse_amount(text: str) -> float | None:
-    """'50万'→500000.0, '1.5亿'→150000000.0, '2 million'→2000000.0; None when no amount is named."""
+    """'50万'→500000.0, '1.5亿'→150000000.0, '2w'→20000.0, '15k'→15000.0, '一百多万'→1000000.0;
+    None when no amount is named."""
     for m in _AMOUNT.finditer(text):
         unit = m.group(2).lower()
         return float(m.group(1)) * _AMOUNT_SCALE[unit]
-    return None
+    return _cn_amount(text)
 
 
 def _risks(text: str) -> tuple[str | None, str | None]:
@@ -141,6 +187,11 @@ def extract(text: str, lex: Lexicon) -> Entities:
         found: list[tuple[str, str]] = []
         for cid, name in sorted(lex.clients, key=lambda c: -len(c[1])):
             if name and name in text and not any(name in other for _, other in found):
+                if _longer_name(text, name):
+                    # "董雪浩" typed, only "董雪" in this book: another person (maybe another RM's client);
+                    # never substitute silently, ask instead
+                    ent.near_names.append((cid, name, _longer_name(text, name) or name))
+                    continue
                 found.append((cid, name))
         names = {n for _, n in found}
         for name in names:
@@ -158,8 +209,16 @@ def extract(text: str, lex: Lexicon) -> Entities:
     if not ent.fund_codes and lex.funds:
         ent.fund_codes, ent.ambiguous_funds = _fund_names(scrubbed, lex)
     m = _COMPANY_ID.search(text) or _CREDIT_CODE.search(text)
+    named = [i for i, n, _ in lex.companies if len(_company_core(n)) >= 4 and (
+        _company_core(n) in text or _company_core(n)[:4] in text and re.search(
+            r"公司|企业|工商|法人|股东|诉讼|授信|尽调|财务|注册|征信|处罚|company|lawsuit|legal|credit", text, re.I))]
     if m:
         ent.company = m.group(0).upper()
+    elif named:
+        # a company's own name wins over a fund that shares a brand (星河新能源科技 is not 星河新能源ETF)
+        ent.company, ent.company_by_name = named[0], True
+        if not _FUND_CODE.search(scrubbed):
+            ent.fund_codes, ent.ambiguous_funds = [], []
     elif lex.companies:
         key, options = best_match(text, [(i, n) for i, n, _ in lex.companies], kind="company")
         ent.company = key or (options[0][0] if options else None)
@@ -174,10 +233,62 @@ def extract(text: str, lex: Lexicon) -> Entities:
     age = _AGE.search(text)
     if age:
         ent.retire_age = int(next(g for g in age.groups() if g))
+    ent.top_n = parse_top_n(text)
+    ent.month = parse_month(text)
+    if re.search(r"英文版|英文的|英语版|in english|english version", text, re.I):
+        ent.doc_lang = "en"
+    elif re.search(r"中文版|in chinese", text, re.I):
+        ent.doc_lang = "zh"
     low = text.lower()
     ent.pronoun = any(p in low for p in _PRONOUNS)
     ent.wants_file = bool(re.search(r"docx|word|文档|文件|下载|导出|生成报告|as a file|download|export", low))
     return ent
+
+
+# common given-name characters: a name followed by one of them is probably a longer, different name
+_GIVEN = set("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建文辉力健宁颖晨欣怡浩宇婷雪琳思远博"
+             "鹏斌凯俊帆旭龙阳波宏峰飞鑫晶慧倩佳嘉梓睿轩涵梦瑞志国春海东凤云莉丹燕亮晓玲琴荣勤淑")
+_AFTER_NAME_WORDS = ("建议", "健康", "明细", "明年", "平均", "平衡", "华鼎", "东岳", "南屏", "长泰", "汇川", "星河", "国泓",
+                     "嘉禾", "远澜", "明德", "永信", "同舟", "文档", "力度", "思路", "红利", "远期", "宁愿", "英文", "海外")
+
+
+def _longer_name(text: str, name: str) -> str | None:
+    """The longer name typed when ``name`` is followed by a given-name character ("董雪浩" for "董雪")."""
+    i = text.find(name)
+    while i >= 0:
+        after = text[i + len(name):]
+        if not (after[:1] in _GIVEN and not after.startswith(_AFTER_NAME_WORDS)):
+            return None  # this occurrence is the name itself
+        i = text.find(name, i + 1)
+    j = text.find(name)
+    return text[j:j + len(name) + 1]
+
+
+_TOP_N = re.compile(r"前\s*(\d+|[一二两三四五六七八九十])\s*(?:名|位|个|只|大|条)?|top\s*(\d+|three|five|ten)", re.I)
+_MONTH = re.compile(r"((?:19|20)\d{2})\s*[-/年]\s*(\d{1,2})\s*月?")
+
+
+def parse_top_n(text: str) -> int | None:
+    m = _TOP_N.search(text)
+    if not m:
+        return None
+    tok = m.group(1) or m.group(2)
+    words = {"three": 3, "five": 5, "ten": 10}
+    return int(tok) if tok.isdigit() else (words.get(tok.lower()) or _CN_NUM.get(tok))
+
+
+def parse_month(text: str) -> str | None:
+    if re.search(r"下个?月|next month", text, re.I):
+        return "next"
+    if re.search(r"本月|这个月|this month", text, re.I):
+        return "this"
+    m = _MONTH.search(text)
+    return f"{m.group(1)}-{int(m.group(2)):02d}" if m and 1 <= int(m.group(2)) <= 12 else None
+
+
+def _company_core(name: str) -> str:
+    core = re.sub(r"(股份)?有限(责任)?公司$|集团$", "", name)
+    return re.sub(r"^(福建|厦门|泉州|福州|漳州|莆田|三明|龙岩|宁德|南平|上海|北京|深圳)", "", core)
 
 
 def _fund_names(text: str, lex: Lexicon) -> tuple[list[str], list[tuple[str, str]]]:

@@ -15,10 +15,11 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ("draft_due_diligence", re.compile(r"尽调|尽职调查|due[- ]diligence|\bdd report", _I)),
     ("draft_proposal", re.compile(r"建议书|配置方案|方案书|\bproposal|起草.*方案|写一份.*(方案|建议)", _I)),
     ("performance_attribution", re.compile(
-        r"归因|attribution|brinson|超额收益.*(来源|哪里)|跑赢|跑输|配置效应|选股效应|靠.{0,6}还是.{0,4}靠|归功于|"
+        r"归因|attribution|brinson|超额收益.*(来源|哪里)|跑赢|跑输|配置效应|选股效应|靠.{0,6}还是.{0,4}靠|靠.{0,4}配置还是|归功于|"
         r"(收益|业绩).{0,6}(来源|从哪)|where did .* returns? come from|selection or allocation", _I)),
     ("fund_overlap", re.compile(r"重叠|重合|重复持仓|持仓相似|overlap|common holdings|相似度", _I)),
-    ("industry_exposure", re.compile(r"行业|板块|industr|sector", _I)),
+    ("industry_exposure", re.compile(r"行业|板块|industr|sector|(?:医药|新能源|白酒|科技|银行|半导体|消费|地产|电子|食品|军工|"
+                                     r"有色|煤炭|汽车|化工|传媒|通信|计算机|券商|光伏|医疗).{0,4}(?:占|仓位|敞口|比例)", _I)),
     ("lookthrough_portfolio", re.compile(
         r"穿透|底层|重仓股|持仓股|持有哪些股票|买了哪些股票|look[- ]?through|underlying|x[- ]?ray|"
         r"stock holdings|which stocks|top holdings|集中度|concentration|underneath|really own|what does .* own|"
@@ -42,7 +43,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
         r"工商|注册资本|法人|股东|财务|授信|征信|风险事件|诉讼|处罚|被执行|企业|公司情况|信用|"
         r"company|corporate|credit|lawsuit|penalt|shareholder|financials", _I)),
     ("search_products", re.compile(
-        r"推荐|产品|适合|买什么|买点什么|理财|存款|保险|货架|recommend|product|suitable|what (?:can|should) .* buy|"
+        r"推荐|产品|适合|买什么|买点什么|买啥|放哪(?:合适|好|比较)|怎么放|理财|存款|保险|货架|recommend|product|suitable|what (?:can|should) .* buy|"
         r"invest in|shelf|options for", _I)),
     ("fund_profile", re.compile(
         r"基金经理|费率|管理费|规模|介绍|怎么样|夏普|回撤|波动|净值|成立|fund manager|fee|profile|sharpe|"

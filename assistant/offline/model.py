@@ -20,7 +20,7 @@ from pydantic import ConfigDict, Field
 from assistant.offline.compose import compose
 from assistant.offline.entities import detect_lang
 from assistant.offline.lexicon import Lexicon
-from assistant.offline.planner import plan
+from assistant.offline.understand import plan
 from prompts.loader import sections
 
 _ids = itertools.count(1)

@@ -31,7 +31,7 @@ _CLIENT_ORDER = [
 ]
 _ASSET_CLASS = [
     (re.compile(r"保险|insurance|protection", re.I), "protection"),
-    (re.compile(r"货币|现金|活期|cash|money market", re.I), "cash"),
+    (re.compile(r"货币|货基|现金|活期|cash|money market", re.I), "cash"),
     (re.compile(r"债|固收|fixed income|bond", re.I), "fixed_income"),
     (re.compile(r"股票型|权益|偏股|equity|stock fund", re.I), "equity"),
 ]
@@ -232,9 +232,13 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
     if client and ent.period:  # "C0002 since 2023?" — a client and a period: performance
         out.calls.append(("portfolio_performance", _client_args("portfolio_performance", client, ent)))
         return out
-    if client and re.search(r"看看|看一下|情况|概况|overview|check on|look at|how is", text, re.I):
-        # "帮我看看张伟": an overview of what the client holds
+    if client and re.search(r"看看|看一下|check on|look at", text, re.I):
+        # "帮我看看张伟": what the client really holds
         out.calls.append(("lookthrough_portfolio", {"client_id": client}))
+        return out
+    if client and re.search(r"情况|概况|overview|how is", text, re.I):
+        # "账户啥情况": the client overview (assets, holdings, risk level, maturities)
+        out.calls.append(("client_overview", {"client_id": client}))
         return out
     if client:
         out.reply = _msg("clarify_topic", lang)

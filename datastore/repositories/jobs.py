@@ -103,6 +103,15 @@ def get_job(engine: Engine, job_id: str) -> JobRecord | None:
         return _record(j) if j else None
 
 
+def list_jobs(engine: Engine, user_id: str, *, limit: int = 10) -> list[JobRecord]:
+    """The user's most recent jobs, newest first (the console's "recent reports")."""
+    with Session(engine) as s:
+        rows = s.execute(
+            select(ReportJob).where(ReportJob.user_id == user_id).order_by(ReportJob.created_at.desc()).limit(limit)
+        ).scalars().all()
+        return [_record(j) for j in rows]
+
+
 def update_job(engine: Engine, job_id: str, **fields: Any) -> None:
     """Set columns of one job (status, progress, error, file_path, content_hash, facts) and touch updated_at."""
     allowed = {"status", "progress", "error", "file_path", "content_hash", "facts"}

@@ -91,7 +91,11 @@ def issue_key(engine: Engine, user_id: str) -> str:
 
 def user_for_key(engine: Engine, plain: str) -> tuple[UserRecord, str] | None:
     """The active user owning an unrevoked key, with the key's display prefix; None otherwise."""
-    digest = hash_key(plain)
+    return user_for_digest(engine, hash_key(plain))
+
+
+def user_for_digest(engine: Engine, digest: str) -> tuple[UserRecord, str] | None:
+    """``user_for_key`` by the key's SHA-256 digest (the console's session keeps the digest, never the key)."""
     with Session(engine) as s:
         row = s.execute(
             select(User, ApiKey.prefix)

