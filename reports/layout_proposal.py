@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from reports import labels as L
-from reports.labels_proposal import KINDS, TEXT, H, asset_label
+from reports.labels_proposal import KINDS, TEXT, H
 from reports.layout_proposal_charts import (
     T_LOOK,
     T_POTS,
@@ -21,8 +21,8 @@ from reports.layout_proposal_charts import (
 )
 from reports.layout_proposal_plan import (
     cards_section,
-    discuss_section,
     disclosure_section,
+    discuss_section,
     review_section,
     suitability_section,
     trades_section,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from reports import labels as L
 from reports.labels_proposal import TEXT, asset_label
-from reports.labels_proposal_plan import P, PH, display_name, money_col, settle
+from reports.labels_proposal_plan import PH, P, display_name, money_col, settle
 from reports.models import FigureBook, Para, Section, Table
 from reports.narrative import fill
 

@@ -18,9 +18,9 @@ from analytics.liquidity import idle_cash
 from analytics.suitability import assessment_expired, client_level, product_level
 from core.errors import InvalidInput, SuitabilityError
 from core.policy import DEFAULT_POLICY, Policy
+from datastore.repositories import market as mrepo
 from datastore.repositories.meta import as_of_date as loading_as_of
 from reports.models import Lang, ReportResult
-from datastore.repositories import market as mrepo
 from reports.proposal import _HOLDING_COLS, Finding, ProposalContent, Variant, render_proposal
 from services import loading
 from services.access import require_client_access
