@@ -1,4 +1,6 @@
 # WealthDesk — `make run` and `make test` work from nothing on a fresh machine.
+# The Spark batch tests (tests/batch) need a Java runtime 17+ on PATH (Debian/Ubuntu: apt-get install
+# openjdk-17-jre-headless); without java they are skipped with that reason. pyspark/pyarrow come with '.[dev]'.
 SHELL := /bin/bash
 PY ?= python3
 VENV := .venv

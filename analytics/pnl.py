@@ -256,7 +256,8 @@ def client_pnl(
     by_kind = {str(k): PnLTotals(**{c: float(g[c].sum()) for c in SUM_COLS}) for k, g in pos.groupby("kind")}
     t = _check_txns(transactions)
     t = t[(t["date"] <= pd.Timestamp(as_of)) & ((t["date"] > pd.Timestamp(start)) if start else True)]
-    sign = t["type"].map({"buy": -1.0, "sell": 1.0, "dividend": 1.0, "fee": -1.0})
+    # astype: an empty selection keeps the string dtype through .map (pyarrow-backed strings cannot multiply)
+    sign = t["type"].map({"buy": -1.0, "sell": 1.0, "dividend": 1.0, "fee": -1.0}).astype(float)
     flows = list(zip(t["date"].dt.date, (sign * t["amount"]).to_numpy(), strict=True))
     if start and total.market_value_start:
         flows.insert(0, (start, -total.market_value_start))
@@ -343,7 +344,7 @@ def daily_values(
         for code, d, k in zip(sp["product_code"], pd.to_datetime(sp["date"]), sp["split_ratio"], strict=True):
             factor.loc[factor.index >= d, code] *= float(k)  # one column op per split event (a handful)
     f_at = factor.to_numpy()[t["_d"].to_numpy(), factor.columns.get_indexer(t["product_code"])]
-    sign = t["type"].map({"buy": 1.0, "sell": -1.0}).fillna(0.0)
+    sign = t["type"].map({"buy": 1.0, "sell": -1.0}).fillna(0.0).astype(float)
     t = t.assign(_adj=sign * t["shares"] / f_at)  # units in "before any split" terms
     units = (
         t.pivot_table(index="_d", columns="product_code", values="_adj", aggfunc="sum")
@@ -360,7 +361,7 @@ def daily_values(
         if isinstance(fc, str) and fc in navs.unit_nav.columns:
             price[c] = navs.unit_nav[fc].reindex(dates).ffill()
     values = (units * price).sum(axis=1)
-    flow_sign = t["type"].map({"buy": 1.0, "sell": -1.0, "dividend": -1.0, "fee": 1.0})
+    flow_sign = t["type"].map({"buy": 1.0, "sell": -1.0, "dividend": -1.0, "fee": 1.0}).astype(float)
     flows = (flow_sign * t["amount"]).groupby(dates[t["_d"].to_numpy()]).sum()
     if start is not None:
         values = values[values.index >= pd.Timestamp(start)]

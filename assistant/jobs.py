@@ -1,25 +1,37 @@
-""" "Write my report" jobs: a thread pool that builds documents, with every state change in the ``reports`` table.
+""" "Write my report" jobs: worker threads that claim jobs from the ``reports`` table and build documents.
 
 Life of a job::
 
-    submit() ──► queued ──worker──► running (progress 0.1 … 0.9) ──► done (file_path, content_hash, facts)
-                                                         └─────────► failed (error = the domain error text)
+    submit() ──► queued ──claim──► running (lease; progress 0.1 … 0.9) ──► done (file_path, content_hash, facts)
+                   │                                              └─────► failed (error = the domain error text)
+                   └── users deactivate ──► cancelled
+
+The table is the queue: workers *claim* jobs (``datastore.repositories.jobs.claim_next_job``: one conditional
+UPDATE, round-robin across users) and hold a lease they renew every ``lease_s / 3`` while the builder runs.
+Two server instances on one database therefore never run one job twice; a job whose instance died is
+claimed again once its lease expires. Jobs queued by another instance are found by polling every ``poll_s``.
+
+Limits: a user may have ``quota_per_user`` jobs queued or running (more → 429 ``RateLimited``); a request
+that reuses an existing job does not count.
 
 Idempotency: a request is reduced to a ``request_key`` — the ``Idempotency-Key`` header when given
 (honoured whenever it was used before), otherwise a digest of the canonical parameters (honoured for
 ``dedup_window_minutes``). A matching job that has not failed is returned instead of a new one.
 
-Restarts: ``start()`` requeues every job left queued or running; ``stop()`` lets running jobs finish and
-leaves the not-yet-started ones queued in the database for the next start (nothing is lost).
+Restarts: ``stop()`` stops claiming, lets running jobs finish and leaves queued ones in the table; the next
+``start()`` (here or on another instance) picks them up, and re-queues running jobs whose lease expired.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import socket
 import threading
+import time
+import uuid
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Literal
 
@@ -28,13 +40,14 @@ from sqlalchemy import Engine
 
 from assistant.access import Caller, require_client_access
 from assistant.logging import get_logger
-from core.errors import Forbidden, InvalidInput, NotFound, WealthDeskError
+from core.errors import Forbidden, InvalidInput, NotFound, RateLimited, WealthDeskError
 from datastore.repositories import jobs as repo
 from datastore.repositories.users import get_user
 
 log = get_logger("jobs")
 
 ReportBuilder = Callable[..., Any]  # returns a ReportResult-like object with .path / .sections / .figures
+MAX_ATTEMPTS = 3  # a job whose worker died this many times (e.g. the builder exhausts memory) is failed
 
 
 class ReportRequest(BaseModel):
@@ -66,6 +79,8 @@ def caller_for_user(engine: Engine, user_id: str) -> Caller:
     user = get_user(engine, user_id)
     if user is None or not user.active:
         raise Forbidden(f"user {user_id!r} is not active")
+    if user.role == "client_channel":
+        raise Forbidden("the client channel cannot request reports")
     if user.role == "admin":
         return Caller.admin(user.id)
     return Caller(user_id=user.id, role="rm", rm_id=user.rm_id)
@@ -85,9 +100,10 @@ def _file_digest(path: Path) -> str:
 
 
 class JobQueue:
-    """Thread-pool worker over the ``reports`` table. ``builders`` maps a job type to its builder callable:
+    """Worker threads over the ``reports`` table. ``builders`` maps a job type to its builder callable:
     ``proposal(engine, caller, client_id, out, *, lang, settings)`` and
     ``due_diligence(engine, caller, company, scenario, out, *, lang, settings)``.
+    ``quota_per_user`` / ``lease_s`` / ``poll_s`` default to the settings' ``job_*`` values.
     """
 
     def __init__(
@@ -99,6 +115,9 @@ class JobQueue:
         workers: int = 2,
         settings: Any = None,
         dedup_window_minutes: float = 10.0,
+        quota_per_user: int | None = None,
+        lease_s: float | None = None,
+        poll_s: float | None = None,
     ) -> None:
         self.engine = engine
         self.reports_dir = Path(reports_dir)
@@ -106,30 +125,45 @@ class JobQueue:
         self.workers = workers
         self.settings = settings
         self.dedup_window_minutes = dedup_window_minutes
-        self._pool: ThreadPoolExecutor | None = None
-        self._futures: dict[str, Future[None]] = {}
+        self.quota_per_user = quota_per_user or int(getattr(settings, "job_quota_per_user", 5))
+        self.lease_s = float(lease_s or getattr(settings, "job_lease_s", 30.0))
+        self.poll_s = float(poll_s or getattr(settings, "job_poll_s", 1.0))
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"  # this instance's lease name
+        self._threads: list[threading.Thread] = []
+        self._running: set[str] = set()  # job ids this instance is building (their leases get renewed)
+        self._lock = threading.Lock()
+        self._wake = threading.Condition()
+        self._stopping = threading.Event()
         self._submit_lock = threading.Lock()  # makes find-or-create atomic for identical concurrent requests
         self._accepting = False
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> list[str]:
-        """Open the pool and requeue unfinished jobs from an earlier run; returns the requeued ids."""
+        """Start the workers and the lease heartbeat; returns the ids of jobs waiting from earlier runs."""
         self.reports_dir.mkdir(parents=True, exist_ok=True)
-        self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="report-job")
+        self._stopping.clear()
         self._accepting = True
         ids = repo.requeue_unfinished(self.engine)
-        for job_id in ids:
-            self._enqueue(job_id)
         if ids:
-            log.info("requeued unfinished report jobs", extra={"count": len(ids)})
+            log.info("report jobs waiting from an earlier run", extra={"count": len(ids)})
+        self._threads = [
+            threading.Thread(target=self._work, name=f"report-job-{i}", daemon=True) for i in range(self.workers)
+        ]
+        self._threads.append(threading.Thread(target=self._heartbeat, name="report-lease", daemon=True))
+        for t in self._threads:
+            t.start()
         return ids
 
     def stop(self, *, wait: bool = True) -> None:
-        """Stop accepting; let running jobs finish; queued ones stay queued in the DB for the next start."""
+        """Stop accepting and claiming; let running jobs finish; queued ones stay queued in the DB."""
         self._accepting = False
-        if self._pool is not None:
-            self._pool.shutdown(wait=wait, cancel_futures=True)
-            self._pool = None
+        self._stopping.set()
+        with self._wake:
+            self._wake.notify_all()
+        if wait:
+            for t in self._threads:
+                t.join()
+        self._threads = []
 
     @property
     def accepting(self) -> bool:
@@ -139,7 +173,8 @@ class JobQueue:
     def submit(
         self, caller: Caller, req: ReportRequest, *, idempotency_key: str | None = None
     ) -> tuple[repo.JobRecord, bool]:
-        """Queue a report for ``caller``; returns (job, created). Raises Forbidden for another RM's client."""
+        """Queue a report for ``caller``; returns (job, created). Raises Forbidden for another RM's client and
+        RateLimited when the caller already has ``quota_per_user`` jobs queued or running."""
         if not self._accepting:
             raise WealthDeskError("the service is shutting down; submit the report again in a moment")
         if caller.role == "client_channel":
@@ -167,8 +202,16 @@ class JobQueue:
                         hint="use a new key for a new request",
                     )
                 return found, False
+            open_jobs = repo.count_open_jobs(self.engine, caller.user_id)
+            if open_jobs >= self.quota_per_user:
+                raise RateLimited(
+                    f"you already have {open_jobs} report jobs queued or running; the limit is "
+                    f"{self.quota_per_user} per user",
+                    hint="wait for one to finish (GET /api/reports/{id}), then submit again",
+                )
             job = repo.create_job(self.engine, caller.user_id, req.type, params, key)
-        self._enqueue(job.id)
+        with self._wake:
+            self._wake.notify()
         log.info("report job queued", extra={"job_id": job.id, "type": req.type, "user": caller.user_id})
         return job, True
 
@@ -182,33 +225,80 @@ class JobQueue:
         return job
 
     def wait(self, job_id: str, timeout: float | None = None) -> None:
-        """Block until the in-process run of ``job_id`` ends (tests and the WeCom channel)."""
-        fut = self._futures.get(job_id)
-        if fut is not None:
-            fut.result(timeout=timeout)
+        """Block until ``job_id`` is finished (by any instance); TimeoutError after ``timeout`` seconds."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            job = repo.get_job(self.engine, job_id)
+            if job is None or job.status in repo.FINISHED:
+                return
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError(f"report job {job_id} still {job.status}")
+            time.sleep(0.05)
 
-    # ------------------------------------------------------------------ worker
-    def _enqueue(self, job_id: str) -> None:
-        if self._pool is None:
-            return  # not started: the job stays queued in the DB and runs after the next start
-        fut = self._pool.submit(self._run, job_id)
-        self._futures[job_id] = fut
+    # ------------------------------------------------------------------ workers
+    def _work(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                job = repo.claim_next_job(self.engine, self.owner, lease_s=self.lease_s)
+            except Exception:  # the database may be briefly unavailable: keep the worker alive
+                log.exception("claiming a report job failed")
+                job = None
+            if job is None:
+                with self._wake:
+                    self._wake.wait(self.poll_s)
+                continue
+            try:
+                self._execute(job)
+            except Exception:  # e.g. the database went away while recording the result: the lease expires
+                log.exception("report job could not be recorded", extra={"job_id": job.id})
 
-        def _forget(_f: Future[None], j: str = job_id) -> None:
-            self._futures.pop(j, None)
-
-        fut.add_done_callback(_forget)
+    def _heartbeat(self) -> None:
+        """Renew the leases of the jobs this instance runs, every lease_s / 3, until stopped and idle."""
+        while True:
+            with self._lock:
+                ids = list(self._running)
+            if self._stopping.is_set() and not ids:
+                return
+            try:
+                held = repo.renew_leases(self.engine, self.owner, ids, lease_s=self.lease_s)
+                for lost in set(ids) - held:
+                    log.warning("report job lease lost to another instance", extra={"job_id": lost})
+            except Exception:
+                log.exception("renewing report job leases failed")
+            if self._stopping.is_set():
+                time.sleep(min(self.lease_s / 3, 0.2))  # shutting down: exit soon after the last job ends
+            else:
+                self._stopping.wait(self.lease_s / 3)
 
     def _run(self, job_id: str) -> None:
-        job = repo.get_job(self.engine, job_id)
-        if job is None or job.status not in repo.UNFINISHED:
-            return
-        repo.update_job(self.engine, job_id, status="running", progress=0.1, error=None)
+        """Claim one given job and run it here (tests and tools; the workers use ``claim_next_job``)."""
+        job = repo.claim_job(self.engine, job_id, self.owner, lease_s=self.lease_s)
+        if job is not None:
+            self._execute(job)
+
+    def _execute(self, job: repo.JobRecord) -> None:
+        job_id, me = job.id, self.owner
+        with self._lock:
+            self._running.add(job_id)
         try:
+            self._build(job, me)
+        finally:
+            with self._lock:
+                self._running.discard(job_id)
+
+    def _build(self, job: repo.JobRecord, me: str) -> None:
+        job_id = job.id
+        try:
+            if job.attempts > MAX_ATTEMPTS:
+                raise WealthDeskError(
+                    f"the report was interrupted {job.attempts - 1} times (its server stopped while building it)",
+                    hint="submit it again; if it keeps failing, tell the administrator",
+                )
             caller = caller_for_user(self.engine, job.user_id)
             builder = self.builders[job.type]
-            out = self.reports_dir / f"{job.type}-{job_id}.docx"
-            repo.update_job(self.engine, job_id, progress=0.3)
+            # one file per attempt: a builder that lost its lease never overwrites the new owner's file
+            out = self.reports_dir / f"{job.type}-{job_id}-{job.attempts}.docx"
+            repo.update_job(self.engine, job_id, owner=me, progress=0.3)
             p = job.params
             if job.type == "proposal":
                 result = builder(
@@ -224,31 +314,33 @@ class JobQueue:
                     lang=p.get("lang", "zh"),
                     settings=self.settings,
                 )
-            repo.update_job(self.engine, job_id, progress=0.9)
+            repo.update_job(self.engine, job_id, owner=me, progress=0.9)
             path = Path(getattr(result, "path", out))
             facts = {
                 "sections": list(getattr(result, "sections", []) or []),
                 "figures": [_plain(f) for f in getattr(result, "figures", []) or []],
                 "ungrounded_numbers": list(getattr(result, "ungrounded_numbers", []) or []),
             }
-            repo.update_job(
+            saved = repo.update_job(
                 self.engine,
                 job_id,
+                owner=me,
                 status="done",
                 progress=1.0,
                 file_path=str(path),
                 content_hash=_file_digest(path),
                 facts=facts,
             )
-            log.info("report job done", extra={"job_id": job_id, "type": job.type})
+            if saved:
+                log.info("report job done", extra={"job_id": job_id, "type": job.type})
+            else:
+                log.warning("report job finished after its lease was lost; result dropped", extra={"job_id": job_id})
         except WealthDeskError as exc:
             repo.update_job(
-                self.engine, job_id, status="failed", error=json.dumps(exc.to_dict(), ensure_ascii=False)
+                self.engine, job_id, owner=me, status="failed", error=json.dumps(exc.to_dict(), ensure_ascii=False)
             )
             log.warning("report job failed", extra={"job_id": job_id, "error": exc.code})
-        except (
-            Exception
-        ) as exc:  # a bug in a builder must not kill the worker thread or leave the job running
+        except Exception as exc:  # a bug in a builder must not kill the worker thread or leave the job running
             log.exception("report job crashed", extra={"job_id": job_id})
             err = {
                 "error": "internal",
@@ -256,7 +348,7 @@ class JobQueue:
                 "field": None,
                 "hint": None,
             }
-            repo.update_job(self.engine, job_id, status="failed", error=json.dumps(err))
+            repo.update_job(self.engine, job_id, owner=me, status="failed", error=json.dumps(err))
 
 
 def _plain(obj: Any) -> Any:

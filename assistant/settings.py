@@ -56,6 +56,24 @@ class Settings(BaseSettings):
     bank_name: str | None = Field(None, description="The bank's name in report page headers (default: WealthDesk).")
     bank_logo_path: Path | None = Field(None, description="PNG/JPEG logo shown left of the bank name in report headers.")
     log_level: str = "INFO"
+    docs_enabled: bool = Field(
+        True, description="Serve /docs, /redoc and /openapi.json; turn off in production (they map the attack surface)."
+    )
+    max_body_bytes: int = Field(
+        1_048_576, ge=1024, description="Largest request body on any endpoint; larger → 413 before it is read."
+    )
+    auth_failure_limit: int = Field(
+        10, ge=1, description="Invalid API keys per client IP within auth_failure_window_s before 429."
+    )
+    auth_failure_window_s: float = Field(300.0, gt=0)
+    auth_lockout_s: float = Field(300.0, gt=0, description="How long an IP over the failure limit gets 429.")
+
+    # --- report jobs -----------------------------------------------------------------------------
+    job_quota_per_user: int = Field(5, ge=1, description="Queued + running report jobs one user may have.")
+    job_lease_s: float = Field(
+        30.0, ge=1, description="A running job's lease; renewed while it runs, re-queued once it expires."
+    )
+    job_poll_s: float = Field(1.0, gt=0, description="How often idle workers look for jobs other instances queued.")
     console_secret: SecretStr = Field(
         SecretStr("dev-only-console-secret-change-me"),
         description="Signs the RM console's session cookie; set a long random value in production "
@@ -70,6 +88,16 @@ class Settings(BaseSettings):
     wecom_secret: SecretStr | None = None
     wecom_agent_id: int | None = None
     wecom_api_base: str = Field("https://qyapi.weixin.qq.com", description="Override to point at a test fake.")
+    wecom_timestamp_window_s: int = Field(
+        300, ge=0, description="Refuse callbacks whose signed timestamp is further than this from now (0 = off)."
+    )
+    wecom_dedup_retention_hours: float = Field(
+        24.0, gt=0, description="Keep MsgId dedup rows and delivered outbox rows this long."
+    )
+    wecom_send_attempts: int = Field(8, ge=1, description="message/send attempts per reply before it is failed.")
+    wecom_send_backoff_s: float = Field(
+        2.0, gt=0, description="First retry delay of a failed send; doubles per attempt (capped at 10 min)."
+    )
 
     # --- security and data protection ------------------------------------------------------------
     audit_key: SecretStr | None = Field(

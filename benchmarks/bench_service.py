@@ -79,6 +79,7 @@ def prepare(work: Path) -> tuple[dict[str, str], str, str]:
         "WEALTHDESK_CORPUS_DIR": str(ROOT / "data" / "corpus"),
         "WEALTHDESK_LLM_MODE": "offline",
         "WEALTHDESK_RATE_LIMIT_PER_MINUTE": "1000000",
+        "WEALTHDESK_JOB_QUOTA_PER_USER": "1000",  # one bench user submits all the jobs
         "WEALTHDESK_LOG_LEVEL": "INFO",
     }
     return env, issue_key(engine, "benchadmin"), issue_key(engine, "RM001")

@@ -71,26 +71,11 @@ def get_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create missing tables, and add missing *nullable* columns to existing tables (a database made by
-    an older version gains the new optional columns; nothing is dropped or retyped)."""
+    """Create missing tables, then add columns/indexes that newer versions introduced (``datastore.migrate``)."""
+    from datastore.migrate import upgrade_schema
+
     Base.metadata.create_all(engine)
-    _add_missing_columns(engine)
-
-
-def _add_missing_columns(engine: Engine) -> None:
-    from sqlalchemy import inspect
-    from sqlalchemy.schema import CreateColumn
-
-    insp = inspect(engine)
-    todo = []
-    for table in Base.metadata.sorted_tables:
-        have = {c["name"] for c in insp.get_columns(table.name)}
-        todo += [(table.name, col) for col in table.columns
-                 if col.name not in have and col.nullable and not col.primary_key]
-    if todo:
-        with engine.begin() as conn:
-            for name, col in todo:
-                conn.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN {CreateColumn(col).compile(dialect=engine.dialect)}")
+    upgrade_schema(engine)
 
 
 @contextmanager

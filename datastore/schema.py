@@ -432,6 +432,7 @@ class ApiKey(Base):
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)  # None = no expiry
 
 
 class ChatSession(Base):
@@ -462,7 +463,7 @@ class ReportJob(Base):
     type: Mapped[str] = mapped_column(String(16))  # proposal | due_diligence
     params: Mapped[dict] = mapped_column(JSON)
     request_key: Mapped[str] = mapped_column(String(64), index=True)  # idempotency key or params digest
-    status: Mapped[str] = mapped_column(String(12))  # queued | running | done | failed
+    status: Mapped[str] = mapped_column(String(12), index=True)  # queued | running | done | failed | cancelled
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     error: Mapped[str | None] = mapped_column(Text)
     file_path: Mapped[str | None] = mapped_column(String(512))
@@ -470,6 +471,11 @@ class ReportJob(Base):
     facts: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+    # Lease: the instance running the job renews lease_expires_at; an expired lease makes it claimable again.
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    attempts: Mapped[int | None] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)  # last claim (fair scheduling looks at it)
 
 
 class AuditLog(Base):
@@ -539,7 +545,30 @@ class ChannelMessage(Base):
     __tablename__ = "channel_messages"
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     msg_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    received_at: Mapped[datetime] = mapped_column(DateTime)
+    received_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class ChannelOutbox(Base):
+    """Replies waiting to be sent to a channel: stored first, sent by a worker with retries, marked delivered.
+
+    One row per WeCom message (a long answer is several text rows, in ``id`` order per recipient).
+    """
+
+    __tablename__ = "channel_outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    msg_id: Mapped[str | None] = mapped_column(String(64))  # the inbound message this answers (for tracing)
+    to_user: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # text | file
+    payload: Mapped[str] = mapped_column(Text)  # the text, or the file path
+    status: Mapped[str] = mapped_column(String(12), index=True)  # pending | sending | delivered | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class Meta(Base):
@@ -548,3 +577,68 @@ class Meta(Base):
     __tablename__ = "meta"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# ============================================================================ nightly batch results
+
+
+class BatchRun(Base):
+    """One ``wealthdesk batch`` run written back with ``--write-db`` (its ``run_summary.json``)."""
+
+    __tablename__ = "batch_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_date: Mapped[date] = mapped_column(Date, index=True)  # the data's as-of date
+    kind: Mapped[str] = mapped_column(String(16))  # book-scan | lookthrough | reports
+    engine: Mapped[str] = mapped_column(String(8))  # local | spark
+    finished_at: Mapped[datetime] = mapped_column(DateTime)
+    clients: Mapped[int] = mapped_column(Integer)
+    rows: Mapped[int] = mapped_column(Integer)
+    failures: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[dict] = mapped_column(JSON)
+
+
+class BatchFinding(Base):
+    """Book-scan findings of a run date (replaced per run date and RM, so reruns are idempotent)."""
+
+    __tablename__ = "batch_findings"
+    run_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    rm_id: Mapped[str] = mapped_column(String(8), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)  # order within the RM (rule, severity)
+    client_id: Mapped[str] = mapped_column(String(16), index=True)
+    rule: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    figure: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(8))  # fraction | yuan | days
+    product_code: Mapped[str | None] = mapped_column(String(16))
+    detail_date: Mapped[date | None] = mapped_column(Date)
+    reason_args: Mapped[dict] = mapped_column(JSON)
+
+
+class BatchExposure(Base):
+    """Client look-through lines of a run date: asset class, industry and top-N security weights."""
+
+    __tablename__ = "batch_exposures"
+    run_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    rm_id: Mapped[str] = mapped_column(String(8), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(16), index=True)
+    level: Mapped[str] = mapped_column(String(12))  # asset_class | industry | security
+    code: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(64))
+    weight: Mapped[float] = mapped_column(Float)  # share of the client's assets
+    share_of_equity: Mapped[float | None] = mapped_column(Float)
+    coverage: Mapped[float] = mapped_column(Float)
+    disclosure_as_of: Mapped[date | None] = mapped_column(Date)
+
+
+class BatchReport(Base):
+    """Annual wealth reports of a run date: one row per client (rendered | skipped | failed)."""
+
+    __tablename__ = "batch_reports"
+    run_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    rm_id: Mapped[str] = mapped_column(String(8), index=True)
+    status: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str | None] = mapped_column(String(512))
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(Text)

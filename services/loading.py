@@ -154,6 +154,16 @@ def fund_nav_series(engine: Engine, code: str, as_of: date) -> pd.DataFrame:
 _INDUSTRY_CACHE: dict[int, tuple[FundExposures, pd.DataFrame]] = {}
 
 
+def fund_industry(exp: FundExposures) -> pd.DataFrame:
+    """fund_code × Shenwan L1 industry code: share of each fund's NAV (for ``BookFrames.fund_industry``)."""
+    return _fund_industry_cached(exp)
+
+
+def fund_equity(exp: FundExposures) -> pd.Series:
+    """fund_code → equity share of NAV (for ``BookFrames.fund_equity``)."""
+    return pd.Series(exp.asset_mix[:, MIX_CLASSES.index("equity")], index=exp.fund_codes)
+
+
 def _fund_industry_cached(exp: FundExposures) -> pd.DataFrame:
     """``_fund_industry`` once per exposures object (they are cached and immutable)."""
     hit = _INDUSTRY_CACHE.get(id(exp))
@@ -191,15 +201,14 @@ def client_books(
     funds = mrepo.list_funds(engine)
     pos = value_positions(pos, products, latest_prices(engine, list(funds["code"]), as_of))
     exp = fund_exposures(engine, as_of)
-    fund_equity = pd.Series(exp.asset_mix[:, MIX_CLASSES.index("equity")], index=exp.fund_codes)
     return BookFrames(
         clients=clients,
         positions=pos,
         products=products,
         cash=cash,
         funds=funds[["code", "manager_id"]],
-        fund_equity=fund_equity,
-        fund_industry=_fund_industry_cached(exp),
+        fund_equity=fund_equity(exp),
+        fund_industry=fund_industry(exp),
         industry_names=dict(exp.industry_names),
     )
 

@@ -29,15 +29,17 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.routing import Route
 
+from assistant.api.body_limit import BodyLimitMiddleware
 from assistant.api.errors import install_error_handlers
 from assistant.api.middleware import RequestContextMiddleware
 from assistant.api.routes import TTLCache
 from assistant.api.routes import router as api_router
-from assistant.api.security import KeyCache, RateLimiter
+from assistant.api.security import AuthThrottle, KeyCache, RateLimiter
 from assistant.api.services import Services
 from assistant.channels.mcp_server.http import MCP_PATH, McpEndpoint
 from assistant.channels.openai_compat import ConversationMap
 from assistant.channels.openai_compat import router as openai_router
+from assistant.channels.wecom.callback import WECOM_MAX_BODY_BYTES
 from assistant.channels.wecom.callback import router as wecom_router
 from assistant.channels.wecom.crypto import WeComCrypto
 from assistant.console import install_console
@@ -61,6 +63,7 @@ class AppContext:
     services: Services
     jobs: JobQueue
     limiter: RateLimiter
+    auth_throttle: AuthThrottle
     conversations: ConversationMap = field(default_factory=ConversationMap)
     faq_cache: TTLCache = field(default_factory=TTLCache)
     key_cache: KeyCache = field(default_factory=KeyCache)
@@ -124,6 +127,9 @@ def create_app(
         services=services,
         jobs=jobs,
         limiter=RateLimiter(settings.rate_limit_per_minute),
+        auth_throttle=AuthThrottle(
+            settings.auth_failure_limit, settings.auth_failure_window_s, settings.auth_lockout_s
+        ),
         wecom_crypto=_wecom_crypto(settings),
     )
     mcp_endpoint = McpEndpoint(engine, settings)
@@ -140,6 +146,8 @@ def create_app(
             )
         requeued = jobs.start()
         ctx.wecom = _wecom_channel(settings, engine, services, jobs)
+        if ctx.wecom is not None:
+            ctx.wecom.start()  # the outbox sender: delivers replies left undelivered by an earlier run too
         if warm_up and settings.resolved_store_dir.is_dir():
             threading.Thread(target=_warm_faq, args=(ctx,), name="faq-warm-up", daemon=True).start()
         log.info("service started", extra={"requeued_jobs": len(requeued), "wecom": ctx.wecom is not None})
@@ -162,9 +170,16 @@ def create_app(
         ),
         docs_url=None,
         redoc_url=None,
+        openapi_url="/openapi.json" if settings.docs_enabled else None,
         lifespan=lifespan,
     )
     app.state.ctx = ctx
+    # inner first: the body limit runs inside the request context, so a 413 has a request id and is logged
+    app.add_middleware(
+        BodyLimitMiddleware,
+        default=settings.max_body_bytes,
+        per_prefix={"/channels/wecom/": min(settings.max_body_bytes, WECOM_MAX_BODY_BYTES)},
+    )
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     app.include_router(api_router)
@@ -172,7 +187,8 @@ def create_app(
     app.include_router(wecom_router)
     # MCP Streamable HTTP (GET stream, POST messages, DELETE session); API-key auth inside the endpoint
     app.router.routes.append(Route(MCP_PATH, endpoint=mcp_endpoint, methods=["GET", "POST", "DELETE"]))
-    _mount_docs(app)
+    if settings.docs_enabled:
+        _mount_docs(app)
     install_console(app, ctx)  # the RM console at / (pages, /console/api, /console/static)
 
     @app.get("/healthz", tags=["ops"], summary="Database, vector store and model status (no auth)")
@@ -239,6 +255,11 @@ def health(ctx: AppContext) -> JSONResponse:
     }
     checks["jobs"] = {"accepting": ctx.jobs.accepting, "workers": ctx.jobs.workers}
     checks["wecom"] = {"callback": ctx.wecom_crypto is not None, "sending": ctx.wecom is not None}
+    if ctx.wecom is not None and checks["database"]["status"] == "ok":
+        from datastore.repositories.outbox import count_by_status
+
+        box = count_by_status(ctx.engine, "wecom")
+        checks["wecom"]["outbox"] = {"pending": box["pending"] + box["sending"], "failed": box["failed"]}
     db_ok = checks["database"]["status"] == "ok"
     status = "ok" if db_ok and has_store and checks["model"]["status"] == "ok" else "degraded"
     return JSONResponse({"status": status, **checks}, status_code=200 if db_ok else 503)

@@ -47,7 +47,7 @@ def error_response(
     if isinstance(exc, GroundingError):
         body["ungrounded"] = exc.ungrounded
     if isinstance(exc, RateLimited) and headers is None:
-        headers = {"Retry-After": "60"}
+        headers = {"Retry-After": str(getattr(exc, "retry_after", 60))}
     if http_status(exc) == 401 and headers is None:
         headers = {"WWW-Authenticate": "Bearer"}
     return JSONResponse(body, status_code=http_status(exc), headers=headers)

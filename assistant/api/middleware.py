@@ -2,6 +2,10 @@
 
 ``X-Request-ID`` from the client is kept when it is short and safe (letters, digits, ``-_.:``), otherwise a
 new uuid4 hex is made; either way it is set on the response and on every log line of the request.
+
+Every response except the static docs assets also gets ``Cache-Control: no-store`` (answers, reports and
+errors carry client data: no browser, proxy or gateway cache may keep them) and ``X-Content-Type-Options:
+nosniff``.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from assistant.logging import get_logger, request_id_var
 
 log = get_logger("access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
+CACHEABLE_PREFIXES = ("/docs-static/",)  # swagger/redoc files: public, immutable, no client data
 
 
 class RequestContextMiddleware:
@@ -32,6 +37,7 @@ class RequestContextMiddleware:
         token = request_id_var.set(rid)
         scope.setdefault("state", {})["request_id"] = rid
         status: dict[str, Any] = {"code": 500}
+        path = str(scope.get("path") or "")
         started = time.perf_counter()
 
         async def send_with_id(message: Message) -> None:
@@ -39,6 +45,9 @@ class RequestContextMiddleware:
                 status["code"] = message["status"]
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", rid.encode("latin-1")))
+                if not path.startswith(CACHEABLE_PREFIXES):
+                    headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+                    headers += [(b"cache-control", b"no-store"), (b"x-content-type-options", b"nosniff")]
                 message = {**message, "headers": headers}
             await send(message)
 

@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 
 from assistant.access import Caller, require_client_access
 from assistant.api.errors import error_body
-from assistant.api.security import Principal, authenticate
+from assistant.api.security import Principal, authenticate, authenticate_any
 from assistant.api.services import as_dict
 from assistant.audit import safe_record_event
 from assistant.jobs import ReportRequest
@@ -142,7 +142,7 @@ class FaqResponse(BaseModel):
 
 
 @router.post("/faq", response_model=FaqResponse, tags=["faq"], summary="Client FAQ (client-channel identity)")
-async def faq(body: FaqRequest, request: Request, _who: Principal = Depends(authenticate)) -> FaqResponse:
+async def faq(body: FaqRequest, request: Request, _who: Principal = Depends(authenticate_any)) -> FaqResponse:
     # The key authenticates the calling system (e.g. the bank's app backend); the answer is produced as
     # Caller.client_channel(): answer_faq reads only the knowledge base, never client data or the agent's tools.
     ctx = request.app.state.ctx

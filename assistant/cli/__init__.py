@@ -13,6 +13,7 @@ from assistant.cli import (
     agent_cmds,
     analytics_cmds,
     audit_cmds,
+    batch_cmds,
     data_cmds,
     kb_cmds,
     privacy_cmds,
@@ -29,7 +30,7 @@ app = typer.Typer(
 )
 
 for _module in (data_cmds, analytics_cmds, kb_cmds, agent_cmds, report_cmds, service_cmds, audit_cmds,
-                privacy_cmds):
+                privacy_cmds, batch_cmds):
     _module.register(app)
 
 

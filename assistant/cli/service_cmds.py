@@ -1,4 +1,5 @@
-"""CLI commands for the service area: ``serve``, ``mcp --stdio``, ``users add``, ``users list``, ``users revoke``."""
+"""CLI commands for the service area: ``serve``, ``mcp --stdio`` and
+``users add|key|revoke|deactivate|activate|show|list``."""
 
 from __future__ import annotations
 
@@ -56,20 +57,28 @@ def serve(
 @users_app.command("add")
 def users_add(
     user_id: Annotated[str, typer.Argument(help="RM id (e.g. RM001) or an admin name")],
-    role: Annotated[str, typer.Option("--role", help="rm | admin | client_channel")] = "rm",
+    role: Annotated[
+        str, typer.Option("--role", help="rm | admin | client_channel (FAQ/knowledge only: /api/faq, /mcp)")
+    ] = "rm",
     wecom_user: Annotated[
         str | None, typer.Option("--wecom-user", help="WeCom userid to link (企业微信账号)")
+    ] = None,
+    expires_days: Annotated[
+        float | None, typer.Option("--expires-days", help="The key stops working after N days")
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Machine-readable output")] = False,
 ) -> None:
     """Create a user and print a new API key ONCE (only its SHA-256 hash is stored)."""
+    from assistant.errors import InvalidInput
     from datastore.repositories.users import add_user, issue_key
 
+    if expires_days is not None and expires_days <= 0:  # checked before the user is created
+        raise InvalidInput("expiry must be a positive number of days", field="--expires-days", hint="e.g. 90")
     engine = _engine()
     user = add_user(engine, user_id, role, wecom_user_id=wecom_user)
-    key = issue_key(engine, user.id)
+    key = issue_key(engine, user.id, expires_days=expires_days)
     _audit(engine, "user.add", user.id, role=user.role, wecom_linked=bool(user.wecom_user_id))
-    _audit(engine, "key.issue", user.id, prefix=key[:12])
+    _audit(engine, "key.issue", user.id, prefix=key[:12], expires_days=expires_days)
     if json_out:
         print_json({"user": user.model_dump(), "api_key": key})
         return
@@ -82,25 +91,87 @@ def users_add(
 
 
 @users_app.command("key")
-def users_key(user_id: Annotated[str, typer.Argument(help="Existing user id")]) -> None:
+def users_key(
+    user_id: Annotated[str, typer.Argument(help="Existing user id")],
+    expires_days: Annotated[
+        float | None, typer.Option("--expires-days", help="The key stops working after N days")
+    ] = None,
+) -> None:
     """Issue an additional API key for an existing user (printed once)."""
     from datastore.repositories.users import issue_key
 
     engine = _engine()
-    key = issue_key(engine, user_id)
-    _audit(engine, "key.issue", user_id, prefix=key[:12])
+    key = issue_key(engine, user_id, expires_days=expires_days)
+    _audit(engine, "key.issue", user_id, prefix=key[:12], expires_days=expires_days)
     typer.echo(key)
 
 
 @users_app.command("revoke")
-def users_revoke(user_id: Annotated[str, typer.Argument(help="User whose keys to revoke")]) -> None:
-    """Revoke every API key of a user."""
+def users_revoke(
+    user_id: Annotated[str, typer.Argument(help="User whose keys to revoke")],
+    key: Annotated[
+        str | None,
+        typer.Option("--key", help="Revoke only the key with this 12-character prefix (see `users show`)"),
+    ] = None,
+) -> None:
+    """Revoke every API key of a user, or one key with --key PREFIX. Servers stop accepting it within 2 s."""
     from datastore.repositories.users import revoke_keys
 
     engine = _engine()
-    n = revoke_keys(engine, user_id)
-    _audit(engine, "key.revoke", user_id, keys=n)
+    n = revoke_keys(engine, user_id, prefix=key)
+    _audit(engine, "key.revoke", user_id, keys=n, prefix=key)
     console.print(f"revoked {n} key(s) of {user_id}")
+
+
+@users_app.command("deactivate")
+def users_deactivate(
+    user_id: Annotated[str, typer.Argument(help="User to stop")],
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Stop a user at once: every API key revoked, WeCom messages refused, queued report jobs cancelled."""
+    from datastore.repositories.users import deactivate_user
+
+    engine = _engine()
+    done = deactivate_user(engine, user_id)
+    _audit(engine, "user.deactivate", user_id, **done)
+    if json_out:
+        print_json({"user": user_id, **done})
+        return
+    console.print(
+        f"deactivated {user_id}: {done['keys_revoked']} key(s) revoked, "
+        f"{done['jobs_cancelled']} queued report job(s) cancelled; WeCom messages are refused"
+    )
+
+
+@users_app.command("activate")
+def users_activate(user_id: Annotated[str, typer.Argument(help="Deactivated user to re-enable")]) -> None:
+    """Re-enable a user. Old keys stay revoked: issue a new one with `users key`."""
+    from datastore.repositories.users import activate_user
+
+    engine = _engine()
+    activate_user(engine, user_id)
+    _audit(engine, "user.activate", user_id)
+    console.print(f"activated {user_id}; issue a key with `wealthdesk users key {user_id}`")
+
+
+@users_app.command("show")
+def users_show(
+    user_id: Annotated[str, typer.Argument(help="User id")],
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """A user's keys: prefix, created, expiry and status (never the key itself)."""
+    from rich.table import Table
+
+    from datastore.repositories.users import list_keys
+
+    keys = list_keys(_engine(), user_id)
+    if json_out:
+        print_json(keys)
+        return
+    table = Table("prefix", "created", "expires", "status")
+    for k in keys:
+        table.add_row(str(k["prefix"]), str(k["created_at"]), str(k["expires_at"] or "never"), str(k["status"]))
+    console.print(table)
 
 
 @users_app.command("list")

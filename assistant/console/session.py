@@ -26,7 +26,7 @@ from assistant.api.security import caller_of
 from assistant.logging import get_logger
 from core.errors import Forbidden, Unauthenticated
 from core.identity import Caller
-from datastore.repositories.users import UserRecord, hash_key, user_for_digest, user_for_key
+from datastore.repositories.users import UserRecord, hash_key, lookup_digest, user_for_key
 
 COOKIE = "wd_console"
 DEV_SECRET = "dev-only-console-secret-change-me"
@@ -96,13 +96,13 @@ def current(request: Request) -> ConsoleSession | None:
     if data is None:
         return None
     ctx = request.app.state.ctx
-    found = ctx.key_cache.get(data["d"])
+    found = ctx.key_cache.get(data["d"])  # a KeyMatch: the cache drops it at the key's expiry
     if found is None:
-        found = user_for_digest(ctx.engine, data["d"])
+        found = lookup_digest(ctx.engine, data["d"])  # revoked, expired or deactivated → signed out
         if found is None:
             return None
-        ctx.key_cache.put(data["d"], *found)
-    user = found[0]
+        ctx.key_cache.put(data["d"], found)
+    user = found.user
     request.state.user_id = user.id  # for the access log
     lang = data.get("l") if data.get("l") in LANGS else "zh"
     return ConsoleSession(user=user, caller=caller_of(user), session_id=data["s"], csrf=data["c"], lang=lang,

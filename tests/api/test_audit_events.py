@@ -29,7 +29,7 @@ def test_http_events_are_audited(client: TestClient, keys, engine) -> None:
     rows = list(reversed(list_audit(engine, limit=50)))
     seen = [(r.tool, r.actor, r.outcome, r.target) for r in rows]
     assert ("auth.failed", "anonymous", "denied", "/api/faq") in seen
-    assert [r.detail["reason"] for r in rows if r.tool == "auth.failed"] == ["missing key", "invalid or revoked key"]
+    assert [r.detail["reason"] for r in rows if r.tool == "auth.failed"] == ["missing key", "invalid, expired or revoked key"]
     faq = next(r for r in rows if r.tool == "faq.answer")
     assert faq.actor == "RM001" and set(faq.detail) == {"handoff", "confidence"}  # not the question itself
     assert ("report.submit", "RM001", "ok", job["id"]) in seen

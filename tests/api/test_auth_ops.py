@@ -48,7 +48,7 @@ def test_invalid_and_revoked_keys_are_401(client: TestClient, keys: dict[str, st
     revoke_keys(engine, "RM001")  # as `wealthdesk users revoke` would, from another process
     time.sleep(0.1)  # verified keys are cached for ttl_s
     r = client.post("/api/faq", json={"question": "q"}, headers=auth(keys["RM001"]))
-    assert r.status_code == 401 and r.json()["message"] == "invalid or revoked API key"
+    assert r.status_code == 401 and r.json()["message"] == "invalid, expired or revoked API key"
 
 
 def test_another_rms_client_is_403_with_json(client: TestClient, keys: dict[str, str]) -> None:

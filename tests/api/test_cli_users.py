@@ -53,6 +53,58 @@ def test_users_add_bad_input_exits_2(cli_settings, capsys) -> None:
     assert run_app(cli_app, ["users", "add", "admin", "--role", "admin"]) == 2  # duplicate
 
 
+def test_users_key_expiry_show_revoke_one_and_deactivate(cli_settings, engine, capsys) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from assistant.access import Caller
+    from datastore.repositories.jobs import count_by_status, create_job
+    from datastore.schema import ApiKey
+
+    assert run_app(cli_app, ["users", "add", "RM001", "--role", "rm", "--wecom-user", "wang", "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)["api_key"]
+    assert run_app(cli_app, ["users", "key", "RM001", "--expires-days", "90"]) == 0
+    second = capsys.readouterr().out.strip()
+    with Session(engine) as s:
+        expiry = s.execute(select(ApiKey.expires_at).where(ApiKey.prefix == second[:12])).scalar_one()
+    from datetime import UTC, datetime, timedelta
+
+    assert abs(expiry - (datetime.now(UTC).replace(tzinfo=None) + timedelta(days=90))) < timedelta(minutes=1)
+
+    assert run_app(cli_app, ["users", "show", "RM001", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert [(k["prefix"], k["status"], k["expires_at"] is None) for k in shown] == [
+        (first[:12], "active", True),
+        (second[:12], "active", False),
+    ]
+    assert first not in json.dumps(shown)
+
+    assert run_app(cli_app, ["users", "revoke", "RM001", "--key", second[:12]]) == 0
+    assert user_for_key(engine, second) is None and user_for_key(engine, first) is not None
+    assert run_app(cli_app, ["users", "revoke", "RM001", "--key", "wd_nosuchkey"]) == 2  # a typo is not success
+    assert "no active key starting 'wd_nosuchkey'" in capsys.readouterr().err
+
+    create_job(engine, Caller.rm("RM001").user_id, "proposal", {"client_id": "C0001", "lang": "zh"}, "k1")
+    assert run_app(cli_app, ["users", "deactivate", "RM001", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"user": "RM001", "keys_revoked": 1, "jobs_cancelled": 1}
+    assert user_for_key(engine, first) is None and count_by_status(engine) == {"cancelled": 1}
+    assert run_app(cli_app, ["users", "key", "RM001"]) == 2  # deactivated: activate first
+    assert run_app(cli_app, ["users", "activate", "RM001"]) == 0
+    assert run_app(cli_app, ["users", "key", "RM001"]) == 0
+    assert user_for_key(engine, capsys.readouterr().out.strip().splitlines()[-1]) is not None
+    assert user_for_key(engine, first) is None  # old keys stay revoked
+
+
+def test_client_channel_user_and_bad_expiry(cli_settings, engine, capsys) -> None:
+    assert run_app(cli_app, ["users", "add", "bank-app", "--role", "client_channel", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["user"]["role"] == "client_channel" and out["user"]["rm_id"] is None
+    assert run_app(cli_app, ["users", "add", "admin", "--role", "admin", "--expires-days", "-1"]) == 2
+    assert "positive number of days" in capsys.readouterr().err
+    assert run_app(cli_app, ["users", "list", "--json"]) == 0
+    assert [u["id"] for u in json.loads(capsys.readouterr().out)] == ["bank-app"]  # nothing half-created
+
+
 def test_a_client_channel_user_gets_a_faq_only_caller(cli_settings, engine, capsys) -> None:
     from assistant.api.security import caller_of
 

@@ -226,14 +226,15 @@ def test_real_wecom_round_trip_with_file_delivery(real) -> None:
         )
         with LiveServer(create_app(s, engine=real["engine"])) as live:
             for content, msg_id in (("C0081的组合穿透一下", "r1"), ("给C0081写一份建议书", "r2")):
+                ts = str(int(time.time()))  # inside the ±300 s replay window
                 env = parse_xml(
                     WeChatCrypto(TOKEN, AES_KEY, CORP_ID).encrypt_message(
-                        _text("peng", content, msg_id), "n", "1"
+                        _text("peng", content, msg_id), "n", ts
                     )
                 )
                 r = httpx.post(
                     f"{live.url}/channels/wecom/callback",
-                    params={"msg_signature": env["MsgSignature"], "timestamp": "1", "nonce": "n"},
+                    params={"msg_signature": env["MsgSignature"], "timestamp": ts, "nonce": "n"},
                     content=f"<xml><Encrypt><![CDATA[{env['Encrypt']}]]></Encrypt></xml>",
                 )
                 assert r.text == ""

@@ -13,12 +13,14 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from wechatpy.enterprise.crypto import WeChatCrypto
 
 from assistant.api import create_app
-from assistant.channels.wecom.crypto import parse_xml
+from assistant.channels.wecom.crypto import WeComCrypto, parse_xml, signature
+from datastore.repositories.outbox import list_outbox
 from datastore.schema import ChannelMessage
 from tests.api.support import LiveServer
 from tests.channels.test_wecom_crypto import AES_KEY, CORP_ID, TOKEN, VERIFY
@@ -31,6 +33,8 @@ class FakeWeCom:
     sent: list[dict[str, Any]] = field(default_factory=list)
     uploads: list[tuple[str, int]] = field(default_factory=list)
     token_calls: int = 0
+    fail_sends: int = 0  # the next N message/send calls fail (WeCom down / busy)
+    failed_sends: list[dict[str, Any]] = field(default_factory=list)
     cond: threading.Condition = field(default_factory=threading.Condition)
 
     def app(self) -> FastAPI:
@@ -48,9 +52,15 @@ class FakeWeCom:
             }
 
         @api.post("/cgi-bin/message/send")
-        async def send(request: Request, access_token: str) -> dict[str, Any]:
+        async def send(request: Request, access_token: str) -> Any:
             body = await request.json()
             with self.cond:
+                if self.fail_sends > 0:
+                    self.fail_sends -= 1
+                    self.failed_sends.append(body)
+                    if len(self.failed_sends) % 2:
+                        return JSONResponse({"errcode": -1, "errmsg": "system busy"})
+                    return JSONResponse({"errmsg": "bad gateway"}, status_code=502)
                 self.sent.append({**body, "_token": access_token})
                 self.cond.notify_all()
             return {"errcode": 0, "errmsg": "ok"}
@@ -90,6 +100,7 @@ def live(settings, engine, fakes, keys, wecom) -> Iterator[LiveServer]:
             "wecom_secret": "s3cret",
             "wecom_agent_id": 1000002,
             "wecom_api_base": fake_server.url,
+            "wecom_send_backoff_s": 0.05,  # retries within the test's patience
         }
     )
     s = type(s).model_validate(s.model_dump())  # re-validate so the secrets become SecretStr
@@ -97,9 +108,9 @@ def live(settings, engine, fakes, keys, wecom) -> Iterator[LiveServer]:
         yield server
 
 
-def _push(live: LiveServer, inner: str, *, tamper: bool = False) -> httpx.Response:
+def _push(live: LiveServer, inner: str, *, tamper: bool = False, timestamp: str | None = None) -> httpx.Response:
     env = parse_xml(
-        WeChatCrypto(TOKEN, AES_KEY, CORP_ID).encrypt_message(inner, "nonce7", str(int(time.time())))
+        WeChatCrypto(TOKEN, AES_KEY, CORP_ID).encrypt_message(inner, "nonce7", timestamp or str(int(time.time())))
     )
     sig = env["MsgSignature"]
     if tamper:
@@ -125,10 +136,16 @@ def _dedup_rows(engine) -> int:
         return int(s.execute(select(func.count()).select_from(ChannelMessage)).scalar_one())
 
 
-def test_url_verification_with_the_published_vector(live) -> None:
-    r = httpx.get(f"{live.url}/channels/wecom/callback", params=VERIFY)
+def test_url_verification(live) -> None:
+    # The published vector is correctly signed but from 2014: outside the ±300 s window, so refused.
+    old = httpx.get(f"{live.url}/channels/wecom/callback", params=VERIFY)
+    assert old.status_code == 403 and old.json()["field"] == "timestamp" and "window" in old.json()["message"]
+    crypto = WeComCrypto(TOKEN, AES_KEY, CORP_ID)
+    ts, echo = str(int(time.time())), crypto.encrypt("1616140317555161061")
+    fresh = {"msg_signature": signature(TOKEN, ts, "n1", echo), "timestamp": ts, "nonce": "n1", "echostr": echo}
+    r = httpx.get(f"{live.url}/channels/wecom/callback", params=fresh)
     assert r.status_code == 200 and r.text == "1616140317555161061"
-    bad = httpx.get(f"{live.url}/channels/wecom/callback", params={**VERIFY, "nonce": "1"})
+    bad = httpx.get(f"{live.url}/channels/wecom/callback", params={**fresh, "nonce": "1"})
     assert bad.status_code == 403 and bad.json()["error"] == "forbidden"
 
 
@@ -203,3 +220,104 @@ def test_tampered_and_malformed_requests_are_rejected_and_not_processed(live, we
     assert missing.status_code == 400
     time.sleep(0.3)
     assert fake.sent == [] and _dedup_rows(engine) == 0
+
+
+def test_a_correctly_signed_message_from_2014_is_refused(live, wecom, fakes, engine) -> None:
+    """Probe: a captured message replayed years later. Before: processed and answered."""
+    fake, _ = wecom
+    r = _push(live, _text("wang", "C0001的组合穿透", "9601"), timestamp="1409659813")
+    assert r.status_code == 403 and r.json()["field"] == "timestamp"
+    future = _push(live, _text("wang", "C0001的组合穿透", "9602"), timestamp=str(int(time.time()) + 3600))
+    assert future.status_code == 403 and "in the future" in future.json()["message"]
+    # inside the window it is fine (WeCom's clock may be a little off)
+    ok = _push(live, _text("wang", "C0001的组合穿透", "9603"), timestamp=str(int(time.time()) - 200))
+    assert ok.status_code == 200
+    fake.wait_for(1)
+    time.sleep(0.3)
+    assert len(fake.sent) == 1 and fakes.memory["RM001:wecom"] == ["C0001的组合穿透"]
+    assert _dedup_rows(engine) == 1  # the refused ones were not even recorded
+
+
+def test_a_failed_send_is_retried_and_delivered_exactly_once(live, wecom, fakes, engine) -> None:
+    """Probe: message/send fails. Before: the reply was lost and WeCom's retries were dropped as duplicates.
+    Now: the reply waits in the outbox, is retried with backoff, and arrives once; the agent ran once."""
+    fake, _ = wecom
+    fake.fail_sends = 3  # errcode -1, HTTP 502, errcode -1; the 4th attempt goes through
+    assert _push(live, _text("wang", "C0002的持仓", "9701")).text == ""
+    # WeCom retries the same MsgId while we are failing: acknowledged, the agent does not run again
+    for _ in range(3):
+        assert _push(live, _text("wang", "C0002的持仓", "9701")).text == ""
+    sent = fake.wait_for(1)
+    time.sleep(0.5)  # would a second copy follow?
+    assert len(fake.failed_sends) == 3
+    assert len(fake.sent) == 1 and sent[0]["text"]["content"].startswith("第1轮回答: C0002的持仓")
+    assert fakes.memory["RM001:wecom"] == ["C0002的持仓"]  # processed exactly once
+    rows = list_outbox(engine, "wecom")
+    assert [(r["msg_id"], r["status"], r["attempts"]) for r in rows] == [("9701", "delivered", 4)]
+    assert "system busy" in (rows[0]["last_error"] or "") or "502" in (rows[0]["last_error"] or "")
+    assert httpx.get(f"{live.url}/healthz").json()["wecom"]["outbox"] == {"pending": 0, "failed": 0}
+
+
+def test_replies_to_one_user_keep_their_order_across_retries(live, wecom, fakes) -> None:
+    fake, _ = wecom
+    fake.fail_sends = 1  # the first part fails once; the later parts must wait for it
+    _push(live, _text("wang", "长" * 1500, "9801"))
+    parts = fake.wait_for(3)
+    time.sleep(0.3)
+    texts = [m["text"]["content"] for m in fake.sent]
+    assert len(texts) == len(parts) >= 3 and texts[0].startswith("第1轮回答")
+    assert "".join(texts).count("长") == 1500  # nothing lost, nothing doubled, in order
+
+
+def test_undelivered_replies_survive_a_restart(settings, engine, fakes, keys, wecom) -> None:
+    """A reply stored but not yet sent when the server stops is sent by the next start."""
+    from datastore.repositories.outbox import enqueue
+
+    fake, fake_server = wecom
+    enqueue(engine, "wecom", "wang", [("text", "left over from the last run")], msg_id="9901")
+    s = settings.model_copy(
+        update={
+            "wecom_token": TOKEN,
+            "wecom_aes_key": AES_KEY,
+            "wecom_corp_id": CORP_ID,
+            "wecom_secret": "s3cret",
+            "wecom_agent_id": 1000002,
+            "wecom_api_base": fake_server.url,
+        }
+    )
+    s = type(s).model_validate(s.model_dump())
+    with LiveServer(create_app(s, engine=engine, services=fakes.services())):
+        sent = fake.wait_for(1)
+    assert sent[0]["text"]["content"] == "left over from the last run"
+    assert list_outbox(engine, "wecom")[0]["status"] == "delivered"
+
+
+def test_dedup_and_outbox_rows_are_pruned_after_the_retention(engine) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from assistant.channels.wecom.outbox import WeComOutbox
+    from datastore.repositories.jobs import remember_message, window_start
+    from datastore.repositories.outbox import enqueue
+    from datastore.schema import ChannelOutbox
+
+    for mid in ("old-1", "old-2", "new-1"):
+        assert remember_message(engine, "wecom", mid)
+    old_ids = enqueue(engine, "wecom", "wang", [("text", "a"), ("text", "b")])
+    new_ids = enqueue(engine, "wecom", "wang", [("text", "c")])
+    long_ago = window_start(0) - timedelta(hours=25)
+    with Session(engine) as s:
+        s.execute(
+            update(ChannelMessage).where(ChannelMessage.msg_id.like("old-%")).values(received_at=long_ago)
+        )
+        s.execute(update(ChannelOutbox).values(status="delivered"))
+        s.execute(update(ChannelOutbox).where(ChannelOutbox.id.in_(old_ids)).values(created_at=long_ago))
+        s.commit()
+    box = WeComOutbox(engine, client=None, retention_hours=24)  # type: ignore[arg-type]  # prune needs no client
+    assert box.prune() == {"dedup_rows": 2, "outbox_rows": 2}
+    with Session(engine) as s:
+        assert [m for (m,) in s.execute(select(ChannelMessage.msg_id))] == ["new-1"]
+    assert [r["id"] for r in list_outbox(engine, "wecom")] == new_ids
+    # a MsgId pruned long after WeCom stopped retrying could be remembered again: that is the trade-off
+    assert remember_message(engine, "wecom", "old-1")

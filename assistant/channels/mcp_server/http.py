@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 import anyio
@@ -65,7 +66,10 @@ class McpEndpoint:
         try:
             if self.manager is None:
                 raise ConfigurationError("the MCP endpoint is not running", hint="start the service with its lifespan")
-            who = await anyio.to_thread.run_sync(principal_for_key, app_ctx, _key(Headers(scope=scope)))
+            ip = (scope.get("client") or ("unknown",))[0]  # failed keys count against it, as on REST
+            who = await anyio.to_thread.run_sync(
+                partial(principal_for_key, where=MCP_PATH), app_ctx, _key(Headers(scope=scope)), ip
+            )
         except WealthDeskError as exc:
             await error_response(exc, path=scope.get("path", MCP_PATH))(scope, receive, send)
             return

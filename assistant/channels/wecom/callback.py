@@ -1,9 +1,14 @@
 """``/channels/wecom/callback``: WeCom's URL verification (GET) and message push (POST). No API key: the
 request is authenticated by its msg_signature instead.
 
-WeCom waits 5 s and retries 3 times, so POST replies an empty body (WeCom's "no passive reply") at once and the work happens in the
-background; the MsgId is recorded first (``channel_messages``) so a retry is answered and ignored.
-Bad signature → 403, malformed XML → 400, and nothing is recorded or processed in either case.
+Checks, in order, each refusing before the next step runs: body size (``WECOM_MAX_BODY_BYTES``, by the
+body-limit middleware: 413 before the body is read), envelope XML (400), signature (403), timestamp within
+``wecom_timestamp_window_s`` of now (403: a replayed request), then decryption.
+
+WeCom waits 5 s and retries 3 times, so POST replies an empty body (WeCom's "no passive reply") at once and the
+work happens in the background. The MsgId is recorded first (``channel_messages``), so a retry is answered and
+ignored: the agent runs once per message. Replies go through the outbox (stored, then sent with retries),
+so a failed ``message/send`` is retried rather than lost.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from datastore.repositories.jobs import remember_message
 
 router = APIRouter(prefix="/channels/wecom", tags=["wecom"])
 ACK = ""  # an empty 200 tells WeCom "received, no passive reply"; the answer goes out via message/send
+WECOM_MAX_BODY_BYTES = 64 * 1024  # a pushed message is a few KB of XML; nothing legitimate comes near this
 log = get_logger("wecom")
 
 
@@ -31,6 +37,10 @@ def _crypto(request: Request) -> WeComCrypto:
     return crypto
 
 
+def _window(request: Request) -> int:
+    return int(request.app.state.ctx.settings.wecom_timestamp_window_s)
+
+
 @router.get("/callback", response_class=PlainTextResponse, summary="WeCom URL verification")
 def verify_url(
     request: Request,
@@ -39,7 +49,9 @@ def verify_url(
     nonce: str = Query(...),
     echostr: str = Query(...),
 ) -> PlainTextResponse:
-    return PlainTextResponse(_crypto(request).verify_url(msg_signature, timestamp, nonce, echostr))
+    return PlainTextResponse(
+        _crypto(request).verify_url(msg_signature, timestamp, nonce, echostr, window_s=_window(request))
+    )
 
 
 @router.post("/callback", response_class=PlainTextResponse, summary="WeCom message push (encrypted XML)")
@@ -50,15 +62,17 @@ async def receive(
     nonce: str = Query(...),
 ) -> PlainTextResponse:
     ctx = request.app.state.ctx
-    body = await request.body()
-    msg = _crypto(request).decrypt_message(msg_signature, timestamp, nonce, body)
+    crypto = _crypto(request)
+    body = await request.body()  # bounded by the body-limit middleware
+    msg = crypto.decrypt_message(msg_signature, timestamp, nonce, body, window_s=_window(request))
     # Events have no MsgId; sender + time + event identifies their retries.
     msg_id = msg.get("MsgId") or f"{msg.get('FromUserName')}:{msg.get('CreateTime')}:{msg.get('Event', '')}"
+    if ctx.wecom is None:
+        # Do not record it: once sending is configured, WeCom's retry of this message is processed.
+        log.warning("wecom message received but sending is not configured", extra={"msg_id": msg_id})
+        return PlainTextResponse(ACK)
     if not remember_message(ctx.engine, "wecom", msg_id):
         log.info("duplicate wecom message ignored", extra={"msg_id": msg_id})
         return PlainTextResponse(ACK)
-    if ctx.wecom is None:
-        log.warning("wecom message received but sending is not configured", extra={"msg_id": msg_id})
-    else:
-        ctx.wecom.dispatch(msg)
+    ctx.wecom.dispatch(msg)
     return PlainTextResponse(ACK)

@@ -31,6 +31,25 @@ BLOCK = 32  # WeCom pads to 32-byte blocks
 BAD_SIGNATURE = "WeCom signature check failed (msg_signature does not match token/timestamp/nonce/payload)"
 
 
+def check_timestamp(timestamp: str, window_s: int | None, *, now: float | None = None) -> None:
+    """Refuse a callback whose (signed) timestamp is more than ``window_s`` seconds from now: a captured,
+    correctly signed request cannot be replayed later. ``None``/0 turns the check off."""
+    if not window_s:
+        return
+    try:
+        ts = int(timestamp)
+    except (TypeError, ValueError):
+        raise InvalidInput("timestamp must be Unix seconds", field="timestamp") from None
+    skew = (time.time() if now is None else now) - ts
+    if abs(skew) > window_s:
+        raise Forbidden(
+            f"WeCom timestamp is {int(abs(skew))} s {'old' if skew > 0 else 'in the future'}, outside the "
+            f"±{window_s} s window (a replayed request, or this server's clock is wrong)",
+            field="timestamp",
+            hint="check NTP on this server; the window is WEALTHDESK_WECOM_TIMESTAMP_WINDOW_S",
+        )
+
+
 def signature(token: str, timestamp: str, nonce: str, encrypt: str) -> str:
     """WeCom's msg_signature: SHA-1 hex of the four strings sorted and joined."""
     return hashlib.sha1("".join(sorted([token, timestamp, nonce, encrypt])).encode("utf-8")).hexdigest()
@@ -110,16 +129,22 @@ class WeComCrypto:
         return base64.b64encode(e.update(plain) + e.finalize()).decode("ascii")
 
     # ----------------------------------------------------------------- callback flows
-    def verify_url(self, msg_signature: str, timestamp: str, nonce: str, echostr: str) -> str:
-        """GET URL verification: check the signature over echostr and return its decrypted text."""
+    def verify_url(
+        self, msg_signature: str, timestamp: str, nonce: str, echostr: str, *, window_s: int | None = None
+    ) -> str:
+        """GET URL verification: check the signature over echostr (and the timestamp window) and return its
+        decrypted text."""
         self.check_signature(msg_signature, timestamp, nonce, echostr)
+        check_timestamp(timestamp, window_s)
         return self.decrypt(echostr)
 
     def decrypt_message(
-        self, msg_signature: str, timestamp: str, nonce: str, body: bytes | str
+        self, msg_signature: str, timestamp: str, nonce: str, body: bytes | str, *, window_s: int | None = None
     ) -> dict[str, str]:
         """POST body ``<xml><Encrypt>…</Encrypt>…</xml>`` → the inner message fields, e.g.
         ``{"ToUserName": "wx58…", "FromUserName": "zhangsan", "MsgType": "text", "Content": "hello", "MsgId": "456…"}``.
+
+        Order: parse the envelope, check the signature, then the timestamp window, and only then decrypt.
         """
         outer = parse_xml(body)
         encrypt = outer.get("Encrypt")
@@ -128,6 +153,7 @@ class WeComCrypto:
                 "no <Encrypt> element", field="Encrypt", hint="enable 安全模式 in the WeCom console"
             )
         self.check_signature(msg_signature, timestamp, nonce, encrypt)
+        check_timestamp(timestamp, window_s)
         return parse_xml(self.decrypt(encrypt))
 
     def encrypt_message(self, reply_xml: str, nonce: str, timestamp: str | None = None) -> str:

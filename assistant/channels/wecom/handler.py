@@ -10,6 +10,9 @@ Message in (decrypted)::
   persistence as ``POST /api/reports``), then the .docx is sent as a file message.
 - Anything else goes to the agent (session per WeCom user), the answer is sent as text (split at 2048
   bytes); files the agent produced are sent as file messages.
+
+Every reply goes into the outbox (``WeComOutbox``): stored in the database, then sent by its worker with
+retries. The agent runs once per MsgId (the callback deduplicates); a failed send is retried, not lost.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from assistant.api.security import caller_of
 from assistant.api.services import Services, as_dict
 from assistant.channels.openai_compat import render_footer
 from assistant.channels.wecom.client import WeComClient
+from assistant.channels.wecom.outbox import WeComOutbox
 from assistant.jobs import JobQueue, ReportRequest
 from assistant.logging import get_logger
 from core.errors import WealthDeskError
@@ -78,12 +82,17 @@ class WeComChannel:
         )
         self.report_timeout_s = report_timeout_s
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="wecom")
+        self.outbox = WeComOutbox.from_settings(engine, client, settings)
+
+    def start(self) -> None:
+        self.outbox.start()
 
     def dispatch(self, msg: dict[str, str]) -> Future[None]:
         return self._pool.submit(self._safe_handle, msg)
 
     def stop(self, *, wait: bool = True) -> None:
         self._pool.shutdown(wait=wait)
+        self.outbox.stop(wait=wait)
         self.client.close()
 
     # ------------------------------------------------------------------ processing
@@ -93,34 +102,38 @@ class WeComChannel:
             self.handle(msg)
         except WealthDeskError as exc:
             log.info("wecom request refused", extra={"error": exc.code, "msg_id": msg.get("MsgId")})
-            self._try_send(to, exc.message)
+            self._try_send(to, exc.message, msg.get("MsgId"))
         except Exception:  # a crash must still answer the user and must not kill the worker
             log.exception("wecom message failed", extra={"msg_id": msg.get("MsgId")})
-            self._try_send(to, FAILED)
+            self._try_send(to, FAILED, msg.get("MsgId"))
 
-    def _try_send(self, to: str, text: str) -> None:
+    def _try_send(self, to: str, text: str, msg_id: str | None) -> None:
         try:
             if to:
-                self.client.send_text(to, text)
+                self.outbox.text(to, text, msg_id=msg_id)
         except Exception:
-            log.exception("wecom send failed")
+            log.exception("wecom reply could not be stored")
 
     def handle(self, msg: dict[str, str]) -> None:
         wid = msg.get("FromUserName", "")
+        mid = msg.get("MsgId")
         if msg.get("MsgType") == "event":
             return  # enter_agent, subscribe, …: nothing to answer
-        user = user_for_wecom(self.engine, wid)
+        user = user_for_wecom(self.engine, wid)  # active users only: a deactivated user is a stranger
         if user is None:
-            self.client.send_text(wid, REFUSAL)
+            self.outbox.text(wid, REFUSAL, msg_id=mid)
             return
         if msg.get("MsgType") != "text":
-            self.client.send_text(wid, TEXT_ONLY)
+            self.outbox.text(wid, TEXT_ONLY, msg_id=mid)
             return
         caller = caller_of(user)
+        if caller.role == "client_channel":  # not a person; add_user refuses the link, this is belt and braces
+            self.outbox.text(wid, REFUSAL, msg_id=mid)
+            return
         text = (msg.get("Content") or "").strip()
         client_id = report_request(text)
         if client_id:
-            self._deliver_proposal(wid, caller, client_id)
+            self._deliver_proposal(wid, caller, client_id, mid)
             return
         ans = as_dict(
             self.services.ask(
@@ -131,30 +144,30 @@ class WeComChannel:
                 session_id=f"{user.id}:wecom"[:64],
             )
         )
-        self.client.send_text(wid, (ans.get("answer") or "") + render_footer(ans))
+        self.outbox.text(wid, (ans.get("answer") or "") + render_footer(ans), msg_id=mid)
         for path in ans.get("attachments") or []:
             if Path(path).is_file():
-                self.client.send_file(wid, Path(path))
+                self.outbox.file(wid, Path(path), msg_id=mid)
 
-    def _deliver_proposal(self, wid: str, caller: Any, client_id: str) -> None:
+    def _deliver_proposal(self, wid: str, caller: Any, client_id: str, mid: str | None) -> None:
         job, _ = self.jobs.submit(
             caller,
             ReportRequest(type="proposal", client_id=client_id, company=None, scenario=None, lang="zh"),
         )
-        self.client.send_text(wid, f"收到，正在为 {client_id} 生成投资建议书，完成后发送文件给您。")
+        self.outbox.text(wid, f"收到，正在为 {client_id} 生成投资建议书，完成后发送文件给您。", msg_id=mid)
         deadline = time.monotonic() + self.report_timeout_s
         while time.monotonic() < deadline:
             current = jobs_repo.get_job(self.engine, job.id)
             if current is None:
                 break
             if current.status == "done" and current.file_path:
-                self.client.send_file(wid, Path(current.file_path))
+                self.outbox.file(wid, Path(current.file_path), msg_id=mid)
                 return
-            if current.status == "failed":
-                self.client.send_text(wid, f"建议书生成失败：{_error_message(current.error)}")
+            if current.status in ("failed", "cancelled"):
+                self.outbox.text(wid, f"建议书生成失败：{_error_message(current.error)}", msg_id=mid)
                 return
             time.sleep(0.3)
-        self.client.send_text(wid, f"建议书仍在生成中，可稍后在系统中查看（任务 {job.id}）。")
+        self.outbox.text(wid, f"建议书仍在生成中，可稍后在系统中查看（任务 {job.id}）。", msg_id=mid)
 
 
 def _error_message(raw: str | None) -> str:
