@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535)
     rate_limit_per_minute: int = Field(120, ge=1, description="Requests per API key per minute.")
     report_workers: int = Field(2, ge=1, le=16)
+    bank_name: str | None = Field(None, description="The bank's name in report page headers (default: WealthDesk).")
+    bank_logo_path: Path | None = Field(None, description="PNG/JPEG logo shown left of the bank name in report headers.")
     log_level: str = "INFO"
     docs_enabled: bool = Field(
         True, description="Serve /docs, /redoc and /openapi.json; turn off in production (they map the attack surface)."

@@ -96,6 +96,8 @@ class AlertRules(BaseModel):
     maturity_review_days: int = Field(default=90, ge=1, description="proposal: maturities within this window are planned for (a proposal looks further "
         "ahead than today's call list)"
     )
+    review_months: int = Field(default=6, ge=1, le=24, description="proposal: the next review (定期检视) is this many "
+        "months after the data date")
 
 
 class ProductRules(BaseModel):

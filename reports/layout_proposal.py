@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from reports import labels as L
-from reports.labels_proposal import KINDS, TEXT, H, asset_label
+from reports.labels_proposal import KINDS, TEXT, H
 from reports.layout_proposal_charts import (
     T_LOOK,
     T_POTS,
@@ -19,7 +19,16 @@ from reports.layout_proposal_charts import (
     narrate,
     target_section,
 )
-from reports.models import DocContent, FigureBook, Para, Section, Table, provenance_table
+from reports.layout_proposal_plan import (
+    cards_section,
+    disclosure_section,
+    discuss_section,
+    review_section,
+    suitability_section,
+    trades_section,
+)
+from reports.layout_proposal_sources import V, human_provenance
+from reports.models import DocContent, FigureBook, Para, Section, Table
 from reports.narrative import fill
 
 if TYPE_CHECKING:
@@ -30,6 +39,7 @@ T_REB = "analytics.allocation.propose_rebalance"
 T_DATA = "services.loading"
 T_DIAG = "reports.proposal._diagnose"
 T_TOTALS = "reports.proposal.proposal_content (sum of propose_rebalance lines)"
+_SEVERITY = {"high": 0, "medium": 1, "info": 2}
 
 
 def grounding_facts(c: ProposalContent) -> dict[str, Any]:
@@ -39,6 +49,8 @@ def grounding_facts(c: ProposalContent) -> dict[str, Any]:
 def _profile(c: ProposalContent, b: FigureBook) -> Section:
     lang, t = c.lang, TEXT[c.lang]
     p = c.client
+    b.label = H[lang]["profile"]
+    valid = L.fmt_date(c.assessment_valid_until, lang) if c.assessment_valid_until else "—"
     rows = [
         [t["name"], str(p.get("name", ""))],
         [t["age"], b.count("client_age", p.get("age"), T_DATA, c.as_of)],
@@ -46,9 +58,10 @@ def _profile(c: ProposalContent, b: FigureBook) -> Section:
     for key in ("occupation", "life_stage", "segment", "risk_level"):
         rows.append([t[key], L.label(TEXT["values"], str(p.get(key, "")), lang)])
     rows.append([t["assessed_on"], L.fmt_date(p.get("risk_assessed_on"), lang)])
-    if c.variant == "internal":
-        rows += [[t["id_number"], str(p.get("id_number", ""))], [t["mobile"], str(p.get("mobile", ""))]]
-    blocks: list[Any] = [Table(columns=[t["item"], t["value"]], rows=rows)]
+    rows.append([V[lang]["valid_until"], valid + (V[lang]["expired"] if c.assessment_expired else "")])
+    # masked to the last 4 digits unless the entry point asked (and audited) otherwise
+    rows += [[t["id_number"], str(p.get("id_number", ""))], [t["mobile"], str(p.get("mobile", ""))]]
+    blocks: list[Any] = [Table(columns=[t["item"], t["value"]], rows=rows, widths=[1.0, 2.5])]
     text = fill(
         "report_proposal",
         lang,
@@ -59,6 +72,15 @@ def _profile(c: ProposalContent, b: FigureBook) -> Section:
         expense=b.money("monthly_expense", p.get("monthly_expense"), T_DATA, c.as_of),
     )
     blocks.append(Para(text=text, narrative=True))
+    liq = c.rebalance.liquidity_target if c.rebalance is not None else c.pots.pots[0].target
+    years = c.horizon_days / 365
+    horizon = (f"{years:g}年" if lang == "zh" else f"{years:g} year" + ("s" if years != 1 else ""))
+    blocks.append(Para(text=fill(
+        "report_proposal", lang, "profile_needs",
+        life_stage=L.label(TEXT["values"], str(p.get("life_stage", "")), lang),
+        liquidity=b.money("liquidity_need", liq, T_POTS, c.as_of),
+        expense=b.money("monthly_expense", p.get("monthly_expense"), T_DATA, c.as_of),
+        horizon=horizon), narrative=True))
     if c.assessment_expired:
         blocks.append(Para(text=fill("report_proposal", lang, "profile_expired"), style="WD Note"))
     return Section(title=H[lang]["profile"], blocks=blocks)
@@ -69,6 +91,7 @@ def _holdings(c: ProposalContent, b: FigureBook, llm: Any) -> Section:
     rows = []
     for h in sorted(c.holdings, key=lambda h: -h["market_value"]):
         code = h["product_code"]
+        b.label = str(h["name"])
         rows.append(
             [
                 f"{h['name']}（{code}）" if lang == "zh" else f"{h['name']} ({code})",
@@ -81,6 +104,7 @@ def _holdings(c: ProposalContent, b: FigureBook, llm: Any) -> Section:
             ]
         )
     tot = c.pnl
+    b.label = H[lang]["holdings"]
     text = fill(
         "report_proposal",
         lang,
@@ -122,9 +146,20 @@ def _subject_basis(subject: str, basis: str, lang: str) -> tuple[str, str]:
 def _diagnosis(c: ProposalContent, b: FigureBook) -> Section:
     lang = c.lang
     blocks: list[Any] = []
-    for i, f in enumerate(c.findings, start=1):
+    client = "_client" if c.variant == "client" else ""  # the client copy carries no internal rule text
+    ordered = sorted(c.findings, key=lambda f: _SEVERITY.get(f.severity, 9))
+    for i, f in enumerate(ordered, start=1):
         n = f"finding_{i}"
-        if f.code == "concentration":
+        b.label = f"{H[lang]['diagnosis']} {i}"
+        if f.code == "concentration" and client:
+            subject, basis = _subject_basis(f.subject, str(f.detail.get("basis")), lang)
+            text = fill("report_proposal", lang, "diag_concentration_client", subject=subject, basis=basis,
+                        value=b.pct(n, f.value, T_LOOK, c.as_of))
+        elif f.code == "risk_mismatch" and client:
+            text = fill("report_proposal", lang, "diag_risk_mismatch_client", subject=f.subject,
+                        product_risk=f.detail["product_risk"], client_risk=f.detail["client_risk"],
+                        value=b.money(n, f.value, T_DIAG, c.as_of))
+        elif f.code == "concentration":
             subject, basis = _subject_basis(f.subject, str(f.detail.get("basis")), lang)
             text = fill(
                 "report_proposal",
@@ -172,61 +207,55 @@ def _diagnosis(c: ProposalContent, b: FigureBook) -> Section:
                 date=L.fmt_date(f.detail.get("maturity_date"), lang),
                 value=b.money(n, f.value, T_DIAG, c.as_of),
             )
-        blocks.append(Para(text=text, narrative=True))
+        why = fill("report_proposal", lang, f"why_{f.code}")
+        blocks.append(Para(text=f"{i}. {text} {why}" if lang == "en" else f"{i}. {text}{why}", narrative=True))
     if not blocks:
         blocks.append(Para(text=fill("report_proposal", lang, "diag_none"), narrative=True))
     return Section(title=H[lang]["diagnosis"], blocks=blocks)
 
 
-def _rebalance(c: ProposalContent, b: FigureBook) -> Section:
-    lang, t = c.lang, TEXT[c.lang]
+def _summary(c: ProposalContent, b: FigureBook) -> Section:
+    """摘要: three to five key points in plain words (the same figures the sections below show)."""
+    lang = c.lang
+    b.label = H[lang]["summary"]
+    pts = [fill("report_proposal", lang, "key_total", as_of=L.fmt_date(c.as_of, lang),
+                total=b.money("total_assets", c.total_assets, T_DATA, c.as_of),
+                cash=b.money("idle_cash", c.cash, T_DATA, c.as_of))]
+    if c.findings:
+        first = sorted(c.findings, key=lambda f: _SEVERITY.get(f.severity, 9))[0]
+        pts.append(fill("report_proposal", lang, "key_findings",
+                        n=b.count("n_findings", len(c.findings), T_DIAG, c.as_of),
+                        first=V[lang]["finding_" + first.code].format(subject=first.subject)))
+    reb = c.rebalance
+    if reb is not None and reb.lines:
+        pts.append(fill("report_proposal", lang, "key_trades",
+                        sells=b.money("sells_total", reb.sell_total, T_REB, c.as_of),
+                        buys=b.money("buys_total", reb.buy_total, T_REB, c.as_of),
+                        cash_after=b.money("cash_after", reb.cash_after, T_REB, c.as_of),
+                        liq_target=b.money("liquidity_target", reb.liquidity_target, T_REB, c.as_of)))
+    elif reb is None:
+        pts.append(fill("report_proposal", lang, "rebalance_blocked", reason=c.suitability_block or ""))
+    if reb is not None and (reb.to_discuss or reb.findings):
+        pts.append(fill("report_proposal", lang, "key_discuss",
+                        n=b.count("n_discuss", len(reb.to_discuss) + len(reb.findings), T_REB, c.as_of)))
+    if c.next_review:
+        pts.append(fill("report_proposal", lang, "key_review", date=L.fmt_date(c.next_review, lang)))
+    intro = fill("report_proposal", lang, "intro", client_name=str(c.client.get("name", c.client_id)),
+                 as_of=L.fmt_date(c.as_of, lang), risk_level=str(c.client.get("risk_level")))
+    blocks: list[Any] = [Para(text=intro, narrative=True)]
+    blocks += [Para(text=f"{i}. {t}", narrative=True) for i, t in enumerate(pts[:5], start=1)]
+    return Section(title=H[lang]["summary"], blocks=blocks)
+
+
+def _trades(c: ProposalContent, b: FigureBook) -> Section:
+    lang = c.lang
     if c.rebalance is None:
-        return Section(
-            title=H[lang]["rebalance"],
-            blocks=[
-                Para(
-                    text=fill("report_proposal", lang, "rebalance_blocked", reason=c.suitability_block or ""),
-                    narrative=True,
-                )
-            ],
-        )
-    lines = c.rebalance.lines
-    if not lines:
-        return Section(
-            title=H[lang]["rebalance"],
-            blocks=[Para(text=fill("report_proposal", lang, "rebalance_none"), narrative=True)],
-        )
-    rows = [
-        [
-            t[ln.action],
-            f"{ln.name}（{ln.product_code}）" if lang == "zh" else f"{ln.name} ({ln.product_code})",
-            asset_label(ln.asset_class, lang),
-            ln.risk_level,
-            b.money(f"trade_{i}_{ln.product_code}", ln.amount, T_REB, c.as_of),
-            t["checked"] if ln.product_code in c.rebalance.suitability_checked else "—",
-        ]
-        for i, ln in enumerate(lines, start=1)
-    ]
-    sells, buys = c.trade_totals.get("sell", 0.0), c.trade_totals.get("buy", 0.0)
-    text = fill(
-        "report_proposal",
-        lang,
-        "rebalance",
-        n_lines=b.count("trades", len(lines), T_REB, c.as_of),
-        sells=b.money("sells_total", sells, T_TOTALS, c.as_of),
-        buys=b.money("buys_total", buys, T_TOTALS, c.as_of),
-    )
-    return Section(
-        title=H[lang]["rebalance"],
-        blocks=[
-            Table(
-                columns=[t["action"], t["product"], t["class"], t["risk"], t["amount"], t["suitability"]],
-                rows=rows,
-                numeric=[4],
-            ),
-            Para(text=text, narrative=True),
-        ],
-    )
+        text = fill("report_proposal", lang, "rebalance_blocked", reason=c.suitability_block or "")
+        return Section(title=H[lang]["rebalance"], blocks=[Para(text=text, narrative=True)])
+    blocks = trades_section(c, b)
+    if not blocks:
+        blocks = [Para(text=fill("report_proposal", lang, "rebalance_none"), narrative=True)]
+    return Section(title=H[lang]["rebalance"], blocks=blocks)
 
 
 def layout(
@@ -234,36 +263,19 @@ def layout(
 ) -> DocContent:
     lang, t = c.lang, TEXT[c.lang]
     name = str(c.client.get("name", c.client_id))
-    intro = fill(
-        "report_proposal",
-        lang,
-        "intro",
-        client_name=name,
-        as_of=L.fmt_date(c.as_of, lang),
-        risk_level=str(c.client.get("risk_level")),
-    )
     sections = [
-        Section(title=H[lang]["summary"], blocks=[Para(text=intro, narrative=True)]),
+        _summary(c, b),
         _profile(c, b),
         _holdings(c, b, llm),
         lookthrough_section(c, b, llm),
         _diagnosis(c, b),
         target_section(c, b),
-        _rebalance(c, b),
-        backtest_section(c, b, paths),
-        Section(
-            title=H[lang]["disclosures"],
-            blocks=[
-                Para(text=line) for line in fill("report_proposal", lang, "disclosures").splitlines() if line
-            ],
-        ),
+        _trades(c, b),
     ]
-    sections.append(
-        Section(
-            title=H[lang]["sources"],
-            blocks=[Para(text=t["sources_note"], style="WD Note"), provenance_table(b)],
-        )
-    )
+    sections += [s for s in (discuss_section(c, b), cards_section(c, b)) if s is not None]
+    sections += [backtest_section(c, b, paths), disclosure_section(c), suitability_section(c), review_section(c)]
+    if c.variant == "internal":
+        sections.append(Section(title=H[lang]["sources"], blocks=human_provenance(b, lang)))
     rm = c.rm
     sep = "：" if lang == "zh" else ": "
     cid = (f"（{c.client_id}）" if lang == "zh" else f" ({c.client_id})") if c.variant == "internal" else ""
@@ -272,6 +284,7 @@ def layout(
         f"{t['rm']}{sep}{rm.get('name', rm.get('id', ''))}"
         + (f" · {rm['branch']}" if rm.get("branch") else ""),
         f"{t['date']}{sep}{L.fmt_date(c.as_of, lang)}",
+        fill("report_proposal", lang, "statement"),
     ]
     badge = t["badge_internal"] if c.variant == "internal" else t["badge_client"]
     return DocContent(

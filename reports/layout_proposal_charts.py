@@ -32,6 +32,7 @@ def narrate(key: str, text: str, c: ProposalContent, facts: Any, llm: Any) -> Pa
 
 def lookthrough_section(c: ProposalContent, b: FigureBook, llm: Any) -> Section:
     lang, t, lk = c.lang, TEXT[c.lang], c.lookthrough
+    b.label = H[lang]["lookthrough"]
     miss = MISSING[lang]
     ac = lk.asset_classes
     blocks: list[Any] = [
@@ -129,9 +130,14 @@ def lookthrough_section(c: ProposalContent, b: FigureBook, llm: Any) -> Section:
 
 
 def target_section(c: ProposalContent, b: FigureBook) -> Section:
+    """配置建议: one target — the plan's ``target_mix`` — shown by the chart, the class table and the pots,
+    the trades move the current mix to ``proposed_mix`` (every chart weight is a recorded figure)."""
     lang, t = c.lang, TEXT[c.lang]
+    b.label = H[lang]["target"]
+    total_row = {"zh": "合计", "en": "Total"}[lang]
     rows = []
     for p in c.pots.pots:
+        b.label = L.label(TEXT["pots"], p.name, lang)
         rows.append(
             [
                 L.label(TEXT["pots"], p.name, lang),
@@ -140,8 +146,8 @@ def target_section(c: ProposalContent, b: FigureBook) -> Section:
                 b.money(f"pot_{p.name}_gap", p.gap, T_POTS, c.as_of),
             ]
         )
-    by = c.pots.target_by_class
     pots = {p.name: p for p in c.pots.pots}
+    b.label = H[lang]["target"]
     text = fill(
         "report_proposal",
         lang,
@@ -151,20 +157,42 @@ def target_section(c: ProposalContent, b: FigureBook) -> Section:
             for k in ("liquidity", "protection", "growth")
         },
     )
-    total = sum(by.values()) or 1.0
+    reb = c.rebalance
+    if reb is not None and reb.target_mix:
+        target, current, after = reb.target_mix, reb.current_mix, reb.proposed_mix
+    else:
+        by = c.pots.target_by_class
+        tot = sum(by.values()) or 1.0
+        target, current, after = {k: v / tot for k, v in by.items()}, {}, {}
+    seen = [*target, *current, *after]
+    classes = [k for k in dict.fromkeys(seen)
+               if max(abs(target.get(k, 0.0)), abs(current.get(k, 0.0)), abs(after.get(k, 0.0))) > 1e-9]
+    mix_rows, weights = [], []
+    for k in classes:
+        b.label = asset_label(k, lang)
+        w = b.pct(f"target_mix_{k}", target.get(k, 0.0), T_POTS, c.as_of)
+        weights.append(target.get(k, 0.0))
+        mix_rows.append([asset_label(k, lang),
+                         b.pct(f"current_mix_{k}", current.get(k, 0.0), T_POTS, c.as_of) if current else "—",
+                         w,
+                         b.pct(f"proposed_mix_{k}", after.get(k, 0.0), T_POTS, c.as_of) if after else "—"])
+    b.label = total_row
+    mix_rows.append([total_row, b.pct("current_mix_total", sum(current.values()), T_POTS, c.as_of) if current
+                     else "—", b.pct("target_mix_total", sum(target.values()), T_POTS, c.as_of),
+                     b.pct("proposed_mix_total", sum(after.values()), T_POTS, c.as_of) if after else "—"])
     chart = Chart(
-        png=charts.donut(
-            [asset_label(k, lang) for k in by], [v / total for v in by.values()], t["chart_target"]
-        ),
+        png=charts.donut([asset_label(k, lang) for k in classes], weights, t["chart_target"]),
         caption=t["chart_target"],
-        width_cm=12,
+        width_cm=11,
     )
+    head = {"zh": ["资产类别", "当前", "目标", "调整后"], "en": ["Asset class", "Current", "Target", "After trades"]}
     return Section(
         title=H[lang]["target"],
         blocks=[
+            Table(columns=head[lang], rows=mix_rows, numeric=[1, 2, 3]),
+            chart,
             Table(columns=[t["pot"], t["current"], t["target"], t["gap"]], rows=rows, numeric=[1, 2, 3]),
             Para(text=text, narrative=True),
-            chart,
         ],
     )
 
@@ -176,6 +204,7 @@ def backtest_section(c: ProposalContent, b: FigureBook, paths: dict[str, Any] | 
             title=H[lang]["backtest"],
             blocks=[Para(text=fill("report_proposal", lang, "backtest_missing"), narrative=True)],
         )
+    b.label = H[lang]["backtest"]
     cur, new = c.backtest["current"], c.backtest["proposed"]
     vals = {
         f"{side}_{k}": b.pct(f"bt_{side}_{k}", v, T_BT, c.backtest_window[1])
@@ -212,4 +241,5 @@ def backtest_section(c: ProposalContent, b: FigureBook, paths: dict[str, Any] | 
                 caption=t["chart_dd"],
             )
         )
+    blocks.insert(0, Para(text=fill("report_proposal", lang, "sim_note"), style="WD Note"))
     return Section(title=H[lang]["backtest"], blocks=blocks)

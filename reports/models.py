@@ -26,6 +26,8 @@ class Figure(BaseModel):
     unit: str  # fraction | yuan | times | days | count
     tool: str  # e.g. "analytics.corporate.ratios"
     as_of: date | None = None
+    label: str | None = None  # what the reader sees it as (row/claim label), for the human appendix
+    shown: str | None = None  # the text printed
 
 
 class ReportResult(BaseModel):
@@ -44,19 +46,24 @@ class FigureBook:
     def __init__(self, lang: Lang) -> None:
         self.lang = lang
         self.figures: list[Figure] = []
+        self.label: str | None = None  # set by a layout before it formats a row/claim's figures
 
     def _add(self, name: str, value: float | None, unit: str, tool: str, as_of: date | None) -> None:
-        self.figures.append(Figure(name=name, value=value, unit=unit, tool=tool, as_of=as_of))
+        self.figures.append(Figure(name=name, value=value, unit=unit, tool=tool, as_of=as_of, label=self.label))
+
+    def _shown(self, text: str) -> str:
+        self.figures[-1].shown = text
+        return text
 
     def pct(
         self, name: str, value: float | None, tool: str, as_of: date | None = None, digits: int = 2
     ) -> str:
         self._add(name, value, "fraction", tool, as_of)
-        return MISSING[self.lang] if value is None else f"{value * 100:.{digits}f}%"
+        return self._shown(MISSING[self.lang] if value is None else f"{value * 100:.{digits}f}%")
 
     def money(self, name: str, value: float | None, tool: str, as_of: date | None = None) -> str:
         self._add(name, value, "yuan", tool, as_of)
-        return MISSING[self.lang] if value is None else fmt_money(value, self.lang)
+        return self._shown(MISSING[self.lang] if value is None else fmt_money(value, self.lang))
 
     def money_in(
         self, name: str, value: float | None, tool: str, as_of: date | None, unit: str, digits: int = 2
@@ -84,7 +91,7 @@ class FigureBook:
 
     def count(self, name: str, value: float | None, tool: str, as_of: date | None = None) -> str:
         self._add(name, value, "count", tool, as_of)
-        return MISSING[self.lang] if value is None else f"{value:,.0f}"
+        return self._shown(MISSING[self.lang] if value is None else f"{value:,.0f}")
 
 
 def fmt_money(value: float, lang: Lang) -> str:
@@ -144,6 +151,8 @@ class DocContent(BaseModel):
     sections: list[Section]
     lang: Lang = "zh"
     header: str | None = None  # page header text (e.g. the bank's name); None keeps the base template's
+    bank_name: str | None = None  # page header (settings.bank_name); None: no bank name in the header
+    bank_logo: str | None = None  # path of a PNG/JPEG for the header (settings.bank_logo_path)
 
 
 # ------------------------------------------------------------------------- provenance appendix

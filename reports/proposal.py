@@ -7,6 +7,7 @@ against the content and renders the docx. Nothing here reads data.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -56,6 +57,12 @@ class ProposalContent(BaseModel):
     trade_totals: dict[str, float] = Field(default_factory=dict)  # {"sell": yuan, "buy": yuan} over the lines
     backtest: dict[str, dict[str, float]] | None = None
     backtest_window: tuple[date, date] | None = None
+    trades: list[dict[str, Any]] = Field(default_factory=list)  # per rebalance line: fee, realised, settle_days
+    product_cards: list[dict[str, Any]] = Field(default_factory=list)  # terms of each product bought
+    next_review: date | None = None  # 定期检视: as_of + policy.alerts.review_months
+    elderly_age: int = 70
+    horizon_days: int = 365  # policy.products.reinvestment_horizon_days: the growth money's planning horizon
+    assessment_valid_until: date | None = None
     figures: list[Figure] = Field(default_factory=list)
     narrative: dict[str, str] = Field(default_factory=dict)
     # growth-of-1 paths of the backtest, for the charts only (not part of the facts)
@@ -77,13 +84,25 @@ _HOLDING_COLS = (
 )
 
 
-def render_proposal(content: ProposalContent, out: Path | str, *, llm: Any = None) -> ReportResult:
+def render_proposal(
+    content: ProposalContent, out: Path | str, *, llm: Any = None, bank: dict[str, Any] | None = None
+) -> ReportResult:
     """Lay out and render ``content`` at ``out``; ``GroundingError`` (nothing written) when any number in
-    the document is not in the content."""
+    the document is not in the content. The internal variant also writes the full machine provenance as
+    ``<out>.provenance.json`` next to the docx."""
     from reports.layout_proposal import grounding_facts, layout
     from reports.render import render_grounded
 
     book = FigureBook(content.lang)
     doc = layout(content, book, llm=llm, paths=content._paths)
+    if bank:
+        doc.bank_name, doc.bank_logo = bank.get("name"), bank.get("logo")
     content.figures = book.figures
-    return render_grounded(doc, book, grounding_facts(content), Path(out), what="proposal")
+    result = render_grounded(doc, book, grounding_facts(content), Path(out), what="proposal")
+    if content.variant == "internal":
+        sidecar = Path(out).with_suffix(".provenance.json")
+        sidecar.write_text(
+            json.dumps([f.model_dump(mode="json") for f in book.figures], ensure_ascii=False, indent=1),
+            encoding="utf-8",
+        )
+    return result

@@ -9,6 +9,7 @@ sections. ``outline(path)`` is the normalized view used by golden tests: one lin
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from docx import Document
@@ -38,6 +39,19 @@ def _add_text(paragraph, text: str, lang: str) -> None:  # noqa: ANN001
             paragraph.add_run(part)
         if i < len(parts) - 1:
             paragraph.add_run(token, style="WD Missing")
+
+
+def _bank_header(doc, content: DocContent) -> None:  # noqa: ANN001
+    """The bank's name (and logo, when the file exists) in every page header instead of the product name."""
+    for section in doc.sections:
+        para = section.header.paragraphs[0]
+        for run in list(para.runs):
+            run._r.getparent().remove(run._r)
+        logo = Path(content.bank_logo) if content.bank_logo else None
+        if logo is not None and logo.is_file():
+            para.add_run().add_picture(str(logo), height=Cm(0.8))
+            para.add_run("  ")
+        para.add_run(content.bank_name or "")
 
 
 def _toc(doc, content: DocContent) -> None:  # noqa: ANN001
@@ -96,7 +110,7 @@ def _set_widths(doc, table, block: Table) -> None:  # noqa: ANN001
             weights.append(min(max(_text_width(c) for c in cells), 24.0) + 2.0)
     total = sum(weights) or 1.0
     table.autofit = False
-    widths = [int(usable * w / total) for w in weights]
+    widths = _no_word_breaks([usable * w / total for w in weights], block.columns, usable)
     # set the grid and every cell through the XML directly: python-docx's column.cells walks the whole
     # table per column, which made big tables (the provenance appendix) the slowest part of a build
     for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=False):
@@ -104,6 +118,30 @@ def _set_widths(doc, table, block: Table) -> None:  # noqa: ANN001
     for tr in table._tbl.tr_lst:
         for tc, width in zip(tr.tc_lst, widths, strict=False):
             tc.width = width
+
+
+_CHAR_EMU = int(Cm(0.2))  # one Latin character of a bold 9-10 pt header, with room to spare
+
+
+def _no_word_breaks(widths: list[float], columns: list[str], usable: int) -> list[int]:
+    """Widen any column narrower than its header's longest word (taking the room from the wider columns),
+    so a header wraps between words, never inside one ("Limi t")."""
+    # Latin words must not break; CJK text may wrap between any two characters
+    words = [re.findall(r"[A-Za-z0-9()/%.,+\-]+|\S", name) for name in columns]
+    need = [(max((_text_width(w) for w in ws), default=0.0) + 1.5) * _CHAR_EMU for ws in words]
+    short = [i for i, w in enumerate(widths) if w < need[i]]
+    if not short or sum(need) > usable:
+        return [int(w) for w in widths]
+    extra = sum(need[i] - widths[i] for i in short)
+    donors = [i for i in range(len(widths)) if i not in short]
+    spare = sum(widths[i] - need[i] for i in donors if widths[i] > need[i])
+    out = list(widths)
+    for i in short:
+        out[i] = need[i]
+    for i in donors:
+        if widths[i] > need[i] and spare > 0:
+            out[i] = widths[i] - extra * (widths[i] - need[i]) / spare
+    return [int(w) for w in out]
 
 
 def _text_width(text: str) -> float:
@@ -120,7 +158,9 @@ def render(content: DocContent, out: Path, *, base: Path = BASE_PATH) -> Path:
     doc = Document(str(base))
     doc.core_properties.title = content.title
     doc.core_properties.author = "WealthDesk"
-    if content.header:  # the base template's header paragraph keeps its style; only the text changes
+    if content.bank_name or content.bank_logo:
+        _bank_header(doc, content)
+    elif content.header:  # the base template's header paragraph keeps its style; only the text changes
         for section in doc.sections:
             para = section.header.paragraphs[0]
             if para.runs:

@@ -18,11 +18,13 @@ from analytics.liquidity import idle_cash
 from analytics.suitability import assessment_expired, client_level, product_level
 from core.errors import InvalidInput, SuitabilityError
 from core.policy import DEFAULT_POLICY, Policy
+from datastore.repositories import market as mrepo
 from datastore.repositories.meta import as_of_date as loading_as_of
 from reports.models import Lang, ReportResult
 from reports.proposal import _HOLDING_COLS, Finding, ProposalContent, Variant, render_proposal
 from services import loading
 from services.access import require_client_access
+from services.proposal_trades import product_cards, trade_details
 
 
 def _inputs() -> Any:
@@ -110,11 +112,35 @@ def _diagnose(
     return out
 
 
+def _english(findings: list[Finding], products: pd.DataFrame, lang: str) -> list[Finding]:
+    """English documents name products by their stored English name (look-through flags carry the
+    Chinese product name)."""
+    if lang != "en" or "name_en" not in products:
+        return findings
+    en = {str(n): str(e) for n, e in zip(products["name"], products["name_en"], strict=True) if e}
+    return [f.model_copy(update={"subject": en.get(f.subject, f.subject)}) for f in findings]
+
+
+def mask_tail(value: Any, keep: int = 4) -> str:
+    """A personal number with all but its last ``keep`` characters masked (``****1234``)."""
+    s = str(value or "")
+    return "*" * max(len(s) - keep, 0) + s[-keep:] if s else ""
+
+
+def _add_months(d: date, months: int) -> date:
+    y, m = divmod(d.month - 1 + months, 12)
+    first = date(d.year + y, m + 1, 1)
+    nxt = date(first.year + (first.month // 12), first.month % 12 + 1, 1)
+    return first.replace(day=min(d.day, (nxt - timedelta(days=1)).day))
+
+
 def proposal_content(
     engine: Engine, caller: Any, client_id: str, lang: Lang = "zh", *, variant: Variant = "internal",
-    policy: Policy = DEFAULT_POLICY,
+    policy: Policy = DEFAULT_POLICY, unmask_pii: bool = False,
 ) -> ProposalContent:
-    """Structured proposal content for one client of the caller (``Forbidden`` otherwise)."""
+    """Structured proposal content for one client of the caller (``Forbidden`` otherwise). ID and mobile
+    numbers are masked to their last 4 digits in every variant unless ``unmask_pii`` (the entry point
+    audits that choice)."""
     require_client_access(engine, caller, client_id)
     if lang not in ("zh", "en"):
         raise InvalidInput(f"unsupported language {lang!r}", field="lang", hint="zh or en")
@@ -127,6 +153,9 @@ def proposal_content(
 
     hold = book.holdings()
     hold = hold[hold["market_value"] > 0].copy()
+    if lang == "en" and "name_en" in book.products:  # English documents show the stored English names
+        en = book.products.set_index("code")["name_en"].replace("", pd.NA)
+        hold["name"] = hold["product_code"].map(en).fillna(hold["name"])
     prices = (
         (hold.set_index("product_code")["market_value"] / hold.set_index("product_code")["shares"]).rename(
             "price"
@@ -179,13 +208,18 @@ def proposal_content(
         "annual_income",
         "monthly_expense",
     ]
-    if variant == "internal":
-        profile_keys += ["id_number", "mobile"]
+    profile_keys += ["id_number", "mobile"]
     profile = {
         k: (client[k].item() if hasattr(client[k], "item") else client[k])
         for k in profile_keys
         if k in client
     }
+    for k in ("id_number", "mobile"):
+        if k in profile and not unmask_pii:
+            profile[k] = mask_tail(profile[k])
+    for k in ("goals", "horizon_years", "marital_status", "children", "dependents"):
+        if k in client and pd.notna(client[k]):
+            profile[k] = client[k].item() if hasattr(client[k], "item") else client[k]
     rm = inp.rm_of_client(engine, client_id)
     content = ProposalContent(
         client_id=client_id,
@@ -202,7 +236,8 @@ def proposal_content(
         pnl=result.total,
         xirr=result.xirr,
         lookthrough=look,
-        findings=_diagnose(client, look, hold, pots, book.products, as_of, float(book.cash), policy),
+        findings=_english(_diagnose(client, look, hold, pots, book.products, as_of, float(book.cash), policy),
+                          book.products, lang),
         pots=pots,
         rebalance=rebalance,
         suitability_block=blocked,
@@ -212,6 +247,23 @@ def proposal_content(
     if rebalance is not None:  # the totals the text cites are part of the content (so they are facts too)
         content.trade_totals = {"sell": rebalance.sell_total, "buy": rebalance.buy_total,
                                 "cash_after": rebalance.cash_after, "liquidity_target": rebalance.liquidity_target}
+    if rebalance is not None:
+        fund_codes = [str(x) for x in book.products["fund_code"].dropna().unique()]
+        funds = mrepo.list_funds(engine, codes=fund_codes) if fund_codes else pd.DataFrame()
+        content.trades = trade_details(rebalance, book.products, funds, rows)
+        content.product_cards = product_cards(rebalance.lines, book.products, funds)
+        for action in ("sell", "buy"):  # the 合计 rows of the trades table are facts too
+            mine = [d for d in content.trades if d["action"] == action]
+            content.trade_totals[f"{action}_fee"] = sum(d["fee"] for d in mine)
+            real = [d["realised"] for d in mine if d["realised"] is not None]
+            if real:
+                content.trade_totals[f"{action}_realised"] = sum(real)
+        content.trade_totals["fees"] = sum(d["fee"] for d in content.trades)
+    content.next_review = _add_months(as_of, policy.alerts.review_months)
+    content.elderly_age = policy.suitability.elderly_age
+    content.horizon_days = policy.products.reinvestment_horizon_days
+    content.assessment_valid_until = pd.Timestamp(client["risk_assessed_on"]).date() + timedelta(
+        days=policy.suitability.assessment_valid_days)
     content._paths = paths
     return content
 
@@ -228,10 +280,12 @@ def build_proposal(
     settings: Any = None,
     llm: Any = None,
     policy: Policy | None = None,
+    unmask_pii: bool = False,
 ) -> ReportResult:
     """Build the proposal docx at ``out``. ``Forbidden`` for another RM's client; ``GroundingError``
     (nothing written) when any number in the document is not in the content. ``llm`` writes the
     commentary when given (the entry point builds it from settings)."""
     pol = policy or (settings.policy if settings is not None and hasattr(settings, "policy") else DEFAULT_POLICY)
-    content = proposal_content(engine, caller, client_id, lang, variant=variant, policy=pol)
-    return render_proposal(content, out, llm=llm)
+    content = proposal_content(engine, caller, client_id, lang, variant=variant, policy=pol, unmask_pii=unmask_pii)
+    bank = {"name": getattr(settings, "bank_name", None), "logo": getattr(settings, "bank_logo_path", None)}
+    return render_proposal(content, out, llm=llm, bank=bank)

@@ -84,6 +84,9 @@ def proposal_cmd(
     ),
     pdf: bool = PDF,
     as_json: bool = JSON,
+    unmask_pii: bool = typer.Option(
+        False, "--unmask-pii", help="Print full ID and mobile numbers (audited); default: last 4 digits only."
+    ),
 ) -> None:
     """Client allocation proposal (资产配置建议书)."""
     from assistant.access import Caller
@@ -94,6 +97,11 @@ def proposal_cmd(
         raise InvalidInput(f"unknown variant {variant!r}", field="--variant", hint="internal or client")
     caller = Caller.from_cli(as_user)
     engine, settings, llm = _engine_and_llm()
+    if unmask_pii:  # an explicit choice to print personal numbers is on the audit trail, before the build
+        from assistant.audit import record_event
+
+        record_event(engine, actor=caller.user_id, action="report.unmask_pii", target=client.strip().upper(),
+                     detail={"report": "proposal", "variant": variant})
     result = build_proposal(
         engine,
         caller,
@@ -103,6 +111,7 @@ def proposal_cmd(
         variant=variant,
         settings=settings,
         llm=llm,
+        unmask_pii=unmask_pii,
     )
     _finish(result, pdf, as_json)
 

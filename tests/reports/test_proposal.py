@@ -40,7 +40,7 @@ def test_another_rms_client_is_refused(sample_engine, tmp_path) -> None:
 def test_golden_view_internal_zh(internal_zh) -> None:
     out, result = internal_zh
     assert result.ungrounded_numbers == []
-    assert result.sections[0] == "致客户" and result.sections[-1] == "数据来源"
+    assert result.sections[0] == "摘要" and result.sections[-1] == "附录：数据来源"
     check_golden(out, "proposal_C0001_internal_zh")
 
 
@@ -73,18 +73,17 @@ def test_client_variant_hides_pii(sample_engine, tmp_path) -> None:
     out = tmp_path / "client.docx"
     result = build_proposal(sample_engine, RM1, CLIENT, out, variant="client")
     text = "\n".join(outline(out))
-    content = proposal_content(sample_engine, RM1, CLIENT, variant="client")
-    assert "id_number" not in content.client and "mobile" not in content.client
-    internal = proposal_content(sample_engine, RM1, CLIENT)
-    assert internal.client["id_number"] not in text and internal.client["mobile"] not in text
+    full = proposal_content(sample_engine, RM1, CLIENT, unmask_pii=True)
+    assert full.client["id_number"] not in text and full.client["mobile"] not in text
+    assert full.client["id_number"][-4:] in text  # masked to the last 4 digits, not dropped
     assert "客户版" in text and "仅供内部参考" not in text and f"（{CLIENT}）" not in text
     assert result.ungrounded_numbers == []
 
 
 def test_english_proposal(sample_engine, tmp_path) -> None:
     result = build_proposal(sample_engine, RM1, CLIENT, tmp_path / "en.docx", lang="en")
-    assert result.sections[0] == "Introduction" and result.ungrounded_numbers == []
-    assert any(line.startswith("Heading 1 | Risk disclosures") for line in outline(result.path))
+    assert result.sections[0] == "Summary" and result.ungrounded_numbers == []
+    assert any(line.startswith("Heading 1 | Risk disclosure") for line in outline(result.path))
 
 
 def test_forged_number_blocks_the_proposal(sample_engine, tmp_path) -> None:
@@ -103,7 +102,7 @@ def test_expired_assessment_blocks_every_trade_line(sample_engine, tmp_path) -> 
     content = proposal_content(sample_engine, RM1, "C0005")
     assert content.assessment_expired and content.rebalance is None and content.suitability_block
     lines = outline(out)
-    assert not any(line.startswith(("table | 买入", "table | 卖出")) for line in lines)
+    assert not any(line.startswith(("table | 买入 |", "table | 卖出 |")) for line in lines)
     assert any("适当性校验未通过" in line for line in lines)
     assert result.ungrounded_numbers == []
 
@@ -129,3 +128,16 @@ def test_every_scenario_client_is_grounded(sample_engine, client_id) -> None:
     content = proposal_content(sample_engine, RM1, client_id)
     doc = layout(content, FigureBook("zh"))
     assert verify(all_text(doc), grounding_facts(content)) == []
+
+
+def test_golden_view_client_zh(sample_engine, tmp_path) -> None:
+    out = tmp_path / "client.docx"
+    result = build_proposal(sample_engine, RM1, CLIENT, out, variant="client")
+    assert result.sections[-1] == "定期检视、联系人与客户确认"  # no sources appendix in the client copy
+    check_golden(out, "proposal_C0001_client_zh")
+
+
+def test_golden_view_internal_en(sample_engine, tmp_path) -> None:
+    out = tmp_path / "en.docx"
+    build_proposal(sample_engine, RM1, CLIENT, out, lang="en")
+    check_golden(out, "proposal_C0001_internal_en")
