@@ -83,6 +83,7 @@ def _turn_facts(messages: list[BaseMessage]) -> tuple[list[dict[str, Any]], list
 def _next_state(state: dict[str, Any], calls: list[dict[str, Any]], results: list[Any]) -> dict[str, Any]:
     """Remember the entities of successful calls so "那他的行业分布呢?" resolves next turn."""
     new = dict(state)
+    done = []
     for call, result in zip(calls, results, strict=False):
         if isinstance(result, dict) and result.get("error") in ("forbidden", "unsuitable"):
             continue  # never remember an entity the caller may not see
@@ -103,6 +104,9 @@ def _next_state(state: dict[str, Any], calls: list[dict[str, Any]], results: lis
             new["company"] = args["company"]
         new["last_tool"] = call["name"]
         new["metric"] = call["name"]  # the measure last asked for ("年化多少" → fund_metrics)
+        done.append({"name": call["name"], "args": dict(args)})
+    if done:
+        new["last_calls"] = done  # "英文版": the same calls again in the other language
     return new
 
 

@@ -20,6 +20,7 @@ BENCH_WORDS = re.compile(r"跑赢|跑输|超额|比较基准|基准|benchmark|be
 OVERVIEW = re.compile(r"总资产|(?:手上|手里)(?:都)?有(?:啥|什么|哪些)(?:产品|基金)?$|都有啥|有啥产品|有哪些产品|钱都放哪了|钱都在哪|放哪了|账户(?:啥|什么)?情况|total aum|aum of|'s aum|资产(?:有)?多少|多少资产|持仓(?:明细|情况|有哪些)?|持有(?:哪些|什么)|买了(?:哪些|什么)|"
                       r"(?:什么时候|哪天|何时)到期|到期(?:日|时间)|概况|基本情况|风险等级|测评|"
                       r"total assets|how much does .* have|holdings|what does .* hold|overview|when .* matur", _I)
+LASTS = re.compile(r"能用多久|够用|够不够|够花|能撑|撑多久|用几年|花几年|能花多久|花多久|多少年|how long|last|enough|run out", _I)
 HEALTH = re.compile(r"健康度|健康分|打个?分|财富体检|health score|wealth health", _I)
 SUITABLE = re.compile(r"能不能买|能买.{0,16}吗|可以买|能否购买|适不适合买|适合买吗|适当性|can .* buy|allowed to buy|suitable for",
                       _I)
@@ -94,6 +95,9 @@ def route(text: str, ent: Entities, *, client: str | None, remembered: str | Non
         if ent.period:
             args["period"] = ent.period
         return [("compare_funds", args)]
+    if who and ent.monthly_spending and LASTS.search(text):
+        # "C0009每月花2万能用多久": how long the money lasts at that spending — the retirement analysis
+        return [("retirement_plan", {"client_id": who, "monthly_spending": ent.monthly_spending})]
     if who and HEALTH.search(text):
         return [("wealth_health_score", {"client_id": who})]
     if who and SUITABLE.search(text) and (funds or ent.product_code):

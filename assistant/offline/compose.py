@@ -282,8 +282,11 @@ def render_result(tool: str, result: dict[str, Any], lang: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def compose(results: list[tuple[str, str]], lang: str) -> str:
-    """``results`` = ``[(tool name, ToolMessage content), …]`` of this turn → the answer text."""
+def compose(results: list[tuple[str, str]], lang: str, question: str = "") -> str:
+    """``results`` = ``[(tool name, ToolMessage content), …]`` of this turn → the answer text; with the
+    ``question``, each result opens with the line that answers what was asked (``headline``)."""
+    from assistant.offline.headline import headline
+
     msgs = sections("answer_messages", lang)
     parts: list[str] = []
     citations: list[str] = []
@@ -302,7 +305,9 @@ def compose(results: list[tuple[str, str]], lang: str) -> str:
                 parts.append(msgs["tool_error"].format(tool=value_text(tool, lang), message=data.get("message", "")))
             continue
         citations.extend(str(c) for c in data.get("_citations", []))
-        parts.append(render_result(tool, data, lang) or msgs["no_results"])
+        body = render_result(tool, data, lang) or msgs["no_results"]
+        head = headline(tool, data, question, lang) if question else None
+        parts.append(f"{head}\n{body}" if head else body)
     if citations:
         parts.append(msgs["sources"] + "\n" + "\n".join(f"[{i}] {c}" for i, c in enumerate(dict.fromkeys(citations), 1)))
     return "\n\n".join(parts)

@@ -73,12 +73,30 @@ class Entities:
 _LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])")
 _ASK_EN = re.compile(r"用英文|英文回答|英文回复|说英文|in english|answer in english|英语回答", re.I)
 _ASK_ZH = re.compile(r"用中文|中文回答|in chinese", re.I)
+# a whole message that only asks for the other language ("英文版", "in English please", "中文"): the last
+# answer again, in that language
+_ONLY_EN = re.compile(r"^\s*(?:请|麻烦)?(?:给我|来个|出个|换成|改成|要|用)?\s*(?:英文版?|英语版?|english(?: version)?|in english)"
+                      r"(?:的|吧|呢|回答|回复|please|pls)?\s*(?:please|pls)?[\s。.!！?？]*$", re.I)
+_ONLY_ZH = re.compile(r"^\s*(?:请|麻烦)?(?:给我|来个|出个|换成|改成|要|用)?\s*(?:中文版?|汉语|chinese(?: version)?|in chinese)"
+                      r"(?:的|吧|呢|回答|回复|please|pls)?\s*(?:please|pls)?[\s。.!！?？]*$", re.I)
+
+
+def language_switch(text: str) -> str | None:
+    """"英文版" / "in English" → "en", "中文版" → "zh" when that is all the message asks; else None."""
+    if _ONLY_EN.match(text):
+        return "en"
+    if _ONLY_ZH.match(text):
+        return "zh"
+    return None
 
 
 def detect_lang(text: str) -> str:
     """The reply language: what the question asks for ("用英文回答", "in Chinese"), else the language the
     question is written in. An English sentence quoting a Chinese name ("What is 林辉静's AUM?") is English:
     it has at least three English words and no more CJK characters than names usually take."""
+    switch = language_switch(text)
+    if switch:
+        return switch
     if _ASK_EN.search(text):
         return "en"
     if _ASK_ZH.search(text):

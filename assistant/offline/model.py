@@ -54,7 +54,7 @@ class OfflineChatModel(BaseChatModel):
         tail = messages[last_human + 1 :]
         results = [(m.name or "tool", str(m.content)) for m in tail if isinstance(m, ToolMessage)]
         if results:
-            return _result(AIMessage(content=compose(results, lang)))
+            return _result(AIMessage(content=compose(results, lang, question)))
         p = plan(question, self.lexicon, self.state)
         if p.reply is not None or not p.calls:
             return _result(AIMessage(content=p.reply or sections("answer_messages", lang)["out_of_scope"]))

@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from assistant.offline import business
-from assistant.offline.entities import Entities, detect_lang, extract
+from assistant.offline.entities import Entities, detect_lang, extract, language_switch
 from assistant.offline.guard import is_injection
 from assistant.offline.intents import OUT_OF_SCOPE, intents_of
 from assistant.offline.lexicon import Lexicon
@@ -81,6 +81,12 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
     lang = detect_lang(text)
     if is_injection(text):
         return Plan(reply=_msg("injection", lang), lang=lang)
+    switch = language_switch(text)
+    if switch and state.get("last_calls"):
+        # "英文版": the last turn's calls again, answered (and drafted) in the language asked for
+        calls = [(c["name"], {**c["args"], **({"lang": switch} if _has_lang(c["name"]) else {})})
+                 for c in state["last_calls"]]
+        return Plan(calls=calls, lang=switch)
     ent = extract(text, lex)
     ent.lang = lang
     if ent.near_names and not ent.client_ids:
@@ -101,6 +107,12 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
         if len({name for name, _ in calls}) >= 2:
             return Plan(calls=calls, lang=lang)
     return _single(text, lex, state, whole=ent)
+
+
+def _has_lang(tool: str) -> bool:
+    from tools.registry import all_tools
+
+    return any(t.name == tool and "lang" in t.args for t in all_tools())
 
 
 def _carry(state: dict[str, Any], ent: Entities) -> None:
@@ -157,6 +169,10 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
         return Plan(calls=[follow], lang=lang)
 
     rules_state = {k: v for k, v in state.items() if not k.startswith("_")}
+    if not is_bare_follow_up(text, lex):
+        # "C0001的XIRR多少" after an industry question asks something new: the last tool is reused only
+        # for a bare follow-up ("那C0002呢", "今年以来呢", "他呢"), never for a message with its own ask
+        rules_state.pop("last_tool", None)
     if compound and client:
         rules_state["client_id"] = client
     base = rule_plan(_with_client(text, client, compound), lex, rules_state)
@@ -171,6 +187,28 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
     if base.reply and "clarify_" in _reply_key(base.reply, lang) and "topic" not in _reply_key(base.reply, lang):
         return base
     return _scored(text, lex, ent, state, base)
+
+
+_PERIOD_WORDS = re.compile(
+    r"(?:最近|近|过去)\s*(?:[一二两三四五六七八九十\d]+|半)\s*(?:个月|月|年|周)|今年以来|年初至今|今年|去年|本年|上一年|"
+    r"持有以来|买入以来|从买入到现在|从买入|成立以来|(?:自|从)?\s*(?:19|20)\d{2}\s*年?(?:以来|至今)?|半年|"
+    r"ytd|year[- ]to[- ]date|this year|last year|(?:the )?(?:last|past) \w+ (?:years?|months?)|since \w+|"
+    r"over the (?:last|past) year", _I)
+_FILLER = re.compile(r"那么|那|呢|的|吗|啊|呀|吧|嗯|再|也|换成|换|改成|改为|要是|如果|看看|看下|看一下|一下|同样|一样|"
+                     r"他|她|它|这位|该客户|这个客户|[\s,，。.?？!！、:：]|"
+                     r"\b(?:and|what|how|about|for|then|same|him|her|them|it|the|please|pls|over|in)\b", _I)
+
+
+def is_bare_follow_up(text: str, lex: Lexicon) -> bool:
+    """Nothing asked beyond entities, a period and filler words: "那C0002呢", "今年以来呢", "换成近三年",
+    "what about 张伟?" — the last turn's tool applies. "C0001的XIRR多少" asks its own question."""
+    rest = text
+    for name in sorted({*lex.client_names, *(n for _, n, _ in lex.funds)}, key=len, reverse=True):
+        if name and name in rest:
+            rest = rest.replace(name, " ")
+    rest = re.sub(r"(?<![A-Za-z0-9])(?:[Cc]\d{4}|[Ee]\d{3}|\d{6})(?![0-9])", " ", rest)
+    rest = _FILLER.sub("", _PERIOD_WORDS.sub(" ", rest))
+    return len(rest) <= 1
 
 
 _FEEDER = re.compile(r"联接[A-Z]?$")
@@ -190,6 +228,7 @@ def _feeder_target(text: str, ent: Entities, lex: Lexicon) -> str | None:
     return None
 
 
+_COMPANY_ID = re.compile(r"(?<![A-Za-z0-9])[Ee]\d{3}(?!\d)")
 _ENTITY_QUESTIONS = ("clarify_client", "clarify_fund", "clarify_company", "clarify_second_fund")
 
 
@@ -247,7 +286,7 @@ def _follow_up(text: str, ent: Entities, state: dict[str, Any], hits: list[str])
         return None
     funds = list(state.get("fund_codes") or [])
     last = state.get("last_tool")
-    if funds and not ent.fund_codes and not ent.company_by_name:
+    if funds and not ent.fund_codes and not ent.company_by_name and not _COMPANY_ID.search(text):
         if "fund_overlap" in hits:
             return None
         tool = _fund_tool(text, hits)
