@@ -30,7 +30,7 @@ from prompts.loader import load, sections
 _FRACTION_HINTS = ("weight", "return", "share", "pct", "rate", "drawdown", "volatility", "exposure", "yield",
                    "overlap", "coverage", "alpha", "effect", "gap", "drift", "margin", "growth", "roe",
                    "allocation", "selection", "interaction", "active", "ratio_to_target", "target", "actual",
-                   "fee", "cagr", "tracking_error", "excess", "irr", "twr", "success", "percent", "stress",
+                   "fee", "cagr", "tracking_error", "tracking_difference", "excess", "irr", "twr", "success", "percent", "stress",
                    "probability", "contribution_share")
 # whole-word tokens of a key that mean "a plain number" (ratios like Sharpe, counts, ages, days)
 _PLAIN_TOKENS = {"sharpe", "sortino", "calmar", "information", "beta", "dscr", "multiple",

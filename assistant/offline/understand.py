@@ -25,14 +25,16 @@ from assistant.offline.intents import OUT_OF_SCOPE, intents_of
 from assistant.offline.lexicon import Lexicon
 from assistant.offline.planner import Plan, _msg
 from assistant.offline.planner import plan as rule_plan
-from assistant.offline.slots import fill, missing_required
+from assistant.offline.compound import plan_compound
+from assistant.offline.slots import explicit_slots, fill, missing_required
 from tools.registry import spec_of
 
 CONFIDENT = 0.45  # scorer probability above which its top intent is acted on (dev-set calibrated)
 UNSURE = 0.20  # between UNSURE and CONFIDENT: ask which of the two most likely actions is meant
 _I = re.IGNORECASE
 _TYPOS = [("回测", "回撤"), ("风测", "风险测评"), ("帐户", "账户"), ("持舱", "持仓"), ("收意", "收益"), ("穿头", "穿透"),
-          ("夏谱", "夏普"), ("xirr", "XIRR")]
+          ("夏谱", "夏普"), ("xirr", "XIRR"), ("风评", "风险测评"),
+          ("风险测评测评", "风险测评")]
 # connectors that join two asks ("再", "顺便", "然后", "and then", "also"); a bare comma joins two asks only
 # when the piece before it is itself a question ("001101回撤多少，和001104重合多少"), not context
 # ("C0005手上有30万闲钱，买什么合适")
@@ -92,6 +94,9 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
     if ent.near_names and not ent.client_ids:
         cid, name, typed = ent.near_names[0]
         return Plan(reply=_msg("clarify_near_name", lang, typed=typed, name=name, client_id=cid), lang=lang)
+    multi = plan_compound(text, ent, state, fill)
+    if multi:
+        return Plan(calls=multi, lang=lang)
     parts = _parts(text)
     if len(parts) > 1:
         calls: list[tuple[str, dict[str, Any]]] = []
@@ -164,6 +169,9 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
         if ent.period:
             args["period"] = ent.period
         return Plan(calls=[("compare_funds", args)], lang=lang)
+    same = None if compound else _same_call(text, ent, lex, state)
+    if same is not None:
+        return Plan(calls=[same], lang=lang)
     follow = _follow_up(text, ent, state, hits)
     if follow is not None:
         return Plan(calls=[follow], lang=lang)
@@ -199,16 +207,49 @@ _FILLER = re.compile(r"那么|那|呢|的|吗|啊|呀|吧|嗯|再|也|换成|换
                      r"\b(?:and|what|how|about|for|then|same|him|her|them|it|the|please|pls|over|in)\b", _I)
 
 
-def is_bare_follow_up(text: str, lex: Lexicon) -> bool:
+_SLOT_WORDS = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:万|千|k|w|元|块|岁|个|只|名)?|[一二两三四五六七八九十]+\s*(?:万|千)|退休|退|每个?月|月|花|开销|支出|"
+    r"的话|top|前|页|page|switch|change|make it|instead|spending|retire|at|to|years?|months?|per|a|"
+    r"[A-Z]{2}\d+[A-Z]*|WM\w+", _I)
+
+
+def is_bare_follow_up(text: str, lex: Lexicon, *, slots: bool = False) -> bool:
     """Nothing asked beyond entities, a period and filler words: "那C0002呢", "今年以来呢", "换成近三年",
-    "what about 张伟?" — the last turn's tool applies. "C0001的XIRR多少" asks its own question."""
+    "what about 张伟?" — the last turn's tool applies. "C0001的XIRR多少" asks its own question. With
+    ``slots``, new slot values count as filler too ("改成每月3万", "要是62退呢", "top 20", "page 2")."""
     rest = text
     for name in sorted({*lex.client_names, *(n for _, n, _ in lex.funds)}, key=len, reverse=True):
         if name and name in rest:
             rest = rest.replace(name, " ")
     rest = re.sub(r"(?<![A-Za-z0-9])(?:[Cc]\d{4}|[Ee]\d{3}|\d{6})(?![0-9])", " ", rest)
-    rest = _FILLER.sub("", _PERIOD_WORDS.sub(" ", rest))
+    rest = _PERIOD_WORDS.sub(" ", rest)
+    if slots:
+        rest = _SLOT_WORDS.sub(" ", rest)
+    rest = _FILLER.sub("", rest)
     return len(rest) <= 1
+
+
+def _same_call(text: str, ent: Entities, lex: Lexicon, state: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """A follow-up that changes only slots of the last call: "改成每月3万" (retirement), "要是62退呢",
+    "top 20" (look-through), "switch to 3 years" (fund metrics), "那003301呢" (suitability), "那C0002呢"."""
+    last = state.get("last_calls") or []
+    if len(last) != 1 or not is_bare_follow_up(text, lex, slots=True):
+        return None
+    name, args = last[0]["name"], dict(last[0]["args"])
+    new = explicit_slots(name, text, ent)
+    if not new and not ent.client_ids:
+        return None
+    if ent.client_ids and "client_id" in args and ent.client_ids[0] != args["client_id"]:
+        # another client: the same question about them; what was said about the last one no longer applies
+        args = {k: v for k, v in args.items() if k not in ("monthly_spending", "retire_age", "amount")}
+        args["client_id"] = ent.client_ids[0]
+    for key, value in new.items():
+        if key == "fund" and name == "check_suitability":
+            continue
+        args[key] = value
+    if name == "check_suitability" and (ent.fund_codes or ent.product_code):
+        args["product"] = ent.product_code or ent.fund_codes[0]
+    return name, args
 
 
 _FEEDER = re.compile(r"联接[A-Z]?$")
