@@ -24,7 +24,8 @@ LASTS = re.compile(r"能用多久|够用|够不够|够花|能撑|撑多久|用�
 HEALTH = re.compile(r"健康度|健康分|打个?分|财富体检|health score|wealth health", _I)
 SUITABLE = re.compile(r"能不能买|能买.{0,16}吗|可以买|能否购买|适不适合买|适合买吗|适当性|can .* buy|allowed to buy|suitable for",
                       _I)
-COMPARE = re.compile(r"对比|比较|比一比|哪个好|哪只好|vs\.?|versus|compare|side by side|差别|区别", _I)
+COMPARE = re.compile(r"对比|比较|比一比|哪个好|哪只好|谁.{0,4}(?:好|高|强|多|少|低)|差多少|相差|跟踪(?:得|的)?(?:怎么样|如何|误差|差异)|"
+                     r"vs\.?|versus|compare|side by side|差别|区别|tracking|which (?:is|was|did) better", _I)
 FUND_METRIC = re.compile(r"回撤|年化|夏普|波动|收益率?|七日|7日|万份收益|涨了?多少|跌了?多少|drawdown|sharpe|volatility|"
                          r"annuali[sz]ed|return|yield", _I)
 BOOK = re.compile(r"哪些.{0,8}客户|客户.{0,14}(?:有哪些|有谁|哪几位|哪几个|名单)|的客户|客户名单|名下|所有客户|全部客户|我的客户|"
@@ -116,7 +117,8 @@ def route(text: str, ent: Entities, *, client: str | None, remembered: str | Non
     if funds and not who and FUND_METRIC.search(text) and (ent.period or re.search(
             r"回撤|年化|夏普|七日|7日|万份|drawdown|sharpe|volatil|7-day|seven[- ]day|yield|annuali", text, _I)):
         return [("fund_metrics", {"fund": funds[0], "period": ent.period or "1y"})]
-    if who and OVERVIEW.search(text) and not re.search(r"穿透|行业|底层|look[- ]?through|industr|匹配|合理|合适|match", text, _I):
+    if who and OVERVIEW.search(text) and not re.search(r"穿透|行业|底层|look[- ]?through|industr|匹配|合理|合适|match|"
+                                                       r"收益|盈亏|赚|亏|xirr|twr|回报|return|gain|profit", text, _I):
         return [("client_overview", {"client_id": who})]
     if not client and not ent.pronoun and TOTALS.search(text) and (BOOK.search(text) or re.search(r"我|my", text)):
         return [("book_totals", {})]

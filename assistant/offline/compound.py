@@ -31,7 +31,7 @@ CLIENT_ASKS: list[tuple[str, re.Pattern[str]]] = [
     ("wealth_health_score", business.HEALTH),
     ("performance_attribution", re.compile(r"归因|attribution|brinson", _I)),
     ("benchmark_comparison", re.compile(r"跑赢|跑输|超额|benchmark|beat|outperform|underperform|target mix|"
-                                        r"(?:跟|和|比|vs\.?|versus)\s*(?:沪深\s*300|csi\s*300|中债|债券指数|bond index)", _I)),
+                                        r"(?:跟|和|比|vs\.?|versus|against)\s*(?:the\s+)?(?:沪深\s*300|csi\s*300|中债|债券指数|bond index)", _I)),
     ("check_suitability", re.compile(r"能不能(?:再)?买|能买|可以买|可不可以买|can (?:he|she|they|c\d{4}) buy|allowed to buy", _I)),
     ("search_products", re.compile(r"能买啥|买什么|买点啥|推荐|找几个|找点|what (?:can|should) .* buy|recommend", _I)),
 ]

@@ -315,7 +315,9 @@ def _longer_name(text: str, name: str) -> str | None:
     return text[j:j + len(name) + 1]
 
 
-_TOP_N = re.compile(r"前\s*(\d+|[一二两三四五六七八九十])\s*(?:名|位|个|只|大|条)?|top\s*(\d+|three|five|ten)", re.I)
+_TOP_N = re.compile(r"前\s*(\d+|[一二两三四五六七八九十])\s*(?:名|位|个|只|大|条)?|top\s*(\d+|three|five|ten)|"
+                    r"(?:最大|最多|最高|最有钱)的?\s*(\d+|[一二两三四五六七八九十])\s*(?:个|位|名|只)|"
+                    r"(?:biggest|largest)\s+(\d+|three|five|ten)", re.I)
 _MONTH = re.compile(r"((?:19|20)\d{2})\s*[-/年]\s*(\d{1,2})\s*月?")
 
 
@@ -323,7 +325,7 @@ def parse_top_n(text: str) -> int | None:
     m = _TOP_N.search(text)
     if not m:
         return None
-    tok = m.group(1) or m.group(2)
+    tok = next(g for g in m.groups() if g)
     words = {"three": 3, "five": 5, "ten": 10}
     return int(tok) if tok.isdigit() else (words.get(tok.lower()) or _CN_NUM.get(tok))
 

@@ -20,7 +20,7 @@ from pydantic import ConfigDict, Field
 from assistant.offline.compose import compose
 from assistant.offline.entities import detect_lang
 from assistant.offline.lexicon import Lexicon
-from assistant.offline.understand import plan
+from assistant.offline.understand import plan, reply_lang
 from prompts.loader import sections
 
 _ids = itertools.count(1)
@@ -50,7 +50,7 @@ class OfflineChatModel(BaseChatModel):
     ) -> ChatResult:
         last_human = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)
         question = str(messages[last_human].content) if last_human >= 0 else ""
-        lang = detect_lang(question)
+        lang = reply_lang(question, self.state, self.lexicon)
         tail = messages[last_human + 1 :]
         results = [(m.name or "tool", str(m.content)) for m in tail if isinstance(m, ToolMessage)]
         if results:

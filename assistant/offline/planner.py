@@ -154,7 +154,7 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
     # 2) fund questions (no client named)
     if ent.fund_codes and not client and not (ent.pronoun and remembered and client_hits):
         if "fund_overlap" in hits or len(ent.fund_codes) >= 2:
-            codes = ent.fund_codes[:2]
+            codes = ent.fund_codes[:5]
             if len(codes) < 2:
                 out.reply = _msg("clarify_second_fund", lang)
             else:

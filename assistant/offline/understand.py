@@ -20,7 +20,7 @@ from typing import Any
 
 from assistant.offline import business
 from assistant.offline.entities import Entities, detect_lang, extract, language_switch
-from assistant.offline.guard import is_injection
+from assistant.offline.guard import is_injection, is_return_promise, other_rm_named
 from assistant.offline.intents import OUT_OF_SCOPE, intents_of
 from assistant.offline.lexicon import Lexicon
 from assistant.offline.planner import Plan, _msg
@@ -60,7 +60,7 @@ def _parts(text: str) -> list[str]:
                 out.append(pending)
     return [p for p in out if p and len(p.strip()) >= 2]
 _FUND_PRONOUN = re.compile(r"它|这只|那只|该基金|这个基金|这支|那支|\bits?\b|this fund|that fund", _I)
-_COMPANY_PRONOUN = re.compile(r"它|这家|该公司|该企业|这个公司|这个企业|\bit\b|this company", _I)
+_COMPANY_PRONOUN = re.compile(r"它|这家|那家|该公司|该企业|这个公司|这个企业|那个公司|那个企业|\bits?\b|this company|that company|they", _I)
 _CLIENT_TOOLS_ORDER = ("client_overview", "portfolio_performance", "industry_exposure", "lookthrough_portfolio",
                        "allocation_review", "wealth_health_score", "performance_attribution", "retirement_plan")
 _FUND_TOOLS = ("fund_profile", "fund_metrics", "fund_overlap", "compare_funds")
@@ -77,12 +77,29 @@ def normalise(text: str) -> str:
     return text
 
 
+def reply_lang(text: str, state: dict[str, Any] | None, lex: Lexicon) -> str:
+    """The reply's language: what the message asks for or is written in; a bare follow-up ("now 曹建",
+    "那C0002呢") keeps the conversation's language."""
+    text = normalise(text.strip())
+    switch = language_switch(text)
+    if switch:
+        return switch
+    if state and state.get("lang") and is_bare_follow_up(text, lex, slots=True):
+        return str(state["lang"])
+    return detect_lang(text)
+
+
 def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
     state = dict(state or {})
     text = normalise(text.strip())
-    lang = detect_lang(text)
+    lang = reply_lang(text, state, lex)
     if is_injection(text):
         return Plan(reply=_msg("injection", lang), lang=lang)
+    if is_return_promise(text):
+        return Plan(reply=_msg("no_promise", lang), lang=lang)
+    rm = other_rm_named(text, lex.other_rms)
+    if rm and not any(rm in n for n in lex.client_names):
+        return Plan(reply=_msg("other_rm", lang, typed=rm), lang=lang)
     switch = language_switch(text)
     if switch and state.get("last_calls"):
         # "英文版": the last turn's calls again, answered (and drafted) in the language asked for
@@ -91,6 +108,13 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
         return Plan(calls=calls, lang=switch)
     ent = extract(text, lex)
     ent.lang = lang
+    pending = state.get("pending_question")
+    if pending and ent.client_ids and is_bare_follow_up(text, lex) and not state.get("_replay"):
+        # "林姐的持仓给我看下" → which one? → "林敏磊": the original ask, for the client now named
+        return plan(f"{ent.client_ids[0]} {pending}", lex, {**state, "pending_question": None, "_replay": True})
+    unknown = _unknown_name(text, ent, lex) if lang == "en" else None
+    if unknown:
+        return Plan(reply=_msg("unknown_client", lang, typed=unknown), lang=lang)
     if ent.near_names and not ent.client_ids:
         cid, name, typed = ent.near_names[0]
         return Plan(reply=_msg("clarify_near_name", lang, typed=typed, name=name, client_id=cid), lang=lang)
@@ -159,8 +183,21 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
     if not client and not ent.fund_codes and _BOOK_TOTALS.search(text) and not re.search(
             r"过期|到期|亏|闲置|超风险|集中|expired|matur|idle|losing", text, _I):
         return Plan(calls=[("book_totals", fill("book_totals", text, ent, state))], lang=lang)
-    if client and (ent.fund_codes or ent.product_code) and _SUITABLE.search(text) and not compound:
-        return Plan(calls=[("check_suitability", fill("check_suitability", text, ent, state))], lang=lang)
+    who = client or (state.get("client_id") if ent.pronoun or _SHORT_FOLLOW.search(text) else None)
+    product = ent.product_code or (ent.fund_codes[0] if ent.fund_codes else None) or (
+        (state.get("fund_codes") or [None])[0] if _FUND_PRONOUN.search(text) else None)
+    if who and product and _SUITABLE.search(text) and not compound:
+        args = {"client_id": who, "product": product, **({"amount": ent.amount} if ent.amount else {})}
+        return Plan(calls=[("check_suitability", args)], lang=lang)
+    if who and not product and _PRODUCT_ASK.search(text) and not compound:
+        one = Entities(**{**ent.__dict__, "client_ids": [who]})
+        return Plan(calls=[("search_products", fill("search_products", text, one, state))], lang=lang)
+    if not who and not ent.fund_codes and _PRODUCT_ASK.search(text) and (ent.product_risk or ent.amount):
+        return Plan(calls=[("search_products", fill("search_products", text, ent, {}))], lang=lang)
+    pair = _client_pair(text, ent, state)
+    if pair:
+        args = {"client_ids": pair, **({"period": ent.period} if ent.period else {})}
+        return Plan(calls=[("compare_clients", args)], lang=lang)
     if ent.company_by_name and not client and "draft_due_diligence" not in hits:
         return Plan(calls=[("company_profile", {"company": ent.company})], lang=lang)
     target = _feeder_target(text, ent, lex)
@@ -172,7 +209,7 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
     same = None if compound else _same_call(text, ent, lex, state)
     if same is not None:
         return Plan(calls=[same], lang=lang)
-    follow = _follow_up(text, ent, state, hits)
+    follow = _follow_up(text, ent, state, hits, lex)
     if follow is not None:
         return Plan(calls=[follow], lang=lang)
 
@@ -252,6 +289,46 @@ def _same_call(text: str, ent: Entities, lex: Lexicon, state: dict[str, Any]) ->
     return name, args
 
 
+_SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪"
+                "范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+_CJK_NAME = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,3}(?![\u4e00-\u9fff])")
+_CLIENT_Q_EN = re.compile(r"\b(?:hold|holds|own|owns|portfolio|assets|aum|cash|xirr|return|gain|loss|client|same|"
+                          r"look[- ]?through|allocation|rebalanc|risk|buy|doing|account)\b|\bfor\b|\bof\b|'s", _I)
+
+
+def _unknown_name(text: str, ent: Entities, lex: Lexicon) -> str | None:
+    """An English question about a Chinese name that is none of the caller's clients, funds or companies
+    ("what does 林红 hold"): say so, never search the knowledge base with someone's name."""
+    if ent.client_ids or ent.fund_codes or ent.company or ent.ambiguous_clients or ent.near_names:
+        return None
+    known = [*lex.client_names, *(n for _, n, _ in lex.funds), *(n for _, n, _ in lex.companies)]
+    for m in _CJK_NAME.finditer(text):
+        name = m.group(0)
+        if name[0] in _SURNAMES and not any(name in k for k in known) and _CLIENT_Q_EN.search(text):
+            return name
+    return None
+
+
+_PRODUCT_ASK = re.compile(r"能买的|能买啥|能买什么|可以买啥|可以买什么|买啥|买什么|买点啥|找几个|找点|找找|推荐|有什么产品|"
+                          r"收益最高|以下的产品|what can .* buy|what should .* buy|recommend|suggest (?:some|a few)|options", _I)
+_SHORT_FOLLOW = re.compile(r"^(?:那|那么|好的?|ok)?\s*(?:能|可以|还能)", _I)
+_PAIR = re.compile(r"他俩|她俩|他们俩|她们俩|两人|两位|两个人|both of them|the two", _I)
+_PAIR_WITH = re.compile(r"(?:跟|和|与|比|vs\.?|versus|compared? (?:to|with))", _I)
+_PAIR_ASK = re.compile(r"对比|比较|比一?下|比呢|差不多|一样|谁|compare|vs|versus|difference", _I)
+
+
+def _client_pair(text: str, ent: Entities, state: dict[str, Any]) -> list[str] | None:
+    """"他俩对比下" → the last two clients; "跟董静雪比配置差不多吧" → the remembered client and the one named."""
+    recent = list(state.get("recent_clients") or [])
+    if not ent.client_ids and _PAIR.search(text) and _PAIR_ASK.search(text) and len(recent) >= 2:
+        return [recent[1], recent[0]]
+    remembered = state.get("client_id")
+    if len(ent.client_ids) == 1 and remembered and remembered != ent.client_ids[0] and _PAIR_WITH.search(text) \
+            and _PAIR_ASK.search(text) and not ent.fund_codes and not ent.product_code:
+        return [remembered, ent.client_ids[0]]
+    return None
+
+
 _FEEDER = re.compile(r"联接[A-Z]?$")
 
 
@@ -320,13 +397,36 @@ _PERIOD_TOOLS = ("portfolio_performance", "performance_attribution", "fund_metri
                  "compare_funds", "compare_clients")
 
 
-def _follow_up(text: str, ent: Entities, state: dict[str, Any], hits: list[str]) -> tuple[str, dict[str, Any]] | None:
+def _pick(text: str, funds: list[str], lex: Lexicon) -> list[str]:
+    """"那只联接基金" / "the ETF" among the funds just compared: that one first."""
+    if len(funds) < 2:
+        return funds
+    names = {c: lex.fund_name(c) or "" for c in funds}
+    if re.search(r"联接|feeder", text, _I):
+        hit = [c for c in funds if "联接" in names[c]]
+    elif re.search(r"ETF|目标", text, _I):
+        hit = [c for c in funds if names[c].endswith("ETF")]
+    else:
+        hit = []
+    return hit[:1] + [c for c in funds if c not in hit[:1]] if hit else funds
+
+
+def _follow_up(text: str, ent: Entities, state: dict[str, Any], hits: list[str],
+               lex: Lexicon | None = None) -> tuple[str, dict[str, Any]] | None:
     """Fund / company / metric follow-ups: "这只基金的经理是谁", "年化多少", "跟002208重合多少", "那001104呢",
     "给它做个开户尽调" — the remembered fund or company with the tool the new words (or the last turn) ask for."""
     if ent.client_ids or state.get("_compound"):
         return None
-    funds = list(state.get("fund_codes") or [])
+    funds = _pick(text, list(state.get("fund_codes") or []), lex) if lex else list(state.get("fund_codes") or [])
     last = state.get("last_tool")
+    if funds and not ent.fund_codes and not ent.company and business._benchmark(ent.text_wo_funds or text) and (
+            _FUND_PRONOUN.search(text) or last in _FUND_TOOLS or len(text) <= 14):
+        # "跟沪深300比呢" about the fund just discussed
+        args = {"fund": funds[0], "benchmark": business._benchmark(ent.text_wo_funds or text) or "000300"}
+        period = ent.period or state.get("period")
+        if period:
+            args["period"] = period
+        return "benchmark_comparison", args
     if funds and not ent.fund_codes and not ent.company_by_name and not _COMPANY_ID.search(text):
         if "fund_overlap" in hits:
             return None
