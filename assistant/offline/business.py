@@ -21,6 +21,8 @@ OVERVIEW = re.compile(r"总资产|(?:手上|手里)(?:都)?有(?:啥|什么|哪�
                       r"(?:什么时候|哪天|何时)到期|到期(?:日|时间)|概况|基本情况|风险等级|测评|"
                       r"total assets|how much does .* have|holdings|what does .* hold|overview|when .* matur", _I)
 LASTS = re.compile(r"能用多久|够用|够不够|够花|能撑|撑多久|用几年|花几年|能花多久|花多久|多少年|how long|last|enough|run out", _I)
+RISK_FIT = re.compile(r"(?:持仓|产品|配置).{0,8}(?:风险等级|风险承受|风险偏好|风险).{0,4}(?:匹配|相符|一致|吻合|符合)|超风险|"
+                      r"(?:风险等级|风险).{0,4}(?:匹配吗|相符吗|一致吗|不匹配)|match (?:his|her|their) risk|above (?:his|her|their) risk", _I)
 HEALTH = re.compile(r"健康度|健康分|打个?分|财富体检|health score|wealth health", _I)
 SUITABLE = re.compile(r"能不能买|能买.{0,16}吗|可以买|能否购买|适不适合买|适合买吗|适当性|can .* buy|allowed to buy|suitable for",
                       _I)
@@ -117,6 +119,9 @@ def route(text: str, ent: Entities, *, client: str | None, remembered: str | Non
     if funds and not who and FUND_METRIC.search(text) and (ent.period or re.search(
             r"回撤|年化|夏普|七日|7日|万份|drawdown|sharpe|volatil|7-day|seven[- ]day|yield|annuali", text, _I)):
         return [("fund_metrics", {"fund": funds[0], "period": ent.period or "1y"})]
+    if who and RISK_FIT.search(text):
+        # "持仓跟风险等级匹配吗": the review flags holdings above the client's level and what to do
+        return [("allocation_review", {"client_id": who})]
     if who and OVERVIEW.search(text) and not re.search(r"穿透|行业|底层|look[- ]?through|industr|匹配|合理|合适|match|"
                                                        r"收益|盈亏|赚|亏|xirr|twr|回报|return|gain|profit", text, _I):
         return [("client_overview", {"client_id": who})]

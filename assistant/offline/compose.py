@@ -118,8 +118,21 @@ def value_text(v: str, lang: str) -> str:
     return v
 
 
+_BILINGUAL = re.compile(r"^(?P<zh>.*[\u4e00-\u9fff].*?)\s*[(（](?P<en>[A-Za-z0-9][^()（）]*)[)）]\s*$", re.S)
+
+
+def one_language(text: str, lang: str) -> str:
+    """A service message written "中文 (English)" (the suitability gate's) in the reply's language only."""
+    m = _BILINGUAL.match(text)
+    if not m or len(m.group("en")) < 20:
+        return text
+    return m.group("zh").strip() if lang == "zh" else m.group("en").strip()
+
+
 def fmt_value(key: str, v: Any, lang: str) -> str:
     """Format one field by what its name says it holds."""
+    if isinstance(v, str) and key in ("gate_message", "message", "blocked", "reason", "detail"):
+        v = one_language(v, lang)
     exact = _EXACT.get(key.lower())
     if exact and isinstance(v, float) and math.isfinite(v):
         if exact == "money":

@@ -88,9 +88,24 @@ def book_rules(text: str) -> list[str]:
     return list(dict.fromkeys(rules))
 
 
+_PERIOD_TOOLS = ("portfolio_performance", "performance_attribution", "fund_metrics", "benchmark_comparison",
+                 "compare_funds", "compare_clients")
+
+
 def plan_compound(text: str, ent: Entities, state: dict[str, Any],
                   fill: Any) -> list[tuple[str, dict[str, Any]]] | None:
-    """Several calls when the message joins two or more asks; None for a single ask."""
+    """Several calls when the message joins two or more asks, over one period ("查下回撤顺便跟沪深300比一比":
+    both over the drawdown's year); None for a single ask."""
+    calls = _plan(text, ent, state, fill)
+    if calls:
+        periods = [a["period"] for n, a in calls if n in _PERIOD_TOOLS and a.get("period")]
+        for name, args in calls:
+            if name in _PERIOD_TOOLS and periods and "period" not in args:
+                args["period"] = periods[0]
+    return calls
+
+
+def _plan(text: str, ent: Entities, state: dict[str, Any], fill: Any) -> list[tuple[str, dict[str, Any]]] | None:
     if not JOIN.search(text):
         return None
     client = ent.client_ids[0] if len(ent.client_ids) == 1 else (

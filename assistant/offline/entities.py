@@ -44,6 +44,7 @@ _SPENDING = re.compile(
 )
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
            "十二": 12}
+_EN_PRONOUN = re.compile(r"\b(?:he|she|his|hers|they|them)\b")
 _PRONOUNS = ("他", "她", "该客户", "这位客户", "这个客户", "此客户", "him", "her", "this client", "that client",
              "the client", "same client", "their", "his ", "his?")
 
@@ -270,7 +271,7 @@ def extract(text: str, lex: Lexicon) -> Entities:
     elif re.search(r"中文版|in chinese", text, re.I):
         ent.doc_lang = "zh"
     low = text.lower()
-    ent.pronoun = any(p in low for p in _PRONOUNS)
+    ent.pronoun = any(p in low for p in _PRONOUNS) or bool(_EN_PRONOUN.search(low))
     ent.wants_file = bool(re.search(r"docx|word|文档|文件|下载|导出|生成报告|as a file|download|export", low))
     return ent
 

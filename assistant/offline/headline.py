@@ -17,7 +17,7 @@ _I = re.IGNORECASE
 # (tool, question words, result keys — the first present and not None is shown; several keys are shown
 # together when joined by "+")
 FOCUS: list[tuple[str, re.Pattern[str], str]] = [
-    ("client_overview", re.compile(r"现金|活期|cash", _I), "cash"),
+    ("client_overview", re.compile(r"现金|活期|闲钱|余额|cash", _I), "cash"),
     ("client_overview", re.compile(r"风险等级|风险承受|risk level|risk tolerance", _I), "risk_level"),
     ("client_overview", re.compile(r"测评|风测|assessment", _I), "assessment_expires_on+assessment_expired"),
     ("client_overview", re.compile(r"总资产|资产多少|多少资产|多少钱|aum|total assets|how much", _I), "total_assets+cash"),
@@ -46,6 +46,7 @@ FOCUS: list[tuple[str, re.Pattern[str], str]] = [
     ("fund_profile", re.compile(r"成立|inception|launched", _I), "inception_date"),
     ("book_totals", re.compile(r"几个客户|几位客户|多少(?:个|位)?客户|客户数|how many clients|number of clients", _I),
      "client_count"),
+    ("book_totals", re.compile(r"现金|cash", _I), "cash"),
     ("book_totals", re.compile(r"aum|管理(?:的)?资产|资产规模|总规模|总资产|manage", _I), "aum"),
     ("wealth_health_score", re.compile(r".", _I), "health_score"),
     ("check_suitability", re.compile(r".", _I), "suitable"),
@@ -53,6 +54,16 @@ FOCUS: list[tuple[str, re.Pattern[str], str]] = [
      "years_lasting+success_probability"),
     ("benchmark_comparison", re.compile(r".", _I), "subject_return+benchmark_return+excess_return"),
 ]
+
+
+def _exact(key: str, value: Any, lang: str) -> str:
+    """The asked figure to the fen, then as the body writes it: 1,382,611.92元（138.26万元）."""
+    from assistant.offline.compose import fmt_value
+
+    shown = fmt_value(key, value, lang)
+    if isinstance(value, float) and abs(value) >= 1e4 and ("万元" in shown or "亿元" in shown or "CNY" in shown):
+        return f"{value:,.2f}元（{shown}）" if lang == "zh" else f"CNY {value:,.2f} ({shown})"
+    return shown
 
 
 def _get(result: dict[str, Any], path: str) -> Any:
@@ -118,13 +129,15 @@ def headline(tool: str, result: dict[str, Any], question: str, lang: str) -> str
                 continue
             leaf = key.rsplit(".", 1)[-1]
             sep = "：" if lang == "zh" else ": "
-            shown.append(f"{_label(leaf, lang)}{sep}{fmt_value(leaf, value, lang)}")
+            shown.append(f"{_label(leaf, lang)}{sep}{_exact(leaf, value, lang)}")
         if not shown:
             continue
         joiner = "，" if lang == "zh" else "; "
         subject = _subject(tool, result, lang)
         line = joiner.join(shown)
         if tool == "check_suitability" and result.get("gate_message") and not result.get("suitable"):
-            line += joiner + str(result["gate_message"])
+            from assistant.offline.compose import one_language
+
+            line += joiner + one_language(str(result["gate_message"]), lang)
         return f"{subject} {line}".strip() if lang == "en" else f"{subject}{line}"
     return None

@@ -20,6 +20,7 @@ from pydantic import ConfigDict, Field
 from assistant.offline.compose import compose
 from assistant.offline.entities import detect_lang
 from assistant.offline.lexicon import Lexicon
+from assistant.offline.guard import is_injection
 from assistant.offline.understand import plan, reply_lang
 from prompts.loader import sections
 
@@ -54,7 +55,10 @@ class OfflineChatModel(BaseChatModel):
         tail = messages[last_human + 1 :]
         results = [(m.name or "tool", str(m.content)) for m in tail if isinstance(m, ToolMessage)]
         if results:
-            return _result(AIMessage(content=compose(results, lang, question)))
+            answer = compose(results, lang, question)
+            if is_injection(question):  # only the caller's own part was answered: say why the rest was not
+                answer = sections("answer_messages", lang)["injection"] + "\n\n" + answer
+            return _result(AIMessage(content=answer))
         p = plan(question, self.lexicon, self.state)
         if p.reply is not None or not p.calls:
             return _result(AIMessage(content=p.reply or sections("answer_messages", lang)["out_of_scope"]))
