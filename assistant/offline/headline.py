@@ -115,7 +115,7 @@ def _industry_tokens(name: str) -> list[str]:
 
 def headline(tool: str, result: dict[str, Any], question: str, lang: str) -> str | None:
     """The answer to the question's own ask, from ``result`` of ``tool``; None when nothing specific was asked."""
-    from assistant.offline.compose import _label, fmt_value
+    from assistant.offline.compose import _label
 
     if tool == "industry_exposure":
         return _industry(question, result, lang)

@@ -18,9 +18,8 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import ConfigDict, Field
 
 from assistant.offline.compose import compose
-from assistant.offline.entities import detect_lang
-from assistant.offline.lexicon import Lexicon
 from assistant.offline.guard import is_injection
+from assistant.offline.lexicon import Lexicon
 from assistant.offline.understand import plan, reply_lang
 from prompts.loader import sections
 

@@ -19,13 +19,13 @@ import re
 from typing import Any
 
 from assistant.offline import business
+from assistant.offline.compound import plan_compound
 from assistant.offline.entities import Entities, detect_lang, extract, language_switch
 from assistant.offline.guard import is_injection, is_return_promise, other_rm_named
 from assistant.offline.intents import OUT_OF_SCOPE, intents_of
 from assistant.offline.lexicon import Lexicon
 from assistant.offline.planner import Plan, _msg
 from assistant.offline.planner import plan as rule_plan
-from assistant.offline.compound import plan_compound
 from assistant.offline.slots import explicit_slots, fill, missing_required
 from tools.registry import spec_of
 
