@@ -34,7 +34,7 @@ BOOK = re.compile(r"哪些.{0,8}客户|客户.{0,14}(?:有哪些|有谁|哪几�
                   r"客户里|which clients|my clients|my book|clients (?:with|who|whose|holding)|list", _I)
 SCAN_VERB = re.compile(r"有没有|有哪些|哪些|谁|扫一?下|扫描|拉出来|拉一下|列出|列一下|名单|清单|\blist\b|\bscan\b|"
                        r"\bwho\b|\bany\b|clients|everyone", _I)
-TOTALS = re.compile(r"aum|管理(?:的)?资产|资产规模|总规模|总资产(?:是|有)?多少|(?:现金|资产|钱)(?:一共|总共|合计|加起来)|"
+TOTALS = re.compile(r"aum|管理(?:的)?资产|管理规模|资产规模|总规模|总资产(?:是|有)?多少|(?:现金|资产|钱)(?:一共|总共|合计|加起来)|"
                     r"一共多少|总共多少|合计多少|book total|how much .* manage|total cash", _I)
 RULES: list[tuple[str, re.Pattern[str]]] = [
     ("elderly_high_risk", re.compile(r"高龄|老年|老人|70岁|七十岁|elderly|aged 70|over 70|70\+", _I)),
@@ -50,7 +50,10 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
 _RULES = RULES
 RULES_BY_NAME = dict(RULES)
 _WITHIN = re.compile(r"(\d+)\s*天(?:内|以内)?|within\s+(\d+)\s+days|next\s+(\d+)\s+days", _I)
-_LOSS_PCT = re.compile(r"(?:超过|大于|超|over|more than|beyond|by)\s*(\d+(?:\.\d+)?)\s*(?:%|个点)", _I)
+_LOSS_PCT = re.compile(r"(?:超过|大于|超|over|more than|beyond|by|above)\s*(\d+(?:\.\d+)?)\s*(?:%|个点)|"
+                       r"(\d+(?:\.\d+)?)\s*(?:%|个点)\s*(?:以上|多|plus|\+|or more)", _I)
+_WEEKS = [(re.compile(r"下周|本周|这周|一周内|7天|next week|this week", _I), 7),
+          (re.compile(r"两周|半个月|14天|two weeks|next fortnight", _I), 14)]
 _PAGE = re.compile(r"第\s*(\d+)\s*页|page\s*(\d+)", _I)
 
 
@@ -78,8 +81,13 @@ def book_args(text: str) -> dict[str, Any]:
             args["month"] = "this"
         elif m := _WITHIN.search(text):
             args["within_days"] = int(next(g for g in m.groups() if g))
+        else:
+            for pattern, days in _WEEKS:
+                if pattern.search(text):
+                    args["within_days"] = days
+                    break
     if args.get("rule") == "loss" and (m := _LOSS_PCT.search(text)):
-        args["loss_threshold"] = float(m.group(1)) / 100
+        args["loss_threshold"] = float(m.group(1) or m.group(2)) / 100
     if m := _PAGE.search(text):
         args["page"] = int(m.group(1) or m.group(2))
     return args
@@ -125,7 +133,8 @@ def route(text: str, ent: Entities, *, client: str | None, remembered: str | Non
     if who and OVERVIEW.search(text) and not re.search(r"穿透|行业|底层|look[- ]?through|industr|匹配|合理|合适|match|"
                                                        r"收益|盈亏|赚|亏|xirr|twr|回报|return|gain|profit", text, _I):
         return [("client_overview", {"client_id": who})]
-    if not client and not ent.pronoun and TOTALS.search(text) and (BOOK.search(text) or re.search(r"我|my", text)):
+    if not client and not ent.pronoun and not funds and not ent.company and TOTALS.search(text) and (
+            BOOK.search(text) or re.search(r"我|my|管理规模|\baum\b", text, _I)):
         return [("book_totals", {})]
     if not client and not ent.pronoun and (BOOK.search(text) or SCAN_VERB.search(text)) and not funds:
         args = book_args(text)

@@ -193,8 +193,10 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
         ent.fund_codes = ent.fund_codes or list(whole.fund_codes)
         ent.period = ent.period or whole.period
         ent.top_n = ent.top_n or whole.top_n
-    client = ent.client_ids[0] if ent.client_ids else None
     hits = intents_of(text)
+    if _implicit_client(text, ent, state, hits):
+        ent.pronoun = True  # "and the TWR?", "到期的钱买点啥好": about the client just discussed
+    client = ent.client_ids[0] if ent.client_ids else None
 
     # precise rules the general planner lacks
     if compound and "fund_overlap" in hits and len(whole.fund_codes) >= 2:
@@ -328,7 +330,26 @@ def _unknown_name(text: str, ent: Entities, lex: Lexicon) -> str | None:
     return None
 
 
+_FOLLOW_OPENER = re.compile(r"^\s*(?:and|also|what about|how about|那|那么|还有|再|另外|then)\b|^\s*(?:那|还有|再)", _I)
+_CLIENT_HIT_TOOLS = {"lookthrough_portfolio", "portfolio_performance", "industry_exposure", "allocation_review",
+                     "performance_attribution", "retirement_plan", "draft_proposal", "search_products"}
+
+
+def _implicit_client(text: str, ent: Entities, state: dict[str, Any], hits: list[str]) -> bool:
+    """A short follow-up that asks a client question without naming anyone, right after a client turn."""
+    if ent.pronoun or ent.client_ids or ent.fund_codes or ent.company or ent.product_code or not state.get("client_id"):
+        return False
+    if state.get("last_tool") not in _CLIENT_TOOLS_ORDER + ("search_products", "check_suitability", "client_overview"):
+        return False
+    if not (set(hits) & _CLIENT_HIT_TOOLS or _PRODUCT_ASK.search(text) or re.search(r"到期|matur", text, _I)):
+        return False
+    if re.search(r"客户|clients|哪些|有谁|my book|everyone|all of", text, _I):
+        return False  # a book question
+    return bool(_FOLLOW_OPENER.search(text) or len(text) <= 12)
+
+
 _PRODUCT_ASK = re.compile(r"能买的|能买啥|能买什么|可以买啥|可以买什么|买啥|买什么|买点啥|找几个|找点|找找|推荐|有什么产品|"
+                          r"(?:货币基金|货基|理财产品|理财|存款|大额存单|债基|债券基金|保险|固收)(?:产品)?(?:有哪些|有啥|有什么)|"
                           r"收益最高|以下的产品|what can .* buy|what should .* buy|recommend|suggest (?:some|a few)|options", _I)
 _SHORT_FOLLOW = re.compile(r"^(?:那|那么|好的?|ok)?\s*(?:能|可以|还能)", _I)
 _PAIR = re.compile(r"他俩|她俩|他们俩|她们俩|两人|两位|两个人|both of them|the two", _I)
@@ -353,8 +374,9 @@ _FEEDER = re.compile(r"联接[A-Z]?$")
 
 def _feeder_target(text: str, ent: Entities, lex: Lexicon) -> str | None:
     """"X联接A跟它的ETF比" → the target ETF of the feeder (same name without 联接A), or the reverse."""
-    if len(ent.fund_codes) != 1 or not re.search(r"ETF|目标|联接|feeder|target", text.replace(
-            lex.fund_name(ent.fund_codes[0]) or "\0", ""), _I) or not re.search(r"比|对比|vs|compare|跟踪|tracking", text, _I):
+    if len(ent.fund_codes) != 1 or not re.search(r"比|对比|vs|compare|跟踪|tracking", text, _I):
+        return None
+    if not re.search(r"ETF|目标|联接|feeder|target|跟踪|tracking", text.replace(lex.fund_name(ent.fund_codes[0]) or "\0", ""), _I):
         return None
     name = lex.fund_name(ent.fund_codes[0]) or ""
     if _FEEDER.search(name):
