@@ -18,6 +18,7 @@ from tools.registry import spec_of
 
 _I = re.IGNORECASE
 _ASSET_CLASS = [
+    (re.compile(r"另类|alternative|商品|黄金|reits?", _I), "alternative"),
     (re.compile(r"保险|insurance|protection", _I), "protection"),
     (re.compile(r"货币|货基|现金管理|活期|cash|money market", _I), "cash"),
     (re.compile(r"债|固收|fixed income|bond", _I), "fixed_income"),
@@ -54,6 +55,8 @@ def _horizon(text: str, ent: Entities, state: dict[str, Any]) -> int | None:
         return None
     n_tok, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
     n = float(n_tok) if n_tok.isdigit() else _N.get(n_tok.lower(), 1)
+    if n == 0.5 and unit.startswith("年"):
+        return 180  # 半年 is quoted as a 180-day term
     unit = unit.lower()
     days = 365 if unit.startswith(("年", "y")) else (30 if unit.startswith(("月", "个月", "m")) else 1)
     if unit.startswith(("月", "个月", "m")) and n in (3, 6, 12):
