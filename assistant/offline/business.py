@@ -43,7 +43,7 @@ FOLLOW_LIST = re.compile(r"跟进清单|跟进名单|待跟进|待办|提醒清�
 RISK_COUNT = re.compile(r"[Cc][1-5].{0,6}(?:客户|clients?).{0,6}(?:几位|几个|多少|how many)|how many [Cc][1-5]", _I)
 SCAN_VERB = re.compile(r"有没有|有哪些|哪些|谁|扫一?下|扫描|拉出来|拉一下|列出|列一下|名单|清单|\blist\b|\bscan\b|"
                        r"\bwho\b|\bany\b|clients|everyone", _I)
-TOTALS = re.compile(r"aum|管理(?:的)?资产|管理规模|资产规模|总规模|总资产(?:是|有)?多少|(?:现金|资产|钱)(?:一共|总共|合计|加起来)|"
+TOTALS = re.compile(r"aum|管理(?:的)?资产|管理规模|资产规模|总规模|总资产(?:是|有)?多少|(?:现金|资产|钱)(?:一共|总共|合计|加起来|总额|总计|总量)|"
                     r"一共多少|总共多少|合计多少|book total|how much .* manage|total cash", _I)
 RULES: list[tuple[str, re.Pattern[str]]] = [
     ("elderly_high_risk", re.compile(r"高龄|老年|老人|70岁|七十岁|elderly|aged 70|over 70|70\+|seniors?\b", _I)),
@@ -55,7 +55,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ("manager_concentration", re.compile(r"(?:基金)?经理集中|同一个?(?:基金)?经理|一个经理.{0,6}(?:太多|过多)|manager concentration|"
                                          r"same (?:fund )?manager", _I)),
     ("concentration", re.compile(r"集中度|单一产品|太集中|过于集中|过度集中|concentrat", _I)),
-    ("loss", re.compile(r"亏损|浮亏|亏了|亏钱|在亏|亏超|跌超|赔钱|套牢|in (?:the )?red|losing|loss|\bdown (?:more than|over|by)|underwater", _I)),
+    ("loss", re.compile(r"亏损|浮亏|亏了|亏钱|在亏|亏超|跌超|亏\s*\d|跌\s*\d|赔钱|套牢|in (?:the )?red|losing|loss|\bdown (?:more than|over|by)|underwater", _I)),
     ("maturing", re.compile(r"到期|maturing|matur", _I)),
 ]
 _RULES = RULES

@@ -123,8 +123,10 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
     ent.lang = lang
     if not ent.client_ids and state.get("last_list") and (n := _ordinal(text)):
         listed = state["last_list"]
-        if n <= len(listed):
-            ent.client_ids = [listed[n - 1]]  # "第一名的穿透": the list just shown
+        if n <= len(listed):  # "第一名的穿透": the list just shown
+            text = _ORDINAL_RE.sub(f" {listed[n - 1]} ", text, count=1)
+            ent = extract(text, lex)
+            ent.lang = lang
     if _POLICY_Q.search(text) and not (ent.fund_codes or ent.product_code or ent.company):
         return Plan(calls=[("search_knowledge", {"query": text})], lang=lang)
     pending = state.get("pending_question")
@@ -571,9 +573,14 @@ def _follow_up(text: str, ent: Entities, state: dict[str, Any], hits: list[str],
             args["period"] = ent.period
         return "benchmark_comparison", args
     company = state.get("company")
-    if company and not ent.company and not funds[:0] and last in ("company_profile", "draft_due_diligence") and \
-            not _COMPANY_PRONOUN.search(text) and "company_profile" in hits and len(text) <= 16:
-        return "company_profile", {"company": company}  # "2025年流动比率多少", "有没有股权质押"
+    if company and not ent.company and last in ("company_profile", "draft_due_diligence") and \
+            not _COMPANY_PRONOUN.search(text) and len(text) <= 16:
+        ent.company = company  # "2025年流动比率多少", "有没有股权质押", "出个授信尽调": the company just discussed
+        if "draft_due_diligence" in hits:
+            return "draft_due_diligence", fill("draft_due_diligence", text, ent, state)
+        if "company_profile" in hits:
+            return "company_profile", {"company": company}
+        ent.company = None
     if company and not ent.company and _COMPANY_PRONOUN.search(text):
         if "draft_due_diligence" in hits:
             ent.company = company
