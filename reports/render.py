@@ -9,7 +9,6 @@ sections. ``outline(path)`` is the normalized view used by golden tests: one lin
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 from docx import Document
@@ -21,6 +20,7 @@ from docx.shared import Cm
 
 from core.errors import ConfigurationError, GroundingError
 from reports.models import MISSING, Chart, DocContent, FigureBook, Para, ReportResult, Table
+from reports.table_widths import column_widths
 from reports.templates.build_base import BASE_PATH, add_field
 
 TOC_TITLE = {"zh": "目录", "en": "Contents"}
@@ -97,56 +97,18 @@ def _table(doc, block: Table, lang: str) -> None:  # noqa: ANN001
 
 
 def _set_widths(doc, table, block: Table) -> None:  # noqa: ANN001
-    """Fixed column widths over the text width: explicit ``widths`` or, by default, each column in
-    proportion to its longest cell (capped), so names get room and numbers stay on one line."""
+    """Fixed column widths over the text width (``reports.table_widths``), written into the grid and every
+    cell through the XML directly: python-docx's column.cells walks the whole table per column, which made
+    big tables (the provenance appendix) the slowest part of a build."""
     section = doc.sections[-1]
-    usable = section.page_width - section.left_margin - section.right_margin
-    if block.widths:
-        weights = list(block.widths)
-    else:
-        weights = []
-        for i, name in enumerate(block.columns):
-            cells = [name] + [r[i] for r in block.rows if i < len(r)]
-            weights.append(min(max(_text_width(c) for c in cells), 24.0) + 2.0)
-    total = sum(weights) or 1.0
+    usable = int(section.page_width - section.left_margin - section.right_margin)
     table.autofit = False
-    widths = _no_word_breaks([usable * w / total for w in weights], block.columns, usable)
-    # set the grid and every cell through the XML directly: python-docx's column.cells walks the whole
-    # table per column, which made big tables (the provenance appendix) the slowest part of a build
+    widths = column_widths(block.columns, block.rows, set(block.numeric), usable, block.widths)
     for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=False):
         grid_col.w = width
     for tr in table._tbl.tr_lst:
         for tc, width in zip(tr.tc_lst, widths, strict=False):
             tc.width = width
-
-
-_CHAR_EMU = int(Cm(0.2))  # one Latin character of a bold 9-10 pt header, with room to spare
-
-
-def _no_word_breaks(widths: list[float], columns: list[str], usable: int) -> list[int]:
-    """Widen any column narrower than its header's longest word (taking the room from the wider columns),
-    so a header wraps between words, never inside one ("Limi t")."""
-    # Latin words must not break; CJK text may wrap between any two characters
-    words = [re.findall(r"[A-Za-z0-9()/%.,+\-]+|\S", name) for name in columns]
-    need = [(max((_text_width(w) for w in ws), default=0.0) + 1.5) * _CHAR_EMU for ws in words]
-    short = [i for i, w in enumerate(widths) if w < need[i]]
-    if not short or sum(need) > usable:
-        return [int(w) for w in widths]
-    extra = sum(need[i] - widths[i] for i in short)
-    donors = [i for i in range(len(widths)) if i not in short]
-    spare = sum(widths[i] - need[i] for i in donors if widths[i] > need[i])
-    out = list(widths)
-    for i in short:
-        out[i] = need[i]
-    for i in donors:
-        if widths[i] > need[i] and spare > 0:
-            out[i] = widths[i] - extra * (widths[i] - need[i]) / spare
-    return [int(w) for w in out]
-
-
-def _text_width(text: str) -> float:
-    """Display width in Latin-character units (CJK characters count double)."""
-    return float(sum(2 if ord(ch) > 0x2E80 else 1 for ch in text))
 
 
 def render(content: DocContent, out: Path, *, base: Path = BASE_PATH) -> Path:
@@ -240,7 +202,7 @@ def all_text(content: DocContent) -> str:
                 out.append(block.text)
             elif isinstance(block, Table):
                 out.append(" ".join(block.columns))
-                out.extend(" ".join(r) for r in block.rows)
+                out.extend(block.row_text(r) for r in block.rows)
                 if block.caption:
                     out.append(block.caption)
             elif isinstance(block, Chart):

@@ -45,9 +45,9 @@ def credit(x: Ctx) -> list[Section]:
     rows.append([x.w("total"), "", x.amt("credit_limit_total", tt["limit"], digits=0),
                  x.amt("credit_balance_total", tt["balance"], digits=0), "", "", "", ""])
     blocks: list = [Table(
-        columns=[x.col(k) for k in ("lender", "facility", "limit", "balance", "term", "class_overdue", "guarantee",
-                                    "remark")],
-        rows=rows, numeric=[2, 3], widths=[2.2, 1.8, 2.5, 2.5, 2.9, 1.7, 2.2, 1.6])]
+        columns=[x.col_unit(x.col(k)) if k in ("limit", "balance") else x.col(k)
+                 for k in ("lender", "facility", "limit", "balance", "term", "class_overdue", "guarantee", "remark")],
+        rows=rows, numeric=[2, 3], widths=[2.2, 1.8, 1.5, 1.5, 2.4, 1.5, 2.2, 2.0], units={2: x.suffix, 3: x.suffix})]
     blocks.append(x.para(
         "credit", n_lenders=x.count("lenders", tt["lenders"]), limit=x.money("credit_limit_total", tt["limit"]),
         balance=x.money("credit_balance_total", tt["balance"]), own_limit=x.money("own_limit", tt["own_limit"]),
@@ -86,8 +86,9 @@ def risk(x: Ctx) -> list[Section]:
                  x.amt(f"event_{i + 1}_amount", e.get("amount")) if e.get("amount") is not None else "—",
                  str(e["description"]), L.label(L.EVENT_STATUS, str(e["status"]), x.lang)]
                 for i, e in enumerate(c.risk_events)]
-        blocks.append(Table(columns=[x.col(k) for k in ("date", "event", "role", "amount", "desc", "status")],
-                            rows=rows, numeric=[3], widths=[2.2, 1.6, 1.2, 2.2, 5, 1.2]))
+        blocks.append(Table(columns=[x.col_unit(x.col(k)) if k == "amount" else x.col(k)
+                                     for k in ("date", "event", "role", "amount", "desc", "status")],
+                            rows=rows, numeric=[3], widths=[2.2, 1.6, 1.2, 2.2, 5, 1.2], units={3: x.suffix}))
         blocks.append(x.para("risk_events", n_events=x.count("risk_events", c.credit_totals["events"]),
                              n_open=x.count("open_risk_events", c.credit_totals["open_events"])))
     else:
@@ -201,8 +202,9 @@ def changes(x: Ctx) -> list[Section]:
                      x.amt(f"change_{i + 1}_before", ch.before) if ch.before is not None else "—",
                      x.amt(f"change_{i + 1}_after", ch.after) if ch.after is not None else "—"])
     if rows:
-        blocks.append(Table(columns=[x.col(k) for k in ("area", "item", "date", "before", "after")], rows=rows,
-                            numeric=[3, 4], widths=[2, 4, 2.2, 2.4, 2.4]))
+        blocks.append(Table(columns=[x.col_unit(x.col(k)) if k in ("before", "after") else x.col(k)
+                                     for k in ("area", "item", "date", "before", "after")], rows=rows,
+                            numeric=[3, 4], widths=[2, 4, 2.2, 2.4, 2.4], units={3: x.suffix, 4: x.suffix}))
     else:
         blocks.append(x.para("changes_none"))
     return [Section(title=x.h("changes"), blocks=blocks)]
