@@ -78,9 +78,15 @@ def grounding_facts(content: DueDiligenceContent) -> dict[str, Any]:
 
 def render_due_diligence(content: DueDiligenceContent, out: Path | str, *, llm: Any = None) -> ReportResult:
     """Lay out and render ``content`` at ``out``; ``GroundingError`` (nothing written) on an ungrounded number."""
+    source = content
+    if content.lang == "en":  # stored Chinese names shown in English (on a copy; the rules ran in Chinese)
+        from reports.english_content import dd_in_english
+
+        content = dd_in_english(content)
     book = FigureBook(content.lang)
     doc = layout(content, book, llm=llm)
-    content.figures = book.figures
+    content.figures = source.figures = book.figures
+    source.narrative = content.narrative
     result = render_grounded(doc, book, grounding_facts(content), Path(out), what="due-diligence report")
     write_sidecar(result.path, book.figures)  # full machine provenance beside the docx
     return result

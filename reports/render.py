@@ -16,13 +16,14 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm
+from docx.shared import Cm, Pt
 
 from core.errors import ConfigurationError, GroundingError
 from reports.models import MISSING, Chart, DocContent, FigureBook, Para, ReportResult, Table
-from reports.table_widths import column_widths
+from reports.table_widths import TABLE_PT, column_widths, header_lines
 from reports.templates.build_base import BASE_PATH, add_field
 
+_TABLE_SIZE = Pt(TABLE_PT)
 TOC_TITLE = {"zh": "目录", "en": "Contents"}
 TOC_HINT = {
     "zh": "（在 Word 中右键“更新域”可刷新页码）",
@@ -69,6 +70,7 @@ def _toc(doc, content: DocContent) -> None:  # noqa: ANN001
 
 
 def _table(doc, block: Table, lang: str) -> None:  # noqa: ANN001
+    widths = _widths(doc, block)
     table = doc.add_table(rows=1, cols=len(block.columns))
     table.style = doc.styles["WD Table"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -79,7 +81,11 @@ def _table(doc, block: Table, lang: str) -> None:  # noqa: ANN001
     el.set(qn("w:val"), "true")
     trpr.append(el)
     for i, name in enumerate(block.columns):
-        header.cells[i].paragraphs[0].add_run(name)
+        para = header.cells[i].paragraphs[0]
+        for j, line in enumerate(header_lines(name, widths[i])):
+            if j:
+                para.runs[-1].add_break()
+            para.add_run(line).font.size = _TABLE_SIZE
     for row in block.rows:
         added = table.add_row()
         no_split = OxmlElement("w:cantSplit")  # keep a row on one page (no orphan half-rows)
@@ -89,21 +95,28 @@ def _table(doc, block: Table, lang: str) -> None:  # noqa: ANN001
         for i, value in enumerate(row):
             para = cells[i].paragraphs[0]
             _add_text(para, value, lang)
+            # the table style's 9 pt loses to the Normal paragraph style in LibreOffice: set it on the runs,
+            # so both Word and the PDF use the size the column widths are measured at
+            for run in para.runs:
+                run.font.size = _TABLE_SIZE
             if i in block.numeric:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _set_widths(doc, table, block)
+    _set_widths(table, widths)
     # a paragraph after every table: Word and LibreOffice merge directly adjacent tables into one
     doc.add_paragraph(block.caption or "", style="Caption")
 
 
-def _set_widths(doc, table, block: Table) -> None:  # noqa: ANN001
-    """Fixed column widths over the text width (``reports.table_widths``), written into the grid and every
-    cell through the XML directly: python-docx's column.cells walks the whole table per column, which made
-    big tables (the provenance appendix) the slowest part of a build."""
+def _widths(doc, block: Table) -> list[int]:  # noqa: ANN001
+    """Fixed column widths over the text width (``reports.table_widths``)."""
     section = doc.sections[-1]
     usable = int(section.page_width - section.left_margin - section.right_margin)
+    return column_widths(block.columns, block.rows, set(block.numeric), usable, block.widths)
+
+
+def _set_widths(table, widths: list[int]) -> None:  # noqa: ANN001
+    """Write the widths into the grid and every cell through the XML directly: python-docx's column.cells
+    walks the whole table per column, which made big tables (the provenance appendix) the slowest part."""
     table.autofit = False
-    widths = column_widths(block.columns, block.rows, set(block.numeric), usable, block.widths)
     for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=False):
         grid_col.w = width
     for tr in table._tbl.tr_lst:

@@ -20,11 +20,11 @@ from pathlib import Path
 from docx.shared import Pt
 
 TABLE_PT = 9.0  # the WD Table style's font size (w:sz 18)
-_PAD = int(Pt(8 + 3))  # cell margins 2 × 80 twips (8 pt) plus room for borders and rounding
+_PAD = int(Pt(8 + 5))  # cell margins 2 × 80 twips (8 pt) plus room for borders, bold and rounding
 _PREF_CAP = int(Pt(170))  # a long text column asks for at most ~6 cm before others are served
 _CJK_RUN_MIN = 4  # a Chinese text column keeps room for at least four characters a line
 _LATIN = r"[A-Za-z0-9()\[\]/%.,:;+\-*'’&#★]+"
-_TOKEN = re.compile(rf"（?{_LATIN}）?|[（(][^）)]*[）)]|\S")
+_TOKEN = re.compile(rf"（?{_LATIN}）?|\S")
 
 
 def _is_wide(ch: str) -> bool:
@@ -56,6 +56,22 @@ def header_pieces(header: str) -> list[str]:
     for word in header.split():
         parts += [p for p in re.split(r"(?<=/)|(?=[（(])", word) if p]
     return parts or [header]
+
+
+def header_lines(header: str, width: int) -> list[str]:
+    """``header`` packed into lines that fit ``width`` (EMU), breaking only between ``header_pieces``.
+
+    LibreOffice and Word may break Chinese text between any two characters (``市值（万`` / ``元）``), so a
+    header that does not fit on one line gets explicit line breaks at its piece boundaries instead."""
+    lines: list[str] = []
+    for wi, word in enumerate(header.split()):
+        for pi, piece in enumerate(p for p in re.split(r"(?<=/)|(?=[（(])", word) if p):
+            glue = " " if wi and pi == 0 else ""
+            if lines and text_emu(lines[-1] + glue + piece, bold=True) + _PAD <= width:
+                lines[-1] += glue + piece
+            else:
+                lines.append(piece)
+    return lines or [header]
 
 
 def _cell_min(cell: str, numeric: bool) -> int:

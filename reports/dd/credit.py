@@ -8,6 +8,10 @@ from datetime import date
 import pandas as pd
 
 from analytics.credit_plan import OWN_BANK
+from reports.names_en import FIXED
+
+OWN_BANK_EN = FIXED[OWN_BANK]  # English documents show 本行 as "our bank"
+OWN_NAMES = (OWN_BANK, OWN_BANK_EN)
 from reports import labels as L
 from reports.dd import charts as dc
 from reports.dd import text as X
@@ -29,7 +33,7 @@ def credit(x: Ctx) -> list[Section]:
         return [Section(title=x.h("credit"), blocks=[x.para("credit_none")])]
     rows = []
     for i, f in enumerate(c.credit):
-        own = f["lender"] == OWN_BANK
+        own = f["lender"] in OWN_NAMES
         remark = [x.w("matured")] if _matured(x, f) else []
         if own:
             remark.insert(0, "★" + x.w("own_bank"))
@@ -65,7 +69,7 @@ def credit(x: Ctx) -> list[Section]:
         v[1] += float(f["balance"])
     scale, unit = (1e4, "万元") if x.zh else (1e6, "CNY mn")
     png = dc.exposure_bars(list(by_lender), [v[0] for v in by_lender.values()], [v[1] for v in by_lender.values()],
-                           own=OWN_BANK, title="各机构授信额度与余额（红色为本行余额）" if x.zh else
+                           own=OWN_BANK if x.zh else OWN_BANK_EN, title="各机构授信额度与余额（红色为本行余额）" if x.zh else
                            "Limits and balances by lender (our bank's balance in red)",
                            names=(x.col("limit"), x.col("balance")), unit_scale=scale, unit=unit)
     blocks.append(Chart(png=png, caption=("授信敞口分布（单位：万元）" if x.zh else "Credit exposure (CNY mn)"),
