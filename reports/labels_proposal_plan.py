@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 PH = {
     "zh": {"discuss": "需要与您沟通的事项", "cards": "拟购产品要素", "disclosure": "风险揭示（针对本方案产品）",
            "suitability": "适当性与双录提示", "review": "定期检视、联系人与客户确认", "trades": "调仓方案"},

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from reports import labels as L
 from reports.labels_proposal import KINDS, TEXT, H
+from reports.labels_proposal_plan import display_name
 from reports.layout_proposal_charts import (
     T_LOOK,
     T_POTS,
@@ -28,7 +29,6 @@ from reports.layout_proposal_plan import (
     trades_section,
 )
 from reports.layout_proposal_sources import V, human_provenance
-from reports.labels_proposal_plan import display_name
 from reports.models import MONEY_UNITS, DocContent, FigureBook, Para, Section, Table, money_unit, with_unit
 from reports.narrative import fill
 
@@ -128,11 +128,10 @@ def _holdings(c: ProposalContent, b: FigureBook, llm: Any) -> Section:
             ]
         )
     totals = table_totals(c)
-    b.label = L.label(KINDS, "cash", lang)
+    b.label = H[lang]["holdings"]
     rows.append([L.label(KINDS, "cash", lang), L.label(KINDS, "cash", lang), "—",
                  b.money_cell("idle_cash", c.cash, T_DATA, c.as_of, mv_unit),
                  b.pct("cash_weight", totals["cash_weight"], T_PNL, c.as_of), "—", "—"])
-    b.label = TOTAL[lang]
     rows.append([TOTAL[lang], "", "", b.money_cell("total_assets", c.total_assets, T_DATA, c.as_of, mv_unit),
                  b.pct("holdings_weight_total", totals["holdings_weight"], T_PNL, c.as_of),
                  b.money_cell("holdings_gain_total", totals["holdings_gain"], T_PNL, c.as_of, gain_unit), ""])

@@ -11,7 +11,17 @@ from typing import TYPE_CHECKING, Any
 from reports import charts
 from reports import labels as L
 from reports.labels_proposal import TEXT, H, asset_label
-from reports.models import MISSING, MONEY_UNITS, Chart, FigureBook, Para, Section, Table, money_unit, with_unit
+from reports.models import (
+    MISSING,
+    MONEY_UNITS,
+    Chart,
+    FigureBook,
+    Para,
+    Section,
+    Table,
+    money_unit,
+    with_unit,
+)
 from reports.narrative import fill, llm_commentary
 
 if TYPE_CHECKING:

@@ -36,11 +36,11 @@ def _connect(pipe: str, proc: subprocess.Popen, timeout_s: float):  # noqa: ANN2
     while True:
         try:
             return resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-        except NoConnectException:
+        except NoConnectException as exc:
             if proc.poll() is not None:
-                raise SystemExit(f"soffice exited with status {proc.returncode} before accepting a connection")
+                raise SystemExit(f"soffice exited with status {proc.returncode} before accepting a connection") from exc
             if time.monotonic() > deadline:
-                raise SystemExit(f"soffice did not accept a connection within {timeout_s:.0f} s")
+                raise SystemExit(f"soffice did not accept a connection within {timeout_s:.0f} s") from exc
             time.sleep(0.1)
 
 

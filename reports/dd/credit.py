@@ -8,15 +8,15 @@ from datetime import date
 import pandas as pd
 
 from analytics.credit_plan import OWN_BANK
-from reports.names_en import FIXED
-
-OWN_BANK_EN = FIXED[OWN_BANK]  # English documents show 本行 as "our bank"
-OWN_NAMES = (OWN_BANK, OWN_BANK_EN)
 from reports import labels as L
 from reports.dd import charts as dc
 from reports.dd import text as X
 from reports.dd.common import T_CHECKS, T_DATA, T_FLAGS, T_PLAN, T_POLICY, Ctx
 from reports.models import Chart, Section, Table
+from reports.names_en import FIXED
+
+OWN_BANK_EN = FIXED[OWN_BANK]  # English documents show 本行 as "our bank"
+OWN_NAMES = (OWN_BANK, OWN_BANK_EN)
 
 _TIMES_FLAGS = ("dscr", "dscr_stressed", "interest_coverage", "current_ratio", "cfo_to_net_profit")
 _COUNT_FLAGS = ("overdue_now", "overdue_24m", "open_dishonest", "open_enforcement", "open_abnormal",

@@ -4,13 +4,12 @@ English documents with English product names, column widths that keep header wor
 from __future__ import annotations
 
 import base64
+import re
 from types import SimpleNamespace
 
 from docx import Document
 
 from assistant.access import Caller
-import re
-
 from reports.models import FigureBook, Table, money_unit
 from reports.render import outline
 from reports.table_widths import column_widths, header_pieces, text_emu
