@@ -12,7 +12,7 @@ from docx import Document
 from assistant.access import Caller
 from reports.models import FigureBook, Table, money_unit
 from reports.render import outline
-from reports.table_widths import column_widths, header_pieces, text_emu
+from reports.table_widths import column_widths, header_lines, header_pieces, text_emu
 from services.proposal import build_proposal
 
 ADMIN = Caller(user_id="admin", role="admin")
@@ -115,3 +115,12 @@ def test_header_words_are_never_split() -> None:
     for name, w in zip(zh, widths, strict=True):
         assert all(text_emu(p, bold=True) < w for p in header_pieces(name)), name
     assert header_pieces("金额（万元）") == ["金额", "（万元）"] and header_pieces("分类/逾期") == ["分类/", "逾期"]
+
+
+def test_a_header_that_does_not_fit_wraps_between_its_parts() -> None:
+    narrow = text_emu("（万元）", bold=True) + int(14 * 12700)
+    assert header_lines("金额（万元）", narrow) == ["金额", "（万元）"]
+    assert header_lines("到账（T+工作日）", text_emu("（T+工作日）", bold=True) + int(14 * 12700)) == ["到账", "（T+工作日）"]
+    assert header_lines("金额（万元）", 10 * narrow) == ["金额（万元）"]
+    assert header_lines("Cash in (business days)", text_emu("Cash in", bold=True) + int(14 * 12700)) == [
+        "Cash in", "(business", "days)"]
