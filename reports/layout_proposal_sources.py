@@ -110,11 +110,12 @@ def human_provenance(b: FigureBook, lang: str) -> list[Any]:
     for f in b.figures:
         if f.shown is None or f.value is None:
             continue
-        key = (f.label, f.shown)
+        what = what_words(f.name, lang)
+        # one row per figure: the summary, the text and a table's 合计 row may print the same total
+        key = (f.name if what else f.label, f.shown)
         if key in seen:
             continue
         seen.add(key)
-        what = what_words(f.name, lang)
         label = " · ".join(x for x in (f.label, what) if x) or "—"
         shown = f.shown + "元" if f.unit == "yuan" and f.shown[-1:] in ("万", "亿") else f.shown  # a table cell's unit
         rows.append([label, shown, source_words(f.tool, lang), f.as_of.isoformat() if f.as_of else "—"])

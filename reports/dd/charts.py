@@ -80,8 +80,11 @@ def exposure_bars(lenders: Sequence[str], limits: Sequence[float], balances: Seq
                   title: str, names: tuple[str, str], unit_scale: float, unit: str) -> bytes:
     """Limit and balance by lender; our bank's bars are highlighted."""
     setup_fonts()
-    fig, ax = plt.subplots(figsize=(6.2, max(2.2, 0.45 * len(lenders) + 1.0)))
-    fig.subplots_adjust(left=0.32, right=0.97, top=0.86, bottom=0.14)
+    height = max(2.2, 0.45 * len(lenders) + 1.0)
+    fig, ax = plt.subplots(figsize=(6.2, height))
+    # room for the longest lender name at 8 pt and for the unit under the axis (0.5 in)
+    longest = max((sum(0.11 if ord(ch) > 0x2E80 else 0.065 for ch in s) for s in lenders), default=1.0)
+    fig.subplots_adjust(left=min(0.5, max(0.32, (longest + 0.2) / 6.2)), right=0.97, top=0.86, bottom=0.5 / height)
     ys = range(len(lenders))
     for j, (vals, name, colour) in enumerate(((limits, names[0], "#BFBFBF"), (balances, names[1], PALETTE[0]))):
         cols = ["#C00000" if (lenders[k] == own and j == 1) else colour for k in ys]
