@@ -56,6 +56,8 @@ class DueDiligenceContent(BaseModel):
     share_total: float | None = None  # sum of the direct holders' shares (should be 100%)
     stress: list[tuple[float, float | None]] = Field(default_factory=list)  # (revenue shock, DSCR), latest year
     ownership: Ownership | None = None
+    # holder → company edges above the company (layer 1 = direct holders), for the ownership chart
+    ownership_edges: list[dict[str, Any]] = Field(default_factory=list)
     warnings: list[Warning_] = Field(default_factory=list)  # data plausibility, for the credit officer
     changes: list[Change] = Field(default_factory=list)  # change scenario: between the two snapshots
     change_from: date | None = None  # the earlier snapshot (derived from dated history)

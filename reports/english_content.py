@@ -67,6 +67,8 @@ def dd_in_english(c: DueDiligenceContent) -> DueDiligenceContent:
         own.ubos = [u.model_copy(update={"name": name(u.name), "path": [name(p) for p in u.path]}) for u in own.ubos]
         own.controller = name(own.controller) if own.controller else own.controller
         own.controller_path = [name(p) for p in own.controller_path]
+    out.ownership_edges = [{**e, "holder": en(e["holder"], _holder_kind(str(e.get("kind") or ""))),
+                            "company": en(e["company"])} for e in c.ownership_edges]
     out.credit = [{**f, **{k: en(f[k]) for k in ("lender", "facility_type", "guarantee", "classification")
                            if f.get(k)}} for f in c.credit]
     out.risk_events = [{**e, "description": en(e.get("description"))} for e in c.risk_events]

@@ -124,6 +124,12 @@ def test_ownership_chain_through_intermediate_companies(sample_engine, tmp_path)
     own4 = dd_content(sample_engine, RM, "E004", "account-opening").ownership
     assert [u.name for u in own4.ubos] == ["吴志强"] and own4.controller == "陈建华"
     assert own4.controller_path == ["厦门启明软件信息技术有限公司", "福建华鼎精密机械股份有限公司", "陈建华"]
+    # the chart's edges climb the chain layer by layer, with each holding's direct share
+    edges = {(e["holder"], e["company"]): (e["share"], e["layer"])
+             for e in dd_content(sample_engine, RM, "E004", "account-opening").ownership_edges}
+    assert edges[("厦门启明软件信息技术有限公司", "福州海川食品有限公司")] == (0.55, 1)
+    assert edges[("福建华鼎精密机械股份有限公司", "厦门启明软件信息技术有限公司")] == (0.60, 2)
+    assert edges[("陈建华", "福建华鼎精密机械股份有限公司")] == (0.52, 3)
     r = build_due_diligence(sample_engine, RM, "E013", "credit", tmp_path / "e13.docx")
     lines = outline(r.path)
     assert any("受益所有人（穿透持股不低于25%）为陈建华 31.20%、唐启明 25.00%" in line for line in lines)
