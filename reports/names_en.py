@@ -32,7 +32,7 @@ FIXED = {
     "本行": "our bank", "中国工商银行": "ICBC", "招商银行": "China Merchants Bank", "兴业银行": "Industrial Bank",
     "福建海峡银行": "Fujian Haixia Bank", "中国银行": "Bank of China", "中国建设银行": "China Construction Bank",
     "流动资金贷款": "working-capital loan", "固定资产贷款": "fixed-asset loan", "银行承兑汇票": "bank acceptance bill",
-    "保证（控股股东连带责任）": "guarantee (controlling shareholder, joint and several)",
+    "保证（控股股东连带责任）": "joint guarantee of the controlling shareholder",
     "抵押（厂房土地）": "mortgage (plant and land)", "质押（存单）": "pledge (certificate of deposit)",
     "正常": "normal", "关注": "special mention", "次级": "substandard", "可疑": "doubtful", "损失": "loss",
     "存续": "active", "在业": "active", "注销": "deregistered", "吊销": "licence revoked",

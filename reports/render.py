@@ -20,10 +20,9 @@ from docx.shared import Cm, Pt
 
 from core.errors import ConfigurationError, GroundingError
 from reports.models import MISSING, Chart, DocContent, FigureBook, Para, ReportResult, Table
-from reports.table_widths import TABLE_PT, column_widths, header_lines
+from reports.table_widths import header_lines, table_layout
 from reports.templates.build_base import BASE_PATH, add_field
 
-_TABLE_SIZE = Pt(TABLE_PT)
 TOC_TITLE = {"zh": "目录", "en": "Contents"}
 TOC_HINT = {
     "zh": "（在 Word 中右键“更新域”可刷新页码）",
@@ -70,7 +69,8 @@ def _toc(doc, content: DocContent) -> None:  # noqa: ANN001
 
 
 def _table(doc, block: Table, lang: str) -> None:  # noqa: ANN001
-    widths = _widths(doc, block)
+    widths, pt = _widths(doc, block)
+    size = Pt(pt)
     table = doc.add_table(rows=1, cols=len(block.columns))
     table.style = doc.styles["WD Table"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -82,10 +82,10 @@ def _table(doc, block: Table, lang: str) -> None:  # noqa: ANN001
     trpr.append(el)
     for i, name in enumerate(block.columns):
         para = header.cells[i].paragraphs[0]
-        for j, line in enumerate(header_lines(name, widths[i])):
+        for j, line in enumerate(header_lines(name, widths[i], pt)):
             if j:
                 para.runs[-1].add_break()
-            para.add_run(line).font.size = _TABLE_SIZE
+            para.add_run(line).font.size = size
     for row in block.rows:
         added = table.add_row()
         no_split = OxmlElement("w:cantSplit")  # keep a row on one page (no orphan half-rows)
@@ -98,7 +98,7 @@ def _table(doc, block: Table, lang: str) -> None:  # noqa: ANN001
             # the table style's 9 pt loses to the Normal paragraph style in LibreOffice: set it on the runs,
             # so both Word and the PDF use the size the column widths are measured at
             for run in para.runs:
-                run.font.size = _TABLE_SIZE
+                run.font.size = size
             if i in block.numeric:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _set_widths(table, widths)
@@ -106,11 +106,11 @@ def _table(doc, block: Table, lang: str) -> None:  # noqa: ANN001
     doc.add_paragraph(block.caption or "", style="Caption")
 
 
-def _widths(doc, block: Table) -> list[int]:  # noqa: ANN001
-    """Fixed column widths over the text width (``reports.table_widths``)."""
+def _widths(doc, block: Table) -> tuple[list[int], float]:  # noqa: ANN001
+    """Fixed column widths over the text width and the table's font size (``reports.table_widths``)."""
     section = doc.sections[-1]
     usable = int(section.page_width - section.left_margin - section.right_margin)
-    return column_widths(block.columns, block.rows, set(block.numeric), usable, block.widths)
+    return table_layout(block.columns, block.rows, set(block.numeric), usable, block.widths)
 
 
 def _set_widths(table, widths: list[int]) -> None:  # noqa: ANN001

@@ -40,12 +40,15 @@ def _font(bold: bool):  # noqa: ANN202 - a PIL FreeTypeFont
     return ImageFont.truetype(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name), 100)
 
 
+SMALL_PT = 8.0  # a table whose unbreakable pieces do not fit at 9 pt is set one point smaller
+
+
 @functools.lru_cache(maxsize=20_000)
-def text_emu(text: str, bold: bool = False) -> int:
-    """Width of ``text`` on one line at the table font size, in EMU."""
+def text_emu(text: str, bold: bool = False, pt: float = TABLE_PT) -> int:
+    """Width of ``text`` on one line at ``pt`` (the table font size), in EMU."""
     wide = sum(1 for ch in text if _is_wide(ch))
     latin = "".join(ch for ch in text if not _is_wide(ch))
-    pts = wide * TABLE_PT + (_font(bold).getlength(latin) * TABLE_PT / 100 if latin else 0.0)
+    pts = wide * pt + (_font(bold).getlength(latin) * pt / 100 if latin else 0.0)
     return int(Pt(pts))
 
 
@@ -58,7 +61,7 @@ def header_pieces(header: str) -> list[str]:
     return parts or [header]
 
 
-def header_lines(header: str, width: int) -> list[str]:
+def header_lines(header: str, width: int, pt: float = TABLE_PT) -> list[str]:
     """``header`` packed into lines that fit ``width`` (EMU), breaking only between ``header_pieces``.
 
     LibreOffice and Word may break Chinese text between any two characters (``市值（万`` / ``元）``), so a
@@ -67,43 +70,59 @@ def header_lines(header: str, width: int) -> list[str]:
     for wi, word in enumerate(header.split()):
         for pi, piece in enumerate(p for p in re.split(r"(?<=/)|(?=[（(])", word) if p):
             glue = " " if wi and pi == 0 else ""
-            if lines and text_emu(lines[-1] + glue + piece, bold=True) + _PAD <= width:
+            if lines and text_emu(lines[-1] + glue + piece, bold=True, pt=pt) + _PAD <= width:
                 lines[-1] += glue + piece
             else:
                 lines.append(piece)
     return lines or [header]
 
 
-def _cell_min(cell: str, numeric: bool) -> int:
+def _cell_min(cell: str, numeric: bool, pt: float = TABLE_PT) -> int:
     cell = cell.strip()
     if not cell:
         return 0
     if numeric:
-        return text_emu(cell)
-    widest = max((text_emu(t) for t in _TOKEN.findall(cell) if not (len(t) == 1 and _is_wide(t))), default=0)
+        return text_emu(cell, pt=pt)
+    # a hyphen between letters is a break opportunity (working-/capital); one inside a date or code is not
+    tokens = [p for t in _TOKEN.findall(cell) for p in re.split(r"(?<=[A-Za-z]-)(?=[A-Za-z])", t)]
+    widest = max((text_emu(t, pt=pt) for t in tokens if not (len(t) == 1 and _is_wide(t))), default=0)
     run = max((len(r) for r in re.findall(r"[\u2e80-\uffef]+", cell)), default=0)
-    return max(widest, int(Pt(TABLE_PT)) * min(run, _CJK_RUN_MIN))
+    return max(widest, int(Pt(pt)) * min(run, _CJK_RUN_MIN))
+
+
+def _needs(columns: list[str], cells: list[list[str]], numeric: set[int], pt: float) -> list[int]:
+    return [
+        _PAD + max([max(text_emu(p, bold=True, pt=pt) for p in header_pieces(columns[i]))]
+                   + [_cell_min(c, i in numeric, pt) for c in cells[i]])
+        for i in range(len(columns))
+    ]
+
+
+def table_layout(
+    columns: list[str], rows: list[list[str]], numeric: set[int], usable: int, weights: list[float] | None = None
+) -> tuple[list[int], float]:
+    """(widths, font size): the table's unbreakable pieces at 9 pt, or at 8 pt when they do not fit."""
+    cells = [[r[i] for r in rows if i < len(r)] for i in range(len(columns))]
+    pt = TABLE_PT if sum(_needs(columns, cells, numeric, TABLE_PT)) < usable else SMALL_PT
+    return column_widths(columns, rows, numeric, usable, weights, pt=pt), pt
 
 
 def column_widths(
-    columns: list[str], rows: list[list[str]], numeric: set[int], usable: int, weights: list[float] | None = None
+    columns: list[str], rows: list[list[str]], numeric: set[int], usable: int, weights: list[float] | None = None,
+    *, pt: float = TABLE_PT,
 ) -> list[int]:
     """Widths in EMU summing to ``usable``; explicit ``weights`` set the preferred split, but never below a
-    column's unbreakable minimum."""
+    column's unbreakable minimum (measured at ``pt``)."""
     n = len(columns)
     cells = [[r[i] for r in rows if i < len(r)] for i in range(n)]
-    need = [
-        _PAD + max([max(text_emu(p, bold=True) for p in header_pieces(columns[i]))]
-                   + [_cell_min(c, i in numeric) for c in cells[i]])
-        for i in range(n)
-    ]
+    need = _needs(columns, cells, numeric, pt)
     if weights:
         total_w = sum(weights) or 1.0
         pref = [usable * w / total_w for w in weights]
     else:
         pref = [
-            max(need[i], min(_PREF_CAP, _PAD + max([text_emu(columns[i], bold=True)]
-                                                   + [text_emu(c.strip()) for c in cells[i]])))
+            max(need[i], min(_PREF_CAP, _PAD + max([text_emu(columns[i], bold=True, pt=pt)]
+                                                   + [text_emu(c.strip(), pt=pt) for c in cells[i]])))
             for i in range(n)
         ]
     if sum(need) >= usable:  # cannot fit every unbreakable piece: shrink evenly (a crowded table wraps)

@@ -42,7 +42,7 @@ def credit(x: Ctx) -> list[Section]:
         rows.append([("★ " if own else "") + str(f["lender"]), str(f["facility_type"]),
                      x.amt(f"credit_{i + 1}_limit", f["limit_amount"], digits=0),
                      x.amt(f"credit_{i + 1}_balance", f["balance"], digits=0),
-                     f"{iso(f.get('start_date'))}{' 至 ' if x.zh else ' to '}{iso(f.get('maturity_date'))}",
+                     f"{iso(f.get('start_date'))}{' 至' if x.zh else ' to'}\n{iso(f.get('maturity_date'))}",
                      f"{f['classification']} / {overdue}{'天' if x.zh else 'd'}",
                      str(f.get("guarantee") or "—"), "；".join(remark) if x.zh else "; ".join(remark)])
     tt = c.credit_totals

@@ -58,4 +58,4 @@ def test_english_due_diligence_has_no_untranslated_chinese(sample_engine, tmp_pa
     text = "\n".join(lines)
     assert "Zhangzhou Jiahe Agricultural Development Co., Ltd." in text
     if scenario == "credit":
-        assert "★ our bank | working-capital loan" in text and "past maturity" in text
+        assert "★ our bank | working-capital loan" in text and "matured, still drawn" in text

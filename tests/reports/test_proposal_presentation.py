@@ -124,3 +124,19 @@ def test_a_header_that_does_not_fit_wraps_between_its_parts() -> None:
     assert header_lines("金额（万元）", 10 * narrow) == ["金额（万元）"]
     assert header_lines("Cash in (business days)", text_emu("Cash in", bold=True) + int(14 * 12700)) == [
         "Cash in", "(business", "days)"]
+
+
+def test_a_crowded_table_is_set_one_point_smaller_rather_than_breaking_words() -> None:
+    from reports.table_widths import SMALL_PT, TABLE_PT, table_layout
+
+    cols = ["Lender", "Facility", "Limit (CNY mn)", "Balance (CNY mn)", "Start / maturity", "Class / overdue",
+            "Security", "Remark"]
+    rows = [["Industrial Bank Fuzhou Branch", "working-capital loan", "50", "30", "2024-03-15 to\n2026-03-14",
+             "special mention / 15d", "mortgage (plant and land), guarantee (controlling shareholder)",
+             "★our bank; matured, still drawn"]]
+    usable = int(15.4 * 360000)
+    widths, pt = table_layout(cols, rows, {2, 3}, usable, [2.2, 1.8, 1.5, 1.5, 2.4, 1.5, 2.2, 2.0])
+    assert pt == SMALL_PT and sum(widths) == usable
+    for name, w in zip(cols, widths, strict=True):
+        assert all(text_emu(p, bold=True, pt=pt) < w for p in header_pieces(name)), name
+    assert table_layout(cols[:3], [r[:3] for r in rows], {2}, usable)[1] == TABLE_PT
