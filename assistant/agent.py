@@ -91,6 +91,7 @@ def _next_state(state: dict[str, Any], calls: list[dict[str, Any]], results: lis
         new["lang"] = lang
     if calls:
         new.pop("pending_question", None)
+        new["last_question"] = question[:300]  # "同样的看下C0008" answers the same field as the last question
     elif question:
         new["pending_question"] = question
     done = []

@@ -29,8 +29,9 @@ def _english_first(query: str, passages: list[Any], ctx: AgentContext, k: int, a
     best = max((p.dense or 0.0) for p in passages)
     english = [p for p in search(query, store_dir=ctx.settings.resolved_store_dir, k=k, audience=audience,
                                  settings=ctx.settings, lang="en") if (p.dense or 0.0) >= best - _SAME_ANSWER]
-    seen = {p.id for p in english}
-    return [*english, *(p for p in passages if p.id not in seen)][:k]
+    if english:  # the corpus answers in English: quote only English passages
+        return english[:k]
+    return passages
 
 
 class KnowledgeArgs(BaseModel):

@@ -20,7 +20,7 @@ _I = re.IGNORECASE
 JOIN = re.compile(r"顺便|然后|再|另外|同时|并且|还有|以及|和|跟|加上|\+|、|，|,|；|;|\s|都|both|also|and|then|plus|in one go", _I)
 
 CLIENT_ASKS: list[tuple[str, re.Pattern[str]]] = [
-    ("client_overview", re.compile(r"总资产|资产多少|多少资产|现金(?:多少|还剩)?|活期|概况|overview|total assets|\baum\b|"
+    ("client_overview", re.compile(r"总资产|资产多少|多少资产|现金(?:多少|还剩)?|活期|概况|持仓(?!收益)|overview|total assets|\baum\b|(?<!top )holdings|"
                                    r"有到期|到期吗|什么时候到期|matur", _I)),
     ("portfolio_performance", re.compile(r"xirr|twr|持仓收益|收益率?|盈亏|赚了|亏了|赚还是|亏还是|回报|"
                                          r"\breturns?\b|gain|p&l|profit|\bloss\b|how .* doing", _I)),
@@ -29,6 +29,7 @@ CLIENT_ASKS: list[tuple[str, re.Pattern[str]]] = [
     ("lookthrough_portfolio", re.compile(r"穿透|底层|look[- ]?through|underlying|x-?ray", _I)),
     ("allocation_review", re.compile(r"调仓|再平衡|rebalanc|配置(?:合理|怎么样|咋样|如何)|要不要调|该不该调|allocation review", _I)),
     ("wealth_health_score", business.HEALTH),
+    ("retirement_plan", re.compile(r"退休|养老|retire|pension", _I)),
     ("performance_attribution", re.compile(r"归因|attribution|brinson", _I)),
     ("benchmark_comparison", re.compile(r"跑赢|跑输|超额|benchmark|beat|outperform|underperform|target mix|"
                                         r"(?:跟|和|比|vs\.?|versus|against)\s*(?:the\s+)?(?:沪深\s*300|csi\s*300|中债|债券指数|bond index)", _I)),
@@ -36,8 +37,9 @@ CLIENT_ASKS: list[tuple[str, re.Pattern[str]]] = [
     ("search_products", re.compile(r"能买啥|买什么|买点啥|推荐|找几个|找点|what (?:can|should) .* buy|recommend", _I)),
 ]
 FUND_ASKS: list[tuple[str, re.Pattern[str]]] = [
-    ("fund_metrics", re.compile(r"回撤|夏普|波动|年化|drawdown|sharpe|volatil", _I)),
-    ("benchmark_comparison", CLIENT_ASKS[7][1]),
+    ("fund_metrics", re.compile(r"回撤|夏普|波动|年化|收益(?:多少|怎么样|如何|率)|涨了多少|drawdown|sharpe|volatil|\breturns? (?:of|over|this|last)", _I)),
+    ("fund_overlap", re.compile(r"重合|重叠|overlap", _I)),
+    ("benchmark_comparison", dict(CLIENT_ASKS)["benchmark_comparison"]),
     ("fund_profile", re.compile(r"经理|费率|管理费|规模|manager|fees?\b|size", _I)),
 ]
 COMPANY_ASKS: list[tuple[str, re.Pattern[str]]] = [
@@ -67,7 +69,7 @@ def client_tools(text: str, ent: Entities) -> list[str]:
         tools.remove("lookthrough_portfolio")  # "穿透看看医药多少": the look-through is the method, the sector share the ask
     if "benchmark_comparison" in tools and "portfolio_performance" in tools and not re.search(r"xirr|twr|盈亏|赚|亏", text, _I):
         tools.remove("portfolio_performance")  # "今年收益跑赢沪深300没" is one comparison
-    if "search_products" in tools and "check_suitability" in tools:
+    if "search_products" in tools and "check_suitability" in tools and not re.search(r"找|推荐|换|instead|recommend|other", text, _I):
         tools.remove("search_products")
     return tools
 
@@ -92,6 +94,21 @@ _PERIOD_TOOLS = ("portfolio_performance", "performance_attribution", "fund_metri
                  "compare_funds", "compare_clients")
 
 
+def _near(text: str, rule: str) -> str:
+    """The part of the message about one rule (its window or threshold is said next to it)."""
+    m = business.RULES_BY_NAME[rule].search(text)
+    if not m:
+        return text
+    cut = JOIN_PARTS.split(text)
+    for part in cut:
+        if business.RULES_BY_NAME[rule].search(part):
+            return part
+    return text
+
+
+JOIN_PARTS = re.compile(r"顺便|然后|再看下|再看看|再|另外|同时|并且|还有|以及|\+|、|，|,|；|;|\band\b|\balso\b|\bthen\b", _I)
+
+
 def plan_compound(text: str, ent: Entities, state: dict[str, Any],
                   fill: Any) -> list[tuple[str, dict[str, Any]]] | None:
     """Several calls when the message joins two or more asks, over one period ("查下回撤顺便跟沪深300比一比":
@@ -106,8 +123,8 @@ def plan_compound(text: str, ent: Entities, state: dict[str, Any],
 
 
 def _plan(text: str, ent: Entities, state: dict[str, Any], fill: Any) -> list[tuple[str, dict[str, Any]]] | None:
-    if not JOIN.search(text):
-        return None
+    if not JOIN.search(text) and not (len(ent.fund_codes) == 1 and len(_asks(text, FUND_ASKS)) >= 2):
+        return None  # a fund's two asks need no joining word ("今年以来收益多少跑赢沪深300没有")
     client = ent.client_ids[0] if len(ent.client_ids) == 1 else (
         state.get("client_id") if ent.pronoun and not ent.client_ids else None)
     if client:
@@ -119,10 +136,15 @@ def _plan(text: str, ent: Entities, state: dict[str, Any], fill: Any) -> list[tu
         return None
     if ent.client_ids:
         return None
-    if len(ent.fund_codes) == 1:
+    if len(ent.fund_codes) in (1, 2):
         tools = [t for _, t in _asks(text, FUND_ASKS)]
+        if len(ent.fund_codes) == 2 and "fund_overlap" not in tools:
+            return None  # two funds and no overlap asked: a comparison
+        if len(ent.fund_codes) == 1 and "fund_overlap" in tools:
+            tools.remove("fund_overlap")
         if len(tools) >= 2:
-            return [(t, fill(t, text, ent, state)) for t in tools]
+            one = Entities(**{**ent.__dict__, "fund_codes": ent.fund_codes[:1]})
+            return [(t, fill(t, text, ent if t == "fund_overlap" else one, state)) for t in tools]
         return None
     if ent.company and not ent.fund_codes:
         tools = [t for _, t in _asks(text, COMPANY_ASKS)]
@@ -132,10 +154,5 @@ def _plan(text: str, ent: Entities, state: dict[str, Any], fill: Any) -> list[tu
     if not ent.fund_codes:
         rules = book_rules(text)
         if len(rules) >= 2:
-            calls = []
-            for rule in rules:
-                args = {k: v for k, v in business.book_args(text).items() if k != "rule"}
-                calls.append(("book_scan", {"rule": rule, **({k: v for k, v in args.items()} if rule in (
-                    "maturing", "loss") else {})}))
-            return calls
+            return [("book_scan", {"rule": rule, **business.book_args(_near(text, rule), rule=rule)}) for rule in rules]
     return None

@@ -33,8 +33,8 @@ _AGE = re.compile(r"(\d{2})\s*(?:岁|周岁)(?:退休)?|(?<![\d.万千])(\d{2})\
                   r"retire(?:ment)?\s+(?:at|by)\s+(?:age\s+)?(\d{2})|at\s+age\s+(\d{2})|退休年龄\s*(\d{2})", re.I)
 _PRODUCT_CODE = re.compile(r"(?<![A-Za-z0-9])(WM[0-9A-Z]{3,}|TD\d+[YMD]|LCD\d+Y|INS\d+|NTC\d+D)(?![A-Za-z0-9])", re.I)
 _SPENDING = re.compile(
-    r"(?:每个?月|一个月|月)(?:要|得|大概|大约|能)?(?:花|花销|开销|支出|生活费|用)(?:大概|大约|约|掉)?\s*(\d+(?:\.\d+)?\s*(?:万|千|k|元|块)?)|"
-    r"(?:月支出|月开销|月花销|每月支出|每月开销|每月|每个月)(?:大概|大约|约|为|是|花)?\s*(\d+(?:\.\d+)?\s*(?:万|千|k|w|元|块)?)|"
+    r"(?:每个?月|一个月|月)(?:要|得|大概|大约|能)?(?:花|花销|开销|支出|生活费|用)(?:大概|大约|约|掉)?\s*(\d+(?:\.\d+)?\s*(?:万\d?|千|k|元|块)?|[一二两三四五六七八九十]+\s*(?:万|千))|"
+    r"(?:月支出|月开销|月花销|每月支出|每月开销|每月|每个月)(?:大概|大约|约|为|是|花)?\s*(\d+(?:\.\d+)?\s*(?:万\d?|千|k|w|元|块)?|[一二两三四五六七八九十]+\s*(?:万|千))|"
     r"(\d+(?:\.\d+)?\s*(?:k|thousand|万|千|yuan|元)?)\s*(?:monthly|a month|per month)|"
     r"monthly spending\s*(?:of\s*)?(\d+(?:\.\d+)?\s*(?:k|thousand|yuan)?)|"
     r"(\d+(?:\.\d+)?\s*(?:k|thousand|万|千|yuan|元)?)\s*(?:a|per|each)\s+month|"
@@ -44,7 +44,7 @@ _SPENDING = re.compile(
 )
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
            "十二": 12}
-_EN_PRONOUN = re.compile(r"\b(?:he|she|his|hers|they|them)\b")
+_EN_PRONOUN = re.compile(r"\b(?:he|she|his|hers)\b")
 _PRONOUNS = ("他", "她", "该客户", "这位客户", "这个客户", "此客户", "him", "her", "this client", "that client",
              "the client", "same client", "their", "his ", "his?")
 
@@ -189,9 +189,20 @@ def _cn_amount(text: str) -> float | None:
     return float(head * mult + tail) * (1e4 if m.group(4) == "万" else 1e8)
 
 
+_WAN_TAIL = re.compile(r"(\d+)\s*万\s*([1-9])(?![\d万千])")  # "1万5" = 15,000, "1万2" = 12,000
+
+
+def _cn_small(raw: str) -> float | None:
+    """"一万" / "两万" / "五千" (a monthly spending in words)."""
+    m = re.fullmatch(r"\s*([一二两三四五六七八九])\s*(万|千)\s*", raw)
+    return float(_CN_DIGIT[m.group(1)]) * (1e4 if m.group(2) == "万" else 1e3) if m else None
+
+
 def parse_amount(text: str) -> float | None:
-    """'50万'→500000.0, '1.5亿'→150000000.0, '2w'→20000.0, '15k'→15000.0, '一百多万'→1000000.0;
+    """'50万'→500000.0, '1.5亿'→150000000.0, '2w'→20000.0, '15k'→15000.0, '一百多万'→1000000.0, '1万5'→15000.0;
     None when no amount is named."""
+    if m := _WAN_TAIL.search(text):
+        return float(m.group(1)) * 1e4 + float(m.group(2)) * 1e3
     for m in _AMOUNT.finditer(text):
         unit = m.group(2).lower()
         return float(m.group(1)) * _AMOUNT_SCALE[unit]
@@ -210,7 +221,7 @@ def _risks(text: str) -> tuple[str | None, str | None]:
 
 def extract(text: str, lex: Lexicon) -> Entities:
     ent = Entities(lang=detect_lang(text))
-    ent.client_ids = [f"C{m.group(1)}" for m in _CLIENT_ID.finditer(text)]
+    ent.client_ids = list(dict.fromkeys(f"C{m.group(1)}" for m in _CLIENT_ID.finditer(text)))
     if not ent.client_ids:
         found: list[tuple[str, str]] = []
         for cid, name in sorted(lex.clients, key=lambda c: -len(c[1])):
@@ -258,7 +269,7 @@ def extract(text: str, lex: Lexicon) -> Entities:
         ent.product_code = m.group(1).upper()
     if m := _SPENDING.search(text):
         raw = next(g for g in m.groups() if g)
-        ent.monthly_spending = parse_amount(raw if re.search(r"[万千k元块]|thousand|yuan", raw, re.I) else raw + "元")
+        ent.monthly_spending = _cn_small(raw) or parse_amount(raw if re.search(r"[万千k元块]|thousand|yuan", raw, re.I) else raw + "元")
     ent.amount = parse_amount(_CLIENT_ID.sub(" ", text))
     ent.client_risk, ent.product_risk = _risks(_CLIENT_ID.sub(" ", text))
     age = _AGE.search(text)
@@ -271,7 +282,8 @@ def extract(text: str, lex: Lexicon) -> Entities:
     elif re.search(r"中文版|in chinese", text, re.I):
         ent.doc_lang = "zh"
     low = text.lower()
-    ent.pronoun = any(p in low for p in _PRONOUNS) or bool(_EN_PRONOUN.search(low))
+    singular = re.sub(r"他们|她们|他俩|她俩", " ", low)  # "提前联系一下他们": the clients of a list, not one client
+    ent.pronoun = any(p in singular for p in _PRONOUNS) or bool(_EN_PRONOUN.search(low))
     ent.wants_file = bool(re.search(r"docx|word|文档|文件|下载|导出|生成报告|as a file|download|export", low))
     return ent
 

@@ -12,7 +12,7 @@ import re
 _I = re.IGNORECASE
 
 RULES: list[tuple[str, re.Pattern[str]]] = [
-    ("draft_due_diligence", re.compile(r"尽调|尽职调查|due[- ]diligence|\bdd report", _I)),
+    ("draft_due_diligence", re.compile(r"尽调|尽职调查|due[- ]diligence|\bdd\b", _I)),
     ("draft_proposal", re.compile(r"建议书|配置方案|方案书|\bproposal|起草.*方案|写一份.*(方案|建议)", _I)),
     ("performance_attribution", re.compile(
         r"归因|attribution|brinson|超额收益.*(来源|哪里)|跑赢|跑输|配置效应|选股效应|靠.{0,6}还是.{0,4}靠|靠.{0,4}配置还是|归功于|"

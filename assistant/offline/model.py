@@ -20,7 +20,7 @@ from pydantic import ConfigDict, Field
 from assistant.offline.compose import compose
 from assistant.offline.guard import is_injection
 from assistant.offline.lexicon import Lexicon
-from assistant.offline.understand import plan, reply_lang
+from assistant.offline.understand import is_bare_follow_up, plan, reply_lang
 from prompts.loader import sections
 
 _ids = itertools.count(1)
@@ -54,7 +54,10 @@ class OfflineChatModel(BaseChatModel):
         tail = messages[last_human + 1 :]
         results = [(m.name or "tool", str(m.content)) for m in tail if isinstance(m, ToolMessage)]
         if results:
-            answer = compose(results, lang, question)
+            focus = question
+            if self.state.get("last_question") and is_bare_follow_up(question, self.lexicon, slots=True):
+                focus = f"{self.state['last_question']} {question}"  # "同样的看下C0008": the field asked before
+            answer = compose(results, lang, focus)
             if is_injection(question):  # only the caller's own part was answered: say why the rest was not
                 answer = sections("answer_messages", lang)["injection"] + "\n\n" + answer
             return _result(AIMessage(content=answer))

@@ -18,14 +18,15 @@ from tools.registry import spec_of
 
 _I = re.IGNORECASE
 _ASSET_CLASS = [
+    (re.compile(r"另类|alternative|商品|黄金|reits?", _I), "alternative"),
     (re.compile(r"保险|insurance|protection", _I), "protection"),
     (re.compile(r"货币|货基|现金管理|活期|cash|money market", _I), "cash"),
     (re.compile(r"债|固收|fixed income|bond", _I), "fixed_income"),
     (re.compile(r"股票型|权益|偏股|equity|stock fund", _I), "equity"),
 ]
 _HORIZON = re.compile(r"(一|两|二|三|五|半|\d+)\s*(年|个月|月|天)(?:期|左右|以内|内|的|上下)?|"
-                      r"(\d+|one|two|three|six|twelve)[\s-]*(years?|months?|days?|yrs?|mos?)\b", _I)
-_N = {"一": 1, "两": 2, "二": 2, "三": 3, "五": 5, "半": 0.5, "one": 1, "two": 2, "three": 3, "six": 6, "twelve": 12}
+                      r"(\d+|one|two|three|six|twelve|a)[\s-]*(years?|months?|days?|yrs?|mos?)\b", _I)
+_N = {"a": 1, "一": 1, "两": 2, "二": 2, "三": 3, "五": 5, "半": 0.5, "one": 1, "two": 2, "three": 3, "six": 6, "twelve": 12}
 
 Extractor = Callable[[str, Entities, dict[str, Any]], Any]
 
@@ -54,6 +55,8 @@ def _horizon(text: str, ent: Entities, state: dict[str, Any]) -> int | None:
         return None
     n_tok, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
     n = float(n_tok) if n_tok.isdigit() else _N.get(n_tok.lower(), 1)
+    if n == 0.5 and unit.startswith("年"):
+        return 180  # 半年 is quoted as a 180-day term
     unit = unit.lower()
     days = 365 if unit.startswith(("年", "y")) else (30 if unit.startswith(("月", "个月", "m")) else 1)
     if unit.startswith(("月", "个月", "m")) and n in (3, 6, 12):

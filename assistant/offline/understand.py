@@ -71,9 +71,21 @@ _SUITABLE = re.compile(r"(?:买|配|上|申购|购买).{0,12}(?:可以吗|可以
                        r"(?:能不能|可不可以|能否|可否|能)(?:买|申购|购买)|\bcan .{0,20}\bbuy\b|allowed to buy|suitable for", _I)
 
 
+# pinyin initials and words RMs type on a phone ("jj001111 hc", "C0010 zzc", "xia ge yue dao qi de kh")
+_PINYIN = [(re.compile(r"xia\s*ge\s*yue", _I), "下个月"), (re.compile(r"dao\s*qi", _I), "到期"),
+           (re.compile(r"(?<![a-z])kh(?![a-z])", _I), "客户"), (re.compile(r"(?<![a-z])jj(?![a-z])", _I), "基金"),
+           (re.compile(r"(?<![a-z])hc(?![a-z])", _I), "回撤"), (re.compile(r"(?<![a-z])zzc(?![a-z])", _I), "总资产"),
+           (re.compile(r"(?<![a-z])sy(?![a-z])", _I), "收益"), (re.compile(r"(?<![a-z])dq(?![a-z])", _I), "到期"),
+           (re.compile(r"(?<![a-z])cc(?![a-z])", _I), "持仓"), (re.compile(r"(?<![a-z])pz(?![a-z])", _I), "配置"),
+           (re.compile(r"(?<![a-z])ct(?![a-z])", _I), "穿透"), (re.compile(r"(?<![a-z])de(?![a-z])", _I), "的"),
+           (re.compile(r"沪深三百"), "沪深300"), (re.compile(r"中证五百"), "中证500")]
+
+
 def normalise(text: str) -> str:
     for wrong, right in _TYPOS:
         text = text.replace(wrong, right)
+    for pattern, right in _PINYIN:
+        text = pattern.sub(right, text)
     return text
 
 
@@ -213,7 +225,11 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
     if who and not product and _PRODUCT_ASK.search(text) and not compound:
         one = Entities(**{**ent.__dict__, "client_ids": [who]})
         return Plan(calls=[("search_products", fill("search_products", text, one, state))], lang=lang)
-    if not who and not ent.fund_codes and _PRODUCT_ASK.search(text) and (ent.product_risk or ent.amount):
+    if not who and not ent.fund_codes and _PRODUCT_ASK.search(text) and (
+            ent.product_risk or ent.amount or re.search(r"货架|产品|product|shelf", text, _I)):
+        return Plan(calls=[("search_products", fill("search_products", text, ent, {}))], lang=lang)
+    if not who and not ent.fund_codes and not ent.company and not ent.client_ids and _product_filters(text, ent) >= 2 \
+            and not compound:
         return Plan(calls=[("search_products", fill("search_products", text, ent, {}))], lang=lang)
     pair = _client_pair(text, ent, state)
     if pair:
@@ -260,13 +276,15 @@ _PERIOD_WORDS = re.compile(
     r"持有以来|买入以来|从买入到现在|从买入|成立以来|(?:自|从)?\s*(?:19|20)\d{2}\s*年?(?:以来|至今)?|半年|"
     r"ytd|year[- ]to[- ]date|this year|last year|(?:the )?(?:last|past) \w+ (?:years?|months?)|since \w+|"
     r"over the (?:last|past) year", _I)
-_FILLER = re.compile(r"那么|那|呢|的|吗|啊|呀|吧|嗯|再|也|换成|换|改成|改为|要是|如果|看看|看下|看一下|一下|同样|一样|"
+_FILLER = re.compile(r"那么|那|呢|的|吗|啊|呀|吧|嗯|再|也|换成|换个?时间段|换个?区间|时间段|区间|换|改成|改为|要是|如果|看看|看下|看一下|一下|"
+                     r"同样条件|同样|一样|只看|只要|筛一下|查一下|查下|给|switch to|same thing|the same|same|instead|"
                      r"他|她|它|这位|该客户|这个客户|[\s,，。.?？!！、:：]|"
                      r"\b(?:and|what|how|about|for|then|same|him|her|them|it|the|please|pls|over|in|now|next|ok|okay|do|one)\b", _I)
 
 
 _SLOT_WORDS = re.compile(
-    r"\d+(?:\.\d+)?\s*(?:万|千|k|w|元|块|岁|个|只|名)?|[一二两三四五六七八九十]+\s*(?:万|千)|退休|退|每个?月|月|花|开销|支出|"
+    r"\d+(?:\.\d+)?\s*(?:万|千|k|w|元|块|岁|个|只|名|天内|天以内|天|%|个点|页)?|第\s*[一二两三四五六七八九十]\s*页|"
+    r"[一二两三四五六七八九十]+\s*(?:万|千)|退休|退|每个?月|月|花|开销|支出|再加上|加上|加|add|\bwith\b|"
     r"的话|top|前|页|page|switch|change|make it|instead|spending|retire|at|to|years?|months?|per|a|"
     r"[A-Z]{2}\d+[A-Z]*|WM\w+", _I)
 
@@ -294,6 +312,16 @@ def _same_call(text: str, ent: Entities, lex: Lexicon, state: dict[str, Any]) ->
     if len(last) != 1 or not is_bare_follow_up(text, lex, slots=True):
         return None
     name, args = last[0]["name"], dict(last[0]["args"])
+    if name == "book_scan":
+        extra = business.book_args(text, rule=args.get("rule"))
+        if not extra:
+            return None
+        if "within_days" in extra or "month" in extra:
+            args.pop("month", None)
+            args.pop("within_days", None)
+        return name, {**args, **extra}
+    if name == "fund_overlap" and ent.fund_codes:
+        return name, {"fund_codes": list(dict.fromkeys([*args.get("fund_codes", []), *ent.fund_codes]))[:5]}
     new = explicit_slots(name, text, ent)
     if not new and not ent.client_ids:
         return None
@@ -355,6 +383,17 @@ _SHORT_FOLLOW = re.compile(r"^(?:那|那么|好的?|ok)?\s*(?:能|可以|还能)
 _PAIR = re.compile(r"他俩|她俩|他们俩|她们俩|两人|两位|两个人|both of them|the two", _I)
 _PAIR_WITH = re.compile(r"(?:跟|和|与|比|vs\.?|versus|compared? (?:to|with))", _I)
 _PAIR_ASK = re.compile(r"对比|比较|比一?下|比呢|差不多|一样|谁|compare|vs|versus|difference", _I)
+
+
+def _product_filters(text: str, ent: Entities) -> int:
+    """How many shelf filters the message states (risk level, amount, term, asset class): "R3 固收 100万 18个月"
+    is a product search even without the word 产品; "另类资产 有吗" asks whether the shelf has any."""
+    from assistant.offline.slots import _asset_class, _horizon
+
+    n = sum(bool(x) for x in (ent.product_risk, ent.amount, _horizon(text, ent, {}), _asset_class(text, ent, {})))
+    if _asset_class(text, ent, {}) and re.search(r"有吗|有没有|有啥|有什么|any\b", text, _I):
+        n += 1
+    return n
 
 
 def _client_pair(text: str, ent: Entities, state: dict[str, Any]) -> list[str] | None:
@@ -487,6 +526,20 @@ def _follow_up(text: str, ent: Entities, state: dict[str, Any], hits: list[str],
         if tool == last and not ent.period and state.get("period") and tool == "fund_metrics":
             args["period"] = state["period"]  # "那001104呢": the same measure over the same period
         return tool, args
+    if funds and not ent.fund_codes and lex is not None and re.search(r"ETF|跟踪|target|tracks", text, _I) and \
+            re.search(r"比|对比|vs|compare|跟踪差|tracking", text, _I):
+        one = Entities(**{**ent.__dict__, "fund_codes": funds[:1]})
+        target = _feeder_target(f"{text} 跟踪", one, lex)
+        if target:
+            return "compare_funds", {"funds": [funds[0], target], **({"period": ent.period} if ent.period else {})}
+    remembered = state.get("client_id")
+    bench = business._benchmark(ent.text_wo_funds or text)
+    if remembered and not funds[:1] and not ent.fund_codes and bench and (ent.pronoun or len(text) <= 14) and \
+            last in _CLIENT_TOOLS_ORDER + ("benchmark_comparison",):
+        args = {"client_id": remembered, "benchmark": bench}
+        if ent.period:
+            args["period"] = ent.period
+        return "benchmark_comparison", args
     company = state.get("company")
     if company and not ent.company and _COMPANY_PRONOUN.search(text):
         if "draft_due_diligence" in hits:
