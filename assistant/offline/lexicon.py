@@ -16,6 +16,10 @@ class Lexicon:
     funds: tuple[tuple[str, str, str], ...] = ()  # (code, name, name_en)
     companies: tuple[tuple[str, str, str], ...] = ()  # (id, name, credit code)
     other_rms: tuple[str, ...] = ()  # names of the other RMs ("沈强静名下客户有哪些" is another RM's book)
+    genders: tuple[tuple[str, str], ...] = ()  # (client id, "M" | "F"): 他 / 她 / he / she
+
+    def gender(self, client_id: str) -> str:
+        return next((g for c, g in self.genders if c == client_id), "")
 
     @property
     def client_names(self) -> list[str]:
@@ -32,7 +36,7 @@ def load_lexicon(engine: object, caller: object) -> Lexicon:
     """
     import time
 
-    from datastore.repositories.lexicon import client_names, corporate_names, fund_names, rm_names
+    from datastore.repositories.lexicon import client_genders, client_names, corporate_names, fund_names, rm_names
 
     key = (id(engine), getattr(caller, "user_id", ""), getattr(caller, "role", ""))
     hit = _CACHE.get(key)
@@ -48,6 +52,8 @@ def load_lexicon(engine: object, caller: object) -> Lexicon:
         funds=tuple(fund_names(engine)),  # type: ignore[arg-type]
         companies=tuple(corporate_names(engine)),  # type: ignore[arg-type]
         other_rms=tuple(n for i, n in rm_names(engine) if n and i != getattr(caller, "rm_id", None)),  # type: ignore[arg-type]
+        genders=tuple(client_genders(engine, None if role == "admin" else getattr(caller, "rm_id", None)).items())  # type: ignore[arg-type]
+        if clients else (),
     )
     _CACHE[key] = (time.monotonic(), lex)
     return lex

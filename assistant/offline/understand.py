@@ -129,6 +129,8 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
             ent.lang = lang
     if _POLICY_Q.search(text) and not (ent.fund_codes or ent.product_code or ent.company):
         return Plan(calls=[("search_knowledge", {"query": text})], lang=lang)
+    if ent.pronoun and not ent.client_ids:
+        state = _by_gender(text, state, lex)
     pending = state.get("pending_question")
     if pending and ent.client_ids and is_bare_follow_up(text, lex) and not state.get("_replay"):
         # "林姐的持仓给我看下" → which one? → "林敏磊": the original ask, for the client now named
@@ -199,6 +201,21 @@ def _ordinal(text: str) -> int | None:
     if m.group(3):
         return _ORDINAL_WORDS[m.group(3).lower()]
     return 1
+
+
+_HE = re.compile(r"他(?!们|俩)|\bhe\b|\bhis\b|\bhim\b", _I)
+_SHE = re.compile(r"她(?!们|俩)|\bshe\b|\bher\b|\bhers\b", _I)
+
+
+def _by_gender(text: str, state: dict[str, Any], lex: Lexicon) -> dict[str, Any]:
+    """他 / 她 after two clients were discussed: the most recent client of that gender ("C0003和C0005比一下" →
+    "她的收益呢" is C0005 when C0003 is a man). With one candidate, or no gender said, the last client stays."""
+    want = "M" if _HE.search(text) and not _SHE.search(text) else "F" if _SHE.search(text) and not _HE.search(text) else ""
+    current = state.get("client_id")
+    if not want or current and lex.gender(current) in ("", want):
+        return state
+    match = next((c for c in state.get("recent_clients") or [] if lex.gender(c) == want), None)
+    return {**state, "client_id": match} if match else state
 
 
 def _has_lang(tool: str) -> bool:

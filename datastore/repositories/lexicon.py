@@ -20,6 +20,15 @@ def client_names(engine: Engine, rm_id: str | None) -> list[tuple[str, str]]:
         return [(str(i), str(n)) for i, n in s.execute(q)]
 
 
+def client_genders(engine: Engine, rm_id: str | None) -> dict[str, str]:
+    """``{client id: "M" | "F"}`` of one RM's book (or every client): 他 / 她 pick the client they refer to."""
+    q = select(Client.id, Client.gender)
+    if rm_id is not None:
+        q = q.where(Client.rm_id == rm_id)
+    with Session(engine) as s:
+        return {str(i): str(g or "") for i, g in s.execute(q)}
+
+
 def rm_names(engine: Engine) -> list[tuple[str, str]]:
     """``[(rm id, name), …]`` of every RM (to recognise "沈强静名下客户" as another RM's book)."""
     with Session(engine) as s:

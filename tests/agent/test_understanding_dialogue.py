@@ -193,3 +193,16 @@ def test_short_client_id_is_not_a_risk_level(lex):
 def test_book_totals_and_a_scan_in_one_message(lex):
     assert plan("帮我把AUM总数和亏损超过15%的客户一起拉出来", lex, {}).calls == [
         ("book_totals", {}), ("book_scan", {"rule": "loss", "loss_threshold": 0.15})]
+
+
+def test_he_and_she_pick_the_client_of_that_gender(lex):
+    """C0003 is a man and C0005 a woman (clients.gender): after both were discussed, 她 is C0005."""
+    state = {"client_id": "C0003", "recent_clients": ["C0003", "C0005"], "last_tool": "compare_clients"}
+    assert plan("她的收益呢", lex, state).calls == [("portfolio_performance", {"client_id": "C0005"})]
+    assert plan("他的收益呢", lex, state).calls == [("portfolio_performance", {"client_id": "C0003"})]
+
+
+def test_a_foreign_name_in_a_follow_up_never_falls_back_to_the_last_client(sample_engine, settings):
+    """"苏颖的呢" (another RM's client) after a question about an own client answers nothing about anyone."""
+    _, b = _turns(sample_engine, settings, ["C0003总资产多少", "苏颖的呢"])
+    assert b.tool_calls == []
