@@ -36,7 +36,13 @@ def load_lexicon(engine: object, caller: object) -> Lexicon:
     """
     import time
 
-    from datastore.repositories.lexicon import client_genders, client_names, corporate_names, fund_names, rm_names
+    from datastore.repositories.lexicon import (
+        client_genders,
+        client_names,
+        corporate_names,
+        fund_names,
+        rm_names,
+    )
 
     key = (id(engine), getattr(caller, "user_id", ""), getattr(caller, "role", ""))
     hit = _CACHE.get(key)

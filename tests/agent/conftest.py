@@ -72,3 +72,18 @@ def _never_a_real_llm(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(agent_mod, "build_model", guarded)
 
+
+
+@pytest.fixture(scope="module")
+def settings(sample_settings):  # type: ignore[no-untyped-def]
+    """Offline settings on the full sample book (the planner's understanding tests)."""
+    return sample_settings.model_copy(update={"llm_mode": "offline"})
+
+
+@pytest.fixture(scope="module")
+def lex(sample_engine):  # type: ignore[no-untyped-def]
+    """RM001's lexicon on the full sample book."""
+    from assistant.offline.lexicon import load_lexicon
+    from tests.agent.dialogue import RM
+
+    return load_lexicon(sample_engine, RM)

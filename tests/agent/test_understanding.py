@@ -7,35 +7,15 @@ import uuid
 
 import pytest
 
-from assistant.access import Caller
 from assistant.agent import ask
 from assistant.offline.guard import is_injection
-from assistant.offline.lexicon import load_lexicon
 from assistant.offline.understand import plan
 from datastore.repositories.lexicon import client_names
 from evals.holdout import language_ok
+from tests.agent.dialogue import RM  # noqa: E402
+from tests.agent.dialogue import calls as _calls  # noqa: E402
+from tests.agent.dialogue import turns as _turns  # noqa: E402
 from tools.registry import TOOL_NAMES, all_tools, specs
-
-RM = Caller.rm("RM001")
-
-
-@pytest.fixture(scope="module")
-def settings(sample_settings):
-    return sample_settings.model_copy(update={"llm_mode": "offline"})
-
-
-@pytest.fixture(scope="module")
-def lex(sample_engine):
-    return load_lexicon(sample_engine, RM)
-
-
-def _turns(engine, settings, questions):
-    session = f"t-{uuid.uuid4().hex[:8]}"
-    return [ask(q, caller=RM, engine=engine, settings=settings, session_id=session) for q in questions]
-
-
-def _calls(res):
-    return [(c["name"], c["args"]) for c in res.tool_calls]
 
 
 def test_client_follow_up_keeps_the_client_and_switching_resets(sample_engine, settings):

@@ -4,37 +4,13 @@ RMs, and the headline that answers the asked field. Each case is one an RM typed
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
-from assistant.access import Caller
-from assistant.agent import ask
 from assistant.offline.entities import extract, language_switch
-from assistant.offline.lexicon import load_lexicon
 from assistant.offline.understand import is_bare_follow_up, plan
 from evals.holdout import cjk_share
-
-RM = Caller.rm("RM001")
-
-
-@pytest.fixture(scope="module")
-def settings(sample_settings):
-    return sample_settings.model_copy(update={"llm_mode": "offline"})
-
-
-@pytest.fixture(scope="module")
-def lex(sample_engine):
-    return load_lexicon(sample_engine, RM)
-
-
-def _turns(engine, settings, questions):
-    session = f"d-{uuid.uuid4().hex[:8]}"
-    return [ask(q, caller=RM, engine=engine, settings=settings, session_id=session) for q in questions]
-
-
-def _calls(res):
-    return [(c["name"], c["args"]) for c in res.tool_calls]
+from tests.agent.dialogue import calls as _calls
+from tests.agent.dialogue import turns as _turns
 
 
 @pytest.mark.parametrize("text,bare", [
