@@ -188,7 +188,7 @@ def client_books(
 ) -> BookFrames:
     """The frames of a whole book for ``analytics.book.scan_book``: the clients of ``rm_id`` (every client
     when both are None), or just ``client_ids``."""
-    clients = crepo.list_clients(engine, rm_id)
+    clients = crepo.list_clients(engine, rm_id, personal=False)
     if client_ids is not None:
         clients = clients[clients["id"].isin(client_ids)].reset_index(drop=True)
     ids = list(clients["id"])
