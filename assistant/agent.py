@@ -28,6 +28,7 @@ from assistant.models import build_model, should_mask
 from assistant.offline.entities import detect_lang
 from assistant.offline.lexicon import load_lexicon
 from assistant.offline.model import OfflineChatModel
+from assistant.offline.understand import reply_lang
 from assistant.pii import Masker, name_directory
 from assistant.sessions import history, open_session, save_turn
 from assistant.settings import Settings
@@ -82,13 +83,27 @@ def _turn_facts(messages: list[BaseMessage]) -> tuple[list[dict[str, Any]], list
     return calls, results
 
 
-def _next_state(state: dict[str, Any], calls: list[dict[str, Any]], results: list[Any]) -> dict[str, Any]:
-    """Remember the entities of successful calls so "那他的行业分布呢?" resolves next turn."""
+def _next_state(state: dict[str, Any], calls: list[dict[str, Any]], results: list[Any], *,
+                question: str = "", lang: str | None = None) -> dict[str, Any]:
+    """Remember the entities of successful calls so "那他的行业分布呢?" resolves next turn; the reply
+    language (a bare "now 曹建" keeps it); a question answered by a question ("林姐?" → which one) so the
+    answer to it ("林敏磊") completes the original ask."""
     new = dict(state)
+    if lang:
+        new["lang"] = lang
+    if calls:
+        new.pop("pending_question", None)
+        new["last_question"] = question[:300]  # "同样的看下C0008" answers the same field as the last question
+    elif question:
+        new["pending_question"] = question
+    done = []
     for call, result in zip(calls, results, strict=False):
         if isinstance(result, dict) and result.get("error") in ("forbidden", "unsuitable"):
             continue  # never remember an entity the caller may not see
         args = call["args"] or {}
+        for cid in ([args["client_id"]] if args.get("client_id") else []) + list(args.get("client_ids") or []):
+            # the clients discussed, latest first ("他俩对比下" compares the last two)
+            new["recent_clients"] = [cid, *[c for c in new.get("recent_clients", []) if c != cid]][:3]
         if args.get("client_id"):
             if args["client_id"] != new.get("client_id"):
                 new.pop("product", None)  # another client: the product discussed no longer applies
@@ -99,12 +114,15 @@ def _next_state(state: dict[str, Any], calls: list[dict[str, Any]], results: lis
             new["product"] = args["product"]
         if args.get("fund"):
             new["fund_codes"] = [args["fund"]]
-        if args.get("fund_codes"):
-            new["fund_codes"] = list(args["fund_codes"])
+        if args.get("fund_codes") or args.get("funds"):
+            new["fund_codes"] = list(args.get("fund_codes") or args["funds"])
         if args.get("company"):
             new["company"] = args["company"]
         new["last_tool"] = call["name"]
         new["metric"] = call["name"]  # the measure last asked for ("年化多少" → fund_metrics)
+        done.append({"name": call["name"], "args": dict(args)})
+    if done:
+        new["last_calls"] = done  # "英文版": the same calls again in the other language
     return new
 
 
@@ -205,7 +223,8 @@ def ask(
     if stream is not None and offline:
         stream(answer)
     save_turn(engine, session.id, question=question, answer=answer, tool_calls=calls,
-              state=_next_state(state, calls, results))
+              state=_next_state(state, calls, results, question=question,
+                                lang=reply_lang(question, state, lexicon) if offline else lang))
     return AgentAnswer(
         answer=answer,
         tool_calls=calls,

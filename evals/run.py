@@ -14,6 +14,8 @@ SUITES: dict[str, str] = {
     "faq": "evals.faq",  # knowledge: FAQ answers, handoffs, leaks, return promises, latency
     "agent": "evals.agent",  # agent: routing, arguments, refusals, grounding
     "agent_dev": "evals.agent_dev",  # offline planner dev set (tuned on): same scoring as the holdout
+    "agent_dev_v3": "evals.agent_dev --set v3",  # the second, blind-written dev set (tuned on)
+    "agent_dev_v4": "evals.agent_dev --set v4",  # the third, blind-written dev set (tuned on after its first run)
     "holdout": "evals.holdout",  # blind holdout_v2 (frozen): routing, arguments, figures, language per kind/lang
 }
 
@@ -27,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         sys.stdout.write(f"\n== {name}\n")
         sys.stdout.flush()
-        importlib.import_module(SUITES[name]).main([])
+        module, *args = SUITES[name].split()
+        importlib.import_module(module).main(args)
     return 0
 
 

@@ -250,8 +250,9 @@ def get_retriever(store_dir: Path | str, settings: Any = None) -> Retriever:
 
 def search(query: str, *, store_dir: Path | str, k: int = 5, audience: str | None = None,
            doc_type: str | None = None, product_code: str | None = None, settings: Any = None,
-           mode: Mode = "hybrid", glossary: bool = True) -> list[Passage]:
+           mode: Mode = "hybrid", glossary: bool = True, lang: str | None = None) -> list[Passage]:
     """Hybrid search of the knowledge base; see ``Retriever.search``."""
     return get_retriever(store_dir, settings).search(
-        query, k=k, audience=audience, doc_type=doc_type, product_code=product_code, mode=mode, glossary=glossary
+        query, k=k, audience=audience, doc_type=doc_type, product_code=product_code, mode=mode, glossary=glossary,
+        lang=lang,
     )

@@ -6,6 +6,7 @@ and the system prompt tells the model to ignore instructions inside it.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from langchain.tools import ToolRuntime, tool
@@ -15,6 +16,22 @@ from tools.common import context
 from tools.context import AgentContext
 
 _MAX_CHARS = 400  # per passage: enough to answer, small enough for a prompt
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_SAME_ANSWER = 0.02  # an English passage this close (dense cosine) to the best match says the same thing
+
+
+def _english_first(query: str, passages: list[Any], ctx: AgentContext, k: int, audience: str | None) -> list[Any]:
+    """An English question: English passages that match about as well as the best one come first, so
+    the reader gets the answer in their language when the corpus has it (the FAQ for international
+    clients, the English suitability summary); otherwise the Chinese passages stay as they are."""
+    from knowledge.retrieval import search
+
+    best = max((p.dense or 0.0) for p in passages)
+    english = [p for p in search(query, store_dir=ctx.settings.resolved_store_dir, k=k, audience=audience,
+                                 settings=ctx.settings, lang="en") if (p.dense or 0.0) >= best - _SAME_ANSWER]
+    if english:  # the corpus answers in English: quote only English passages
+        return english[:k]
+    return passages
 
 
 class KnowledgeArgs(BaseModel):
@@ -30,6 +47,8 @@ def search_knowledge(query: str, runtime: ToolRuntime[AgentContext], k: int = 4)
     audience = "client" if ctx.caller.role == "client_channel" else None
     from knowledge.retrieval import search  # lazy: the embedding model loads on the first search
     passages = search(query, store_dir=ctx.settings.resolved_store_dir, k=k, audience=audience, settings=ctx.settings)
+    if passages and not _CJK.search(query):
+        passages = _english_first(query, passages, ctx, k, audience)
     # best first; the fused rank score means nothing to a reader, so it is not part of the result
     rows = [{"citation": p.citation(), "text": p.text[:_MAX_CHARS]} for p in passages]
     ctx.citations.extend(r["citation"] for r in rows)

@@ -20,28 +20,51 @@ BENCH_WORDS = re.compile(r"跑赢|跑输|超额|比较基准|基准|benchmark|be
 OVERVIEW = re.compile(r"总资产|(?:手上|手里)(?:都)?有(?:啥|什么|哪些)(?:产品|基金)?$|都有啥|有啥产品|有哪些产品|钱都放哪了|钱都在哪|放哪了|账户(?:啥|什么)?情况|total aum|aum of|'s aum|资产(?:有)?多少|多少资产|持仓(?:明细|情况|有哪些)?|持有(?:哪些|什么)|买了(?:哪些|什么)|"
                       r"(?:什么时候|哪天|何时)到期|到期(?:日|时间)|概况|基本情况|风险等级|测评|"
                       r"total assets|how much does .* have|holdings|what does .* hold|overview|when .* matur", _I)
+LASTS = re.compile(r"能用多久|够用|够不够|够花|能撑|撑多久|用几年|花几年|能花多久|花多久|多少年|how long|last|enough|run out", _I)
+# a client's own maturities ("C0016下个月有啥到期的"), not the book's
+OWN_MATURITY = re.compile(r"有(?:啥|什么|没有)?(?:产品)?到期|到期(?:的|吗|没|了吗)|什么时候到期|matur", _I)
+RISK_FIT = re.compile(r"(?:持仓|产品|配置).{0,8}(?:风险等级|风险承受|风险偏好|风险).{0,4}(?:匹配|相符|一致|吻合|符合)|超风险|"
+                      r"(?:风险等级|风险).{0,4}(?:匹配吗|相符吗|一致吗|不匹配)|match (?:his|her|their) risk|above (?:his|her|their) risk", _I)
 HEALTH = re.compile(r"健康度|健康分|打个?分|财富体检|health score|wealth health", _I)
 SUITABLE = re.compile(r"能不能买|能买.{0,16}吗|可以买|能否购买|适不适合买|适合买吗|适当性|can .* buy|allowed to buy|suitable for",
                       _I)
-COMPARE = re.compile(r"对比|比较|比一比|哪个好|哪只好|vs\.?|versus|compare|side by side|差别|区别", _I)
+COMPARE = re.compile(r"对比|比较|比一比|哪个好|哪只好|谁.{0,4}(?:好|高|强|多|少|低)|差多少|相差|跟踪差|跟踪(?:得|的)?(?:怎么样|如何|误差|差异)|"
+                     r"vs\.?|versus|compare|side by side|差别|区别|tracking|which (?:is|was|did) better", _I)
 FUND_METRIC = re.compile(r"回撤|年化|夏普|波动|收益率?|七日|7日|万份收益|涨了?多少|跌了?多少|drawdown|sharpe|volatility|"
                          r"annuali[sz]ed|return|yield", _I)
 BOOK = re.compile(r"哪些.{0,8}客户|客户.{0,14}(?:有哪些|有谁|哪几位|哪几个|名单)|的客户|客户名单|名下|所有客户|全部客户|我的客户|"
                   r"客户里|which clients|my clients|my book|clients (?:with|who|whose|holding)|list", _I)
-TOTALS = re.compile(r"aum|管理(?:的)?资产|资产规模|总规模|总资产(?:是|有)?多少|book total|how much .* manage", _I)
-_RULES: list[tuple[str, re.Pattern[str]]] = [
-    ("elderly_high_risk", re.compile(r"高龄|老年|老人|70岁|七十岁|elderly|aged 70|over 70", _I)),
-    ("assessment_expired", re.compile(r"测评(?:已)?过期|评估过期|assessment.*expir|expired (?:risk )?assessment", _I)),
-    ("risk_mismatch", re.compile(r"风险(?:等级)?(?:错配|不匹配)|超风险|mismatch|above (?:their )?risk", _I)),
-    ("idle_cash", re.compile(r"闲置|活期.{0,4}(?:多|太多)|idle cash|idle money", _I)),
+DEFINITION = re.compile(r"什么意思|是什么|是啥|怎么算|如何计算|定义|规定|要求|办法|what is|what does .* mean|define|how is .* calculated", _I)
+# rules that are only ever a book question ("持仓集中度过高的", "行业集中度", "老年客户持有高风险产品的")
+_BOOK_ONLY = {"concentration", "industry_concentration", "manager_concentration", "elderly_high_risk", "risk_mismatch",
+              "idle_cash", "assessment_expired"}
+SCAN_VERB = re.compile(r"有没有|有哪些|哪些|谁|扫一?下|扫描|拉出来|拉一下|列出|列一下|名单|清单|\blist\b|\bscan\b|"
+                       r"\bwho\b|\bany\b|clients|everyone", _I)
+TOTALS = re.compile(r"aum|管理(?:的)?资产|管理规模|资产规模|总规模|总资产(?:是|有)?多少|(?:现金|资产|钱)(?:一共|总共|合计|加起来)|"
+                    r"一共多少|总共多少|合计多少|book total|how much .* manage|total cash", _I)
+RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("elderly_high_risk", re.compile(r"高龄|老年|老人|70岁|七十岁|elderly|aged 70|over 70|70\+|seniors?\b", _I)),
+    ("assessment_expired", re.compile(r"测评(?:已)?(?:过期|到期|失效)|评估过期|风评过期|assessments?.*expir|expired (?:risk )?assessment", _I)),
+    ("risk_mismatch", re.compile(r"风险(?:等级)?(?:错配|不匹配)|超风险|超出风险|超过(?:自己|他们|客户)?的?风险|超出(?:自己|客户)?的?风险|"
+                                 r"mismatch|above (?:their |the |clients'? |client )?(?:own )?risk|exceed\w* (?:their )?risk", _I)),
+    ("idle_cash", re.compile(r"闲置|闲钱|闲着|活期.{0,4}(?:多|太多)|现金.{0,4}(?:太多|过多|没投)|idle cash|idle money|idle|uninvested", _I)),
     ("industry_concentration", re.compile(r"行业集中|行业.*超|industry concentration", _I)),
-    ("manager_concentration", re.compile(r"基金经理集中|manager concentration", _I)),
-    ("concentration", re.compile(r"集中度|单一产品|concentrat", _I)),
-    ("loss", re.compile(r"亏损|浮亏|亏了|in (?:the )?red|losing|loss", _I)),
+    ("manager_concentration", re.compile(r"(?:基金)?经理集中|同一个?(?:基金)?经理|一个经理.{0,6}(?:太多|过多)|manager concentration|"
+                                         r"same (?:fund )?manager", _I)),
+    ("concentration", re.compile(r"集中度|单一产品|太集中|过于集中|过度集中|concentrat", _I)),
+    ("loss", re.compile(r"亏损|浮亏|亏了|亏钱|在亏|亏超|跌超|赔钱|套牢|in (?:the )?red|losing|loss|\bdown (?:more than|over|by)|underwater", _I)),
     ("maturing", re.compile(r"到期|maturing|matur", _I)),
 ]
+_RULES = RULES
+RULES_BY_NAME = dict(RULES)
 _WITHIN = re.compile(r"(\d+)\s*天(?:内|以内)?|within\s+(\d+)\s+days|next\s+(\d+)\s+days", _I)
-_LOSS_PCT = re.compile(r"(?:超过|大于|超|over|more than|beyond)\s*(\d+(?:\.\d+)?)\s*%", _I)
+_LOSS_PCT = re.compile(r"(?:超过|大于|超|over|more than|beyond|by|above|改成|换成|to)\s*(\d+(?:\.\d+)?)\s*(?:%|个点)|"
+                       r"(\d+(?:\.\d+)?)\s*(?:%|个点)\s*(?:以上|多|plus|\+|or more)", _I)
+_WEEKS = [(re.compile(r"下周|本周|这周|一周内|7天|next week|this week", _I), 7),
+          (re.compile(r"两周|半个月|14天|two weeks|next fortnight", _I), 14)]
+_PAGE = re.compile(r"第\s*(\d+|[一二两三四五六七八九十])\s*页|page\s*(\d+)", _I)
+_CN_PAGE = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_PAGE_SIZE = re.compile(r"每页\s*(\d+)|(\d+)\s*(?:per page|条每页|个每页|a page)", _I)
 
 
 def _benchmark(text: str) -> str | None:
@@ -51,16 +74,22 @@ def _benchmark(text: str) -> str | None:
         return "CBA00101"
     if re.search(r"目标配置|目标组合|target mix", text, _I):
         return "target"
+    if re.search(r"跑赢|跑输|beat|outperform|underperform", text, _I) and re.search(r"大盘|指数|market|index|了吗|没|吗", text, _I):
+        return "000300"
     return "000300" if BENCH_WORDS.search(text) and re.search(r"大盘|指数|market|index", text, _I) else None
 
 
-def book_args(text: str) -> dict[str, Any]:
-    """book_scan arguments from a book question: the rule, the maturity window, a loss threshold."""
+def book_args(text: str, rule: str | None = None) -> dict[str, Any]:
+    """book_scan arguments from a book question: the rule, the maturity window, a loss threshold, the
+    page. ``rule`` = the rule already known (a follow-up "换成60天内" on a maturity list, or one part of
+    "下个月到期的 再看下风测过期的")."""
     args: dict[str, Any] = {}
-    for rule, pattern in _RULES:
-        if pattern.search(text):
-            args["rule"] = rule
+    for name, pattern in _RULES:
+        if rule is None and pattern.search(text):
+            args["rule"] = name
             break
+    if rule is not None:
+        args["rule"] = rule
     if args.get("rule") == "maturing":
         if re.search(r"下个?月|next month", text, _I):
             args["month"] = "next"
@@ -68,8 +97,20 @@ def book_args(text: str) -> dict[str, Any]:
             args["month"] = "this"
         elif m := _WITHIN.search(text):
             args["within_days"] = int(next(g for g in m.groups() if g))
+        else:
+            for pattern, days in _WEEKS:
+                if pattern.search(text):
+                    args["within_days"] = days
+                    break
     if args.get("rule") == "loss" and (m := _LOSS_PCT.search(text)):
-        args["loss_threshold"] = float(m.group(1)) / 100
+        args["loss_threshold"] = float(m.group(1) or m.group(2)) / 100
+    if m := _PAGE.search(text):
+        tok = m.group(1) or m.group(2)
+        args["page"] = int(tok) if tok.isdigit() else _CN_PAGE.get(tok, 1)
+    if m := _PAGE_SIZE.search(text):
+        args["page_size"] = int(m.group(1) or m.group(2))
+    if rule is not None:
+        args.pop("rule")
     return args
 
 
@@ -77,7 +118,7 @@ def route(text: str, ent: Entities, *, client: str | None, remembered: str | Non
           state: dict[str, Any]) -> list[tuple[str, dict[str, Any]]] | None:
     who = client or (remembered if ent.pronoun else None)
     funds = ent.fund_codes
-    bench = _benchmark(text)
+    bench = _benchmark(ent.text_wo_funds or text)
     if bench and (who or funds):
         args: dict[str, Any] = {"benchmark": bench}
         args.update({"client_id": who} if who and not funds else {"fund": funds[0]})
@@ -94,6 +135,9 @@ def route(text: str, ent: Entities, *, client: str | None, remembered: str | Non
         if ent.period:
             args["period"] = ent.period
         return [("compare_funds", args)]
+    if who and ent.monthly_spending and LASTS.search(text):
+        # "C0009每月花2万能用多久": how long the money lasts at that spending — the retirement analysis
+        return [("retirement_plan", {"client_id": who, "monthly_spending": ent.monthly_spending})]
     if who and HEALTH.search(text):
         return [("wealth_health_score", {"client_id": who})]
     if who and SUITABLE.search(text) and (funds or ent.product_code):
@@ -101,14 +145,22 @@ def route(text: str, ent: Entities, *, client: str | None, remembered: str | Non
         if ent.amount:
             args["amount"] = ent.amount
         return [("check_suitability", args)]
-    if funds and not who and FUND_METRIC.search(text) and (ent.period or re.search(r"回撤|年化|夏普|七日|7日|万份", text)):
+    if funds and not who and FUND_METRIC.search(text) and (ent.period or re.search(
+            r"回撤|年化|夏普|七日|7日|万份|drawdown|sharpe|volatil|7-day|seven[- ]day|yield|annuali", text, _I)):
         return [("fund_metrics", {"fund": funds[0], "period": ent.period or "1y"})]
-    if who and OVERVIEW.search(text) and not re.search(r"穿透|行业|底层|look[- ]?through|industr|匹配|合理|合适|match", text, _I):
+    if client and OWN_MATURITY.search(text) and not re.search(r"买|推荐|buy|recommend", text, _I):
+        return [("client_overview", {"client_id": client})]
+    if who and RISK_FIT.search(text):
+        # "持仓跟风险等级匹配吗": the review flags holdings above the client's level and what to do
+        return [("allocation_review", {"client_id": who})]
+    if who and OVERVIEW.search(text) and not re.search(r"穿透|行业|底层|look[- ]?through|industr|匹配|合理|合适|match|"
+                                                       r"收益|盈亏|赚|亏|xirr|twr|回报|return|gain|profit", text, _I):
         return [("client_overview", {"client_id": who})]
-    if not client and not ent.pronoun and TOTALS.search(text) and (BOOK.search(text) or re.search(r"我|my", text)):
+    if not client and not ent.pronoun and not funds and not ent.company and TOTALS.search(text) and (
+            BOOK.search(text) or re.search(r"我|my|管理规模|\baum\b", text, _I)):
         return [("book_totals", {})]
-    if not client and not ent.pronoun and BOOK.search(text):
+    if not client and not ent.pronoun and not funds and not ent.company and not DEFINITION.search(text):
         args = book_args(text)
-        if args:
+        if args.get("rule") and (BOOK.search(text) or SCAN_VERB.search(text) or args["rule"] in _BOOK_ONLY):
             return [("book_scan", args)]
     return None

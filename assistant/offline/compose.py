@@ -30,7 +30,7 @@ from prompts.loader import load, sections
 _FRACTION_HINTS = ("weight", "return", "share", "pct", "rate", "drawdown", "volatility", "exposure", "yield",
                    "overlap", "coverage", "alpha", "effect", "gap", "drift", "margin", "growth", "roe",
                    "allocation", "selection", "interaction", "active", "ratio_to_target", "target", "actual",
-                   "fee", "cagr", "tracking_error", "excess", "irr", "twr", "success", "percent", "stress",
+                   "fee", "cagr", "tracking_error", "tracking_difference", "excess", "irr", "twr", "success", "percent", "stress",
                    "probability", "contribution_share")
 # whole-word tokens of a key that mean "a plain number" (ratios like Sharpe, counts, ages, days)
 _PLAIN_TOKENS = {"sharpe", "sortino", "calmar", "information", "beta", "dscr", "multiple",
@@ -118,8 +118,21 @@ def value_text(v: str, lang: str) -> str:
     return v
 
 
+_BILINGUAL = re.compile(r"^(?P<zh>.*[\u4e00-\u9fff].*?)\s*[(（](?P<en>[A-Za-z0-9][^()（）]*)[)）]\s*$", re.S)
+
+
+def one_language(text: str, lang: str) -> str:
+    """A service message written "中文 (English)" (the suitability gate's) in the reply's language only."""
+    m = _BILINGUAL.match(text)
+    if not m or len(m.group("en")) < 20:
+        return text
+    return m.group("zh").strip() if lang == "zh" else m.group("en").strip()
+
+
 def fmt_value(key: str, v: Any, lang: str) -> str:
     """Format one field by what its name says it holds."""
+    if isinstance(v, str) and key in ("gate_message", "message", "blocked", "reason", "detail"):
+        v = one_language(v, lang)
     exact = _EXACT.get(key.lower())
     if exact and isinstance(v, float) and math.isfinite(v):
         if exact == "money":
@@ -282,8 +295,11 @@ def render_result(tool: str, result: dict[str, Any], lang: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def compose(results: list[tuple[str, str]], lang: str) -> str:
-    """``results`` = ``[(tool name, ToolMessage content), …]`` of this turn → the answer text."""
+def compose(results: list[tuple[str, str]], lang: str, question: str = "") -> str:
+    """``results`` = ``[(tool name, ToolMessage content), …]`` of this turn → the answer text; with the
+    ``question``, each result opens with the line that answers what was asked (``headline``)."""
+    from assistant.offline.headline import headline
+
     msgs = sections("answer_messages", lang)
     parts: list[str] = []
     citations: list[str] = []
@@ -302,7 +318,9 @@ def compose(results: list[tuple[str, str]], lang: str) -> str:
                 parts.append(msgs["tool_error"].format(tool=value_text(tool, lang), message=data.get("message", "")))
             continue
         citations.extend(str(c) for c in data.get("_citations", []))
-        parts.append(render_result(tool, data, lang) or msgs["no_results"])
+        body = render_result(tool, data, lang) or msgs["no_results"]
+        head = headline(tool, data, question, lang) if question else None
+        parts.append(f"{head}\n{body}" if head else body)
     if citations:
         parts.append(msgs["sources"] + "\n" + "\n".join(f"[{i}] {c}" for i, c in enumerate(dict.fromkeys(citations), 1)))
     return "\n\n".join(parts)

@@ -29,19 +29,22 @@ _AMOUNT = re.compile(
 _AMOUNT_SCALE = {"万亿": 1e12, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 1e4, "千": 1e3, "元": 1.0, "块": 1.0,
                  "million": 1e6, "mn": 1e6, "m": 1e6, "k": 1e3, "w": 1e4, "thousand": 1e3, "billion": 1e9, "bn": 1e9,
                  "yuan": 1.0, "rmb": 1.0, "cny": 1.0}
-_AGE = re.compile(r"(\d{2})\s*(?:岁|周岁)(?:退休)?|retire(?:ment)?\s+at\s+(\d{2})|at\s+age\s+(\d{2})", re.I)
+_AGE = re.compile(r"(\d{2})\s*(?:岁|周岁)(?:退休)?|(?<![\d.万千])(\d{2})\s*(?:岁)?\s*(?:退休|退(?!货|款|费))|"
+                  r"retire(?:ment)?\s+(?:at|by)\s+(?:age\s+)?(\d{2})|at\s+age\s+(\d{2})|退休年龄\s*(\d{2})", re.I)
 _PRODUCT_CODE = re.compile(r"(?<![A-Za-z0-9])(WM[0-9A-Z]{3,}|TD\d+[YMD]|LCD\d+Y|INS\d+|NTC\d+D)(?![A-Za-z0-9])", re.I)
 _SPENDING = re.compile(
-    r"(?:每个?月|一个月|月)(?:花|花销|开销|支出|生活费|用)(?:大概|大约|约)?\s*(\d+(?:\.\d+)?\s*(?:万|千|k|元|块)?)|"
-    r"(?:月支出|月开销|月花销|每月支出|每月开销|每月|每个月)(?:大概|大约|约|为|是|花)?\s*(\d+(?:\.\d+)?\s*(?:万|千|k|w|元|块)?)|"
+    r"(?:每个?月|一个月|月)(?:要|得|大概|大约|能)?(?:花|花销|开销|支出|生活费|用)(?:大概|大约|约|掉)?\s*(\d+(?:\.\d+)?\s*(?:万\d?|千|k|元|块)?|[一二两三四五六七八九十]+\s*(?:万|千))|"
+    r"(?:月支出|月开销|月花销|每月支出|每月开销|每月|每个月)(?:大概|大约|约|为|是|花)?\s*(\d+(?:\.\d+)?\s*(?:万\d?|千|k|w|元|块)?|[一二两三四五六七八九十]+\s*(?:万|千))|"
     r"(\d+(?:\.\d+)?\s*(?:k|thousand|万|千|yuan|元)?)\s*(?:monthly|a month|per month)|"
     r"monthly spending\s*(?:of\s*)?(\d+(?:\.\d+)?\s*(?:k|thousand|yuan)?)|"
     r"(\d+(?:\.\d+)?\s*(?:k|thousand|万|千|yuan|元)?)\s*(?:a|per|each)\s+month|"
-    r"spend(?:s|ing)?\s+(?:about\s+)?(\d+(?:\.\d+)?\s*(?:k|thousand|yuan)?)\s*(?:a|per)\s+month",
+    r"spend(?:s|ing)?\s+(?:about\s+)?(\d+(?:\.\d+)?\s*(?:k|thousand|yuan)?)\s*(?:a|per)\s+month|"
+    r"(\d+(?:\.\d+)?\s*(?:k|thousand|万|千|yuan|元)?)\s*/\s*(?:month|mo|月)\b",
     re.I,
 )
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
            "十二": 12}
+_EN_PRONOUN = re.compile(r"\b(?:he|she|his|hers|they|them)\b")
 _PRONOUNS = ("他", "她", "该客户", "这位客户", "这个客户", "此客户", "him", "her", "this client", "that client",
              "the client", "same client", "their", "his ", "his?")
 
@@ -68,17 +71,36 @@ class Entities:
     month: str | None = None  # "2026-08", "下个月" → next, "本月" → this
     doc_lang: str | None = None  # "英文版" → en (the document's language, not the reply's)
     company_by_name: bool = False  # a company's own name (not a fuzzy fund-like match) is in the text
+    text_wo_funds: str = ""  # the text with fund names taken out ("华鼎沪深300ETF" names no benchmark)
 
 
 _LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])")
 _ASK_EN = re.compile(r"用英文|英文回答|英文回复|说英文|in english|answer in english|英语回答", re.I)
 _ASK_ZH = re.compile(r"用中文|中文回答|in chinese", re.I)
+# a whole message that only asks for the other language ("英文版", "in English please", "中文"): the last
+# answer again, in that language
+_ONLY_EN = re.compile(r"^\s*(?:请|麻烦)?(?:给我|来个|出个|换成|改成|要|用)?\s*(?:英文版?|英语版?|english(?: version)?|in english)"
+                      r"(?:的|吧|呢|回答|回复|please|pls)?\s*(?:please|pls)?[\s。.!！?？]*$", re.I)
+_ONLY_ZH = re.compile(r"^\s*(?:请|麻烦)?(?:给我|来个|出个|换成|改成|要|用)?\s*(?:中文版?|汉语|chinese(?: version)?|in chinese)"
+                      r"(?:的|吧|呢|回答|回复|please|pls)?\s*(?:please|pls)?[\s。.!！?？]*$", re.I)
+
+
+def language_switch(text: str) -> str | None:
+    """"英文版" / "in English" → "en", "中文版" → "zh" when that is all the message asks; else None."""
+    if _ONLY_EN.match(text):
+        return "en"
+    if _ONLY_ZH.match(text):
+        return "zh"
+    return None
 
 
 def detect_lang(text: str) -> str:
     """The reply language: what the question asks for ("用英文回答", "in Chinese"), else the language the
     question is written in. An English sentence quoting a Chinese name ("What is 林辉静's AUM?") is English:
     it has at least three English words and no more CJK characters than names usually take."""
+    switch = language_switch(text)
+    if switch:
+        return switch
     if _ASK_EN.search(text):
         return "en"
     if _ASK_ZH.search(text):
@@ -140,6 +162,12 @@ def parse_period(text: str) -> str | None:
         return f"{n}{u if u in 'yw' else 'm'}"
     if re.search(r"(?:last|past) (?:12 months|year)|一年来|近1年", t):
         return "1y"
+    m = re.search(r"(?<![\w.])(\d{1,2})\s*(?:y|yr|yrs|years?)(?![a-z])|(?<![\w.])(\d{1,2})\s*(?:mo|mos|months?)(?![a-z])|"
+                  r"(?<![\w.])(\d{1,2})\s*个?年(?!代|龄|纪|级|度|化|内|以|期)", t)
+    if m:
+        if m.group(2):
+            return f"{int(m.group(2))}m"
+        return f"{int(m.group(1) or m.group(3))}y"
     m = re.search(r"((?:19|20)\d{2})\s*年(?:度)?(?!\d)|\bin ((?:19|20)\d{2})\b|\bfy((?:19|20)\d{2})\b", t)
     if m:
         return f"year:{m.group(1) or m.group(2) or m.group(3)}"
@@ -161,9 +189,20 @@ def _cn_amount(text: str) -> float | None:
     return float(head * mult + tail) * (1e4 if m.group(4) == "万" else 1e8)
 
 
+_WAN_TAIL = re.compile(r"(\d+)\s*万\s*([1-9])(?![\d万千])")  # "1万5" = 15,000, "1万2" = 12,000
+
+
+def _cn_small(raw: str) -> float | None:
+    """"一万" / "两万" / "五千" (a monthly spending in words)."""
+    m = re.fullmatch(r"\s*([一二两三四五六七八九])\s*(万|千)\s*", raw)
+    return float(_CN_DIGIT[m.group(1)]) * (1e4 if m.group(2) == "万" else 1e3) if m else None
+
+
 def parse_amount(text: str) -> float | None:
-    """'50万'→500000.0, '1.5亿'→150000000.0, '2w'→20000.0, '15k'→15000.0, '一百多万'→1000000.0;
+    """'50万'→500000.0, '1.5亿'→150000000.0, '2w'→20000.0, '15k'→15000.0, '一百多万'→1000000.0, '1万5'→15000.0;
     None when no amount is named."""
+    if m := _WAN_TAIL.search(text):
+        return float(m.group(1)) * 1e4 + float(m.group(2)) * 1e3
     for m in _AMOUNT.finditer(text):
         unit = m.group(2).lower()
         return float(m.group(1)) * _AMOUNT_SCALE[unit]
@@ -182,7 +221,7 @@ def _risks(text: str) -> tuple[str | None, str | None]:
 
 def extract(text: str, lex: Lexicon) -> Entities:
     ent = Entities(lang=detect_lang(text))
-    ent.client_ids = [f"C{m.group(1)}" for m in _CLIENT_ID.finditer(text)]
+    ent.client_ids = list(dict.fromkeys(f"C{m.group(1)}" for m in _CLIENT_ID.finditer(text)))
     if not ent.client_ids:
         found: list[tuple[str, str]] = []
         for cid, name in sorted(lex.clients, key=lambda c: -len(c[1])):
@@ -201,6 +240,8 @@ def extract(text: str, lex: Lexicon) -> Entities:
                 ent.ambiguous_clients = [(c, name) for c in same]
             else:
                 ent.client_ids.extend(ids)
+    if not ent.client_ids and not ent.ambiguous_clients:
+        _nickname(text, lex, ent)
     scrubbed = _CLIENT_ID.sub(" ", text)
     ent.fund_codes = list(dict.fromkeys(m.group(1) for m in _FUND_CODE.finditer(scrubbed)))
     known_codes = {c for c, _, _ in lex.funds}
@@ -222,12 +263,13 @@ def extract(text: str, lex: Lexicon) -> Entities:
     elif lex.companies:
         key, options = best_match(text, [(i, n) for i, n, _ in lex.companies], kind="company")
         ent.company = key or (options[0][0] if options else None)
+    ent.text_wo_funds = _without_fund_names(text, lex, ent.fund_codes)
     ent.period = parse_period(text)
     if m := _PRODUCT_CODE.search(text):
         ent.product_code = m.group(1).upper()
     if m := _SPENDING.search(text):
         raw = next(g for g in m.groups() if g)
-        ent.monthly_spending = parse_amount(raw if re.search(r"[万千k元块]|thousand|yuan", raw, re.I) else raw + "元")
+        ent.monthly_spending = _cn_small(raw) or parse_amount(raw if re.search(r"[万千k元块]|thousand|yuan", raw, re.I) else raw + "元")
     ent.amount = parse_amount(_CLIENT_ID.sub(" ", text))
     ent.client_risk, ent.product_risk = _risks(_CLIENT_ID.sub(" ", text))
     age = _AGE.search(text)
@@ -240,9 +282,30 @@ def extract(text: str, lex: Lexicon) -> Entities:
     elif re.search(r"中文版|in chinese", text, re.I):
         ent.doc_lang = "zh"
     low = text.lower()
-    ent.pronoun = any(p in low for p in _PRONOUNS)
+    ent.pronoun = any(p in low for p in _PRONOUNS) or bool(_EN_PRONOUN.search(low))
     ent.wants_file = bool(re.search(r"docx|word|文档|文件|下载|导出|生成报告|as a file|download|export", low))
     return ent
+
+
+_HONORIFIC = re.compile(r"([\u4e00-\u9fff])(总|姐|哥|老师|阿姨|叔叔|叔|先生|女士|小姐|太太|老板|董|局|处|教授|医生|大爷|奶奶)|"
+                        r"(?:老|小)([\u4e00-\u9fff])(?![\u4e00-\u9fff]{2})")
+_NOT_SURNAME = set("他她它您你我这那哪谁某每各该此其本贵的了是在和跟与给帮看查问说吗呢下个大老小资")
+
+
+def _nickname(text: str, lex: Lexicon, ent: Entities) -> None:
+    """"王总" / "叶阿姨" / "曹姐": the client of that surname when exactly one is in the caller's book;
+    several → ambiguous (a question); none → nothing (another RM's client is never in the lexicon)."""
+    for m in _HONORIFIC.finditer(text):
+        surname = m.group(1) or m.group(3)
+        if not surname or surname in _NOT_SURNAME:
+            continue
+        same = [(c, n) for c, n in lex.clients if n.startswith(surname)]
+        if len(same) == 1:
+            ent.client_ids = [same[0][0]]
+            return
+        if len(same) > 1:
+            ent.ambiguous_clients = same
+            return
 
 
 # common given-name characters: a name followed by one of them is probably a longer, different name
@@ -264,7 +327,9 @@ def _longer_name(text: str, name: str) -> str | None:
     return text[j:j + len(name) + 1]
 
 
-_TOP_N = re.compile(r"前\s*(\d+|[一二两三四五六七八九十])\s*(?:名|位|个|只|大|条)?|top\s*(\d+|three|five|ten)", re.I)
+_TOP_N = re.compile(r"前\s*(\d+|[一二两三四五六七八九十])\s*(?:名|位|个|只|大|条)?|top\s*(\d+|three|five|ten)|"
+                    r"(?:最大|最多|最高|最有钱)的?\s*(\d+|[一二两三四五六七八九十])\s*(?:个|位|名|只)|"
+                    r"(?:biggest|largest)\s+(\d+|three|five|ten)", re.I)
 _MONTH = re.compile(r"((?:19|20)\d{2})\s*[-/年]\s*(\d{1,2})\s*月?")
 
 
@@ -272,7 +337,7 @@ def parse_top_n(text: str) -> int | None:
     m = _TOP_N.search(text)
     if not m:
         return None
-    tok = m.group(1) or m.group(2)
+    tok = next(g for g in m.groups() if g)
     words = {"three": 3, "five": 5, "ten": 10}
     return int(tok) if tok.isdigit() else (words.get(tok.lower()) or _CN_NUM.get(tok))
 
@@ -284,6 +349,16 @@ def parse_month(text: str) -> str | None:
         return "this"
     m = _MONTH.search(text)
     return f"{m.group(1)}-{int(m.group(2)):02d}" if m and 1 <= int(m.group(2)) <= 12 else None
+
+
+def _without_fund_names(text: str, lex: Lexicon, codes: list[str]) -> str:
+    for code in codes:
+        text = text.replace(code, " ")
+        name = lex.fund_name(code) or ""
+        for form in (name, re.sub(r"[A-C]$", "", name), re.sub(r"\(.*?\)|（.*?）", "", name)):
+            if form and form.lower() in text.lower():
+                text = re.sub(re.escape(form), " ", text, flags=re.I)
+    return text
 
 
 def _company_core(name: str) -> str:

@@ -30,6 +30,21 @@ _PII_DUMP = re.compile(r"(?:所有|全部|全体|每个|每位|all|every)\s*(?:�
                        r"(?:列出|导出|list|dump|export).{0,20}(?:手机号|电话|身份证|phone|mobile|id numbers?)", _I)
 
 
+_PROMISE = re.compile(r"保证不亏|保证收益|保本保息|保本保收益|稳赚|稳稳的|稳赚不赔|包赚|不会亏|绝对不亏|零风险|无风险|"
+                      r"承诺.{0,6}(?:收益|年化|保本)|guarantee[sd]?|risk[- ]free|can'?t lose|no risk|promise .{0,20}return", _I)
+_DRAFT = re.compile(r"写|发|编|起草|话术|告诉|跟.{0,6}说|就说|回复|微信|短信|write|draft|message|tell|telling|text|reply|say", _I)
+
+
+def is_return_promise(text: str) -> bool:
+    """A message to a client promising returns or capital protection (适当性 / 销售行为规范: never)."""
+    return bool(_PROMISE.search(text) and _DRAFT.search(text))
+
+
+def other_rm_named(text: str, other_rms: tuple[str, ...]) -> str | None:
+    """Another RM's name in the message ("沈强静名下客户有哪些"): their book is not the caller's."""
+    return next((n for n in sorted(other_rms, key=len, reverse=True) if len(n) >= 2 and n in text), None)
+
+
 def is_injection(text: str) -> bool:
     """True for a message that tries to change who the assistant is or reach data beyond the caller's book."""
     return bool(_ROLE.search(text) or _OTHERS.search(text) or _PII_DUMP.search(text) or INJECTION.search(text))

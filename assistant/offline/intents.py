@@ -12,7 +12,7 @@ import re
 _I = re.IGNORECASE
 
 RULES: list[tuple[str, re.Pattern[str]]] = [
-    ("draft_due_diligence", re.compile(r"尽调|尽职调查|due[- ]diligence|\bdd report", _I)),
+    ("draft_due_diligence", re.compile(r"尽调|尽职调查|due[- ]diligence|\bdd\b", _I)),
     ("draft_proposal", re.compile(r"建议书|配置方案|方案书|\bproposal|起草.*方案|写一份.*(方案|建议)", _I)),
     ("performance_attribution", re.compile(
         r"归因|attribution|brinson|超额收益.*(来源|哪里)|跑赢|跑输|配置效应|选股效应|靠.{0,6}还是.{0,4}靠|靠.{0,4}配置还是|归功于|"
@@ -37,11 +37,12 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
         r"我的客户|客户名单|哪些客户|所有客户|名下客户|全部客户|扫描|到期|闲置|预警|提醒|需要跟进|"
         r"my clients|my book|which clients|book scan|scan|maturing|idle cash|alerts?|follow[- ]?up list", _I)),
     ("portfolio_performance", re.compile(
-        r"收益|盈亏|赚|亏|盈利|回报|表现|业绩|浮盈|浮亏|市值|return|p&l|pnl|profit|loss|performance|"
+        r"收益|盈亏|赚|亏|盈利|回报|表现|业绩|浮盈|浮亏|市值|xirr|twr|irr|时间加权|资金加权|return|p&l|pnl|profit|loss|performance|"
         r"gain|how (?:is|are|did|has|have) .* (?:doing|done|performed|going)|market value|earn|made|lost", _I)),
     ("company_profile", re.compile(
-        r"工商|注册资本|法人|股东|财务|授信|征信|风险事件|诉讼|处罚|被执行|企业|公司情况|信用|"
-        r"company|corporate|credit|lawsuit|penalt|shareholder|financials", _I)),
+        r"工商|注册资本|法人|股东|财务|授信|征信|风险事件|诉讼|处罚|被执行|企业|公司情况|信用|资产负债率|流动比率|速动比率|营收|"
+        r"净利润|ROE|利息保障|company|corporate|credit|lawsuit|penalt|shareholder|financials|current ratio|debt ratio|"
+        r"leverage|revenue|net profit|margin", _I)),
     ("search_products", re.compile(
         r"推荐|产品|适合|买什么|买点什么|买啥|放哪(?:合适|好|比较)|怎么放|理财|存款|保险|货架|recommend|product|suitable|what (?:can|should) .* buy|"
         r"invest in|shelf|options for", _I)),

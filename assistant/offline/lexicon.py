@@ -15,6 +15,7 @@ class Lexicon:
     clients: tuple[tuple[str, str], ...] = ()  # (client id, name) visible to the caller
     funds: tuple[tuple[str, str, str], ...] = ()  # (code, name, name_en)
     companies: tuple[tuple[str, str, str], ...] = ()  # (id, name, credit code)
+    other_rms: tuple[str, ...] = ()  # names of the other RMs ("沈强静名下客户有哪些" is another RM's book)
 
     @property
     def client_names(self) -> list[str]:
@@ -31,7 +32,7 @@ def load_lexicon(engine: object, caller: object) -> Lexicon:
     """
     import time
 
-    from datastore.repositories.lexicon import client_names, corporate_names, fund_names
+    from datastore.repositories.lexicon import client_names, corporate_names, fund_names, rm_names
 
     key = (id(engine), getattr(caller, "user_id", ""), getattr(caller, "role", ""))
     hit = _CACHE.get(key)
@@ -46,6 +47,7 @@ def load_lexicon(engine: object, caller: object) -> Lexicon:
         clients=tuple(clients),
         funds=tuple(fund_names(engine)),  # type: ignore[arg-type]
         companies=tuple(corporate_names(engine)),  # type: ignore[arg-type]
+        other_rms=tuple(n for i, n in rm_names(engine) if n and i != getattr(caller, "rm_id", None)),  # type: ignore[arg-type]
     )
     _CACHE[key] = (time.monotonic(), lex)
     return lex

@@ -18,9 +18,9 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import ConfigDict, Field
 
 from assistant.offline.compose import compose
-from assistant.offline.entities import detect_lang
+from assistant.offline.guard import is_injection
 from assistant.offline.lexicon import Lexicon
-from assistant.offline.understand import plan
+from assistant.offline.understand import is_bare_follow_up, plan, reply_lang
 from prompts.loader import sections
 
 _ids = itertools.count(1)
@@ -50,11 +50,17 @@ class OfflineChatModel(BaseChatModel):
     ) -> ChatResult:
         last_human = max((i for i, m in enumerate(messages) if isinstance(m, HumanMessage)), default=-1)
         question = str(messages[last_human].content) if last_human >= 0 else ""
-        lang = detect_lang(question)
+        lang = reply_lang(question, self.state, self.lexicon)
         tail = messages[last_human + 1 :]
         results = [(m.name or "tool", str(m.content)) for m in tail if isinstance(m, ToolMessage)]
         if results:
-            return _result(AIMessage(content=compose(results, lang)))
+            focus = question
+            if self.state.get("last_question") and is_bare_follow_up(question, self.lexicon, slots=True):
+                focus = f"{self.state['last_question']} {question}"  # "同样的看下C0008": the field asked before
+            answer = compose(results, lang, focus)
+            if is_injection(question):  # only the caller's own part was answered: say why the rest was not
+                answer = sections("answer_messages", lang)["injection"] + "\n\n" + answer
+            return _result(AIMessage(content=answer))
         p = plan(question, self.lexicon, self.state)
         if p.reply is not None or not p.calls:
             return _result(AIMessage(content=p.reply or sections("answer_messages", lang)["out_of_scope"]))

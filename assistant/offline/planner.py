@@ -154,7 +154,7 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
     # 2) fund questions (no client named)
     if ent.fund_codes and not client and not (ent.pronoun and remembered and client_hits):
         if "fund_overlap" in hits or len(ent.fund_codes) >= 2:
-            codes = ent.fund_codes[:2]
+            codes = ent.fund_codes[:5]
             if len(codes) < 2:
                 out.reply = _msg("clarify_second_fund", lang)
             else:
@@ -186,7 +186,9 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
             out.reply = _msg("clarify_client", lang)
             return out
         # two analyses in one message only for the natural pair "穿透 + 行业"; otherwise the most specific
-        pair = set(client_hits[:2]) == {"industry_exposure", "lookthrough_portfolio"}
+        pair = set(client_hits[:2]) == {"industry_exposure", "lookthrough_portfolio"} and not re.search(
+            r"(?:医药|新能源|白酒|科技|银行|半导体|消费|地产|电子|食品|军工|有色|煤炭|汽车|化工|传媒|通信|计算机|券商|光伏|医疗)"
+            r".{0,4}(?:占|多少|仓位|敞口|比例)", text)  # "穿透后新能源占多少" asks one sector's share
         for tool in client_hits[: 2 if pair else 1]:
             out.calls.append((tool, _client_args(tool, who, ent)))
         return out

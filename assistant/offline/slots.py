@@ -18,14 +18,15 @@ from tools.registry import spec_of
 
 _I = re.IGNORECASE
 _ASSET_CLASS = [
+    (re.compile(r"另类|alternative|商品|黄金|reits?", _I), "alternative"),
     (re.compile(r"保险|insurance|protection", _I), "protection"),
     (re.compile(r"货币|货基|现金管理|活期|cash|money market", _I), "cash"),
     (re.compile(r"债|固收|fixed income|bond", _I), "fixed_income"),
     (re.compile(r"股票型|权益|偏股|equity|stock fund", _I), "equity"),
 ]
-_HORIZON = re.compile(r"(?:放|投|存|锁定?)\s*(一|两|三|半|\d+)\s*(年|个月|月|天)|for\s+(\d+|one|two|three|six)\s+(years?|months?|days?)",
-                      _I)
-_N = {"一": 1, "两": 2, "三": 3, "半": 0.5, "one": 1, "two": 2, "three": 3, "six": 6}
+_HORIZON = re.compile(r"(一|两|二|三|五|半|\d+)\s*(年|个月|月|天)(?:期|左右|以内|内|的|上下)?|"
+                      r"(\d+|one|two|three|six|twelve)[\s-]*(years?|months?|days?|yrs?|mos?)\b", _I)
+_N = {"一": 1, "两": 2, "二": 2, "三": 3, "五": 5, "半": 0.5, "one": 1, "two": 2, "three": 3, "six": 6, "twelve": 12}
 
 Extractor = Callable[[str, Entities, dict[str, Any]], Any]
 
@@ -54,7 +55,12 @@ def _horizon(text: str, ent: Entities, state: dict[str, Any]) -> int | None:
         return None
     n_tok, unit = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
     n = float(n_tok) if n_tok.isdigit() else _N.get(n_tok.lower(), 1)
-    days = 365 if unit.startswith(("年", "year")) else (30 if unit.startswith(("月", "个月", "month")) else 1)
+    if n == 0.5 and unit.startswith("年"):
+        return 180  # 半年 is quoted as a 180-day term
+    unit = unit.lower()
+    days = 365 if unit.startswith(("年", "y")) else (30 if unit.startswith(("月", "个月", "m")) else 1)
+    if unit.startswith(("月", "个月", "m")) and n in (3, 6, 12):
+        return {3: 90, 6: 180, 12: 365}[int(n)]  # product terms are quoted as 90 / 180 / 365 days
     return int(n * days)
 
 
@@ -103,6 +109,7 @@ EXTRACTORS: dict[str, Extractor] = {
     "within_days": _book("within_days"),
     "month": _book("month"),
     "loss_threshold": _book("loss_threshold"),
+    "page": _book("page"),
     "doc_lang": lambda t, e, s: e.doc_lang or (e.lang if e.lang == "en" else None),
     "wants_file": lambda t, e, s: True if e.wants_file else None,
     "scenario": _scenario,
@@ -125,6 +132,21 @@ def fill(tool: str, text: str, ent: Entities, state: dict[str, Any]) -> dict[str
             args.pop("client_id", None)
         else:
             args.pop("fund", None)
+    return _after(tool, args, ent, state)
+
+
+def explicit_slots(tool: str, text: str, ent: Entities) -> dict[str, Any]:
+    """Only what this message itself says for the tool's slots (no defaults, no state): what a
+    follow-up ("改成每月3万", "top 20") changes in the last call."""
+    out: dict[str, Any] = {}
+    for slot in spec_of(tool).slots:
+        value = EXTRACTORS[slot.extractor](text, ent, {})
+        if value is not None and slot.extractor not in ("query", "benchmark", "scenario"):
+            out[slot.arg] = value
+    return out
+
+
+def _after(tool: str, args: dict[str, Any], ent: Entities, state: dict[str, Any]) -> dict[str, Any]:
     if tool in ("portfolio_performance", "performance_attribution", "fund_metrics") and "period" not in args \
             and state.get("period") and state.get("_follow"):
         args["period"] = state["period"]

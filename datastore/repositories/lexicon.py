@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from datastore.schema import Client, Corporate, Fund
+from datastore.schema import RM, Client, Corporate, Fund
 
 
 def client_names(engine: Engine, rm_id: str | None) -> list[tuple[str, str]]:
@@ -18,6 +18,12 @@ def client_names(engine: Engine, rm_id: str | None) -> list[tuple[str, str]]:
         q = q.where(Client.rm_id == rm_id)
     with Session(engine) as s:
         return [(str(i), str(n)) for i, n in s.execute(q)]
+
+
+def rm_names(engine: Engine) -> list[tuple[str, str]]:
+    """``[(rm id, name), …]`` of every RM (to recognise "沈强静名下客户" as another RM's book)."""
+    with Session(engine) as s:
+        return [(str(i), str(n)) for i, n in s.execute(select(RM.id, RM.name).order_by(RM.id))]
 
 
 def fund_names(engine: Engine) -> list[tuple[str, str, str]]:

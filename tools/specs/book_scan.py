@@ -19,7 +19,7 @@ SPEC = ToolSpec(
         "elderly clients with high-risk products", "maturities in the next 30 days", "alerts for my clients",
     ),
     slots=(Slot("rule", "rule"), Slot("within_days", "within_days"), Slot("month", "month"),
-           Slot("loss_threshold", "loss_threshold")),
+           Slot("loss_threshold", "loss_threshold"), Slot("page", "page")),
     clarify={"zh": "请问按哪类提醒扫描（到期、闲置资金、测评过期、亏损…）？",
              "en": "Which follow-up (maturities, idle cash, expired assessments, losses…)?"},
 )
