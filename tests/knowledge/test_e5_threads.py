@@ -19,6 +19,19 @@ def test_query_threads_follow_the_idle_cores(monkeypatch: pytest.MonkeyPatch, cp
     assert e5.query_threads() == want
 
 
+def test_loading_the_model_leaves_no_pin_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    e5._e5.cache_clear()
+    try:
+        e5._e5()
+        monkeypatch.setattr(e5, "_cpus", lambda: 2)
+        monkeypatch.setattr(e5.os, "getloadavg", lambda: (4.0, 4.0, 4.0))
+        assert "OMP_NUM_THREADS" not in e5.os.environ
+        assert e5.query_threads() == 1
+    finally:
+        e5._e5.cache_clear()
+
+
 def test_omp_num_threads_pins_the_count(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OMP_NUM_THREADS", "3")
     monkeypatch.setattr(e5.os, "getloadavg", lambda: (9.0, 9.0, 9.0))
