@@ -34,7 +34,8 @@ FUND_METRIC = re.compile(r"回撤|年化|夏普|波动|收益率?|七日|7日|�
                          r"annuali[sz]ed|return|yield", _I)
 BOOK = re.compile(r"哪些.{0,8}客户|客户.{0,14}(?:有哪些|有谁|哪几位|哪几个|名单)|的客户|客户名单|名下|所有客户|全部客户|我的客户|"
                   r"客户里|which clients|my clients|my book|clients (?:with|who|whose|holding)|list", _I)
-DEFINITION = re.compile(r"什么意思|是什么|是啥|怎么算|如何计算|定义|规定|要求|办法|what is|what does .* mean|define|how is .* calculated", _I)
+DEFINITION = re.compile(r"什么意思|是什么|是啥|怎么算|如何计算|定义|规定|规则|制度|要求|办法|要注意|注意什么|what is|what does .* mean|define|"
+                        r"how is .* calculated|rules?\b|policy|regulation|requirement", _I)
 # rules that are only ever a book question ("持仓集中度过高的", "行业集中度", "老年客户持有高风险产品的")
 _BOOK_ONLY = {"concentration", "industry_concentration", "manager_concentration", "elderly_high_risk", "risk_mismatch",
               "idle_cash", "assessment_expired"}

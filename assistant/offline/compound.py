@@ -20,7 +20,7 @@ _I = re.IGNORECASE
 JOIN = re.compile(r"顺便|然后|再|另外|同时|并且|还有|以及|和|跟|加上|\+|、|，|,|；|;|\s|都|both|also|and|then|plus|in one go", _I)
 
 CLIENT_ASKS: list[tuple[str, re.Pattern[str]]] = [
-    ("client_overview", re.compile(r"总资产|资产多少|多少资产|现金(?:多少|还剩)?|活期|概况|持仓(?!收益)|overview|total assets|\baum\b|holdings|"
+    ("client_overview", re.compile(r"总资产|资产多少|多少资产|现金(?:多少|还剩)?|活期|概况|持仓(?!收益)|overview|total assets|\baum\b|(?<!top )holdings|"
                                    r"有到期|到期吗|什么时候到期|matur", _I)),
     ("portfolio_performance", re.compile(r"xirr|twr|持仓收益|收益率?|盈亏|赚了|亏了|赚还是|亏还是|回报|"
                                          r"\breturns?\b|gain|p&l|profit|\bloss\b|how .* doing", _I)),
@@ -29,6 +29,7 @@ CLIENT_ASKS: list[tuple[str, re.Pattern[str]]] = [
     ("lookthrough_portfolio", re.compile(r"穿透|底层|look[- ]?through|underlying|x-?ray", _I)),
     ("allocation_review", re.compile(r"调仓|再平衡|rebalanc|配置(?:合理|怎么样|咋样|如何)|要不要调|该不该调|allocation review", _I)),
     ("wealth_health_score", business.HEALTH),
+    ("retirement_plan", re.compile(r"退休|养老|retire|pension", _I)),
     ("performance_attribution", re.compile(r"归因|attribution|brinson", _I)),
     ("benchmark_comparison", re.compile(r"跑赢|跑输|超额|benchmark|beat|outperform|underperform|target mix|"
                                         r"(?:跟|和|比|vs\.?|versus|against)\s*(?:the\s+)?(?:沪深\s*300|csi\s*300|中债|债券指数|bond index)", _I)),
@@ -38,7 +39,7 @@ CLIENT_ASKS: list[tuple[str, re.Pattern[str]]] = [
 FUND_ASKS: list[tuple[str, re.Pattern[str]]] = [
     ("fund_metrics", re.compile(r"回撤|夏普|波动|年化|收益(?:多少|怎么样|如何|率)|涨了多少|drawdown|sharpe|volatil|\breturns? (?:of|over|this|last)", _I)),
     ("fund_overlap", re.compile(r"重合|重叠|overlap", _I)),
-    ("benchmark_comparison", CLIENT_ASKS[7][1]),
+    ("benchmark_comparison", dict(CLIENT_ASKS)["benchmark_comparison"]),
     ("fund_profile", re.compile(r"经理|费率|管理费|规模|manager|fees?\b|size", _I)),
 ]
 COMPANY_ASKS: list[tuple[str, re.Pattern[str]]] = [
@@ -122,8 +123,8 @@ def plan_compound(text: str, ent: Entities, state: dict[str, Any],
 
 
 def _plan(text: str, ent: Entities, state: dict[str, Any], fill: Any) -> list[tuple[str, dict[str, Any]]] | None:
-    if not JOIN.search(text):
-        return None
+    if not JOIN.search(text) and not (len(ent.fund_codes) == 1 and len(_asks(text, FUND_ASKS)) >= 2):
+        return None  # a fund's two asks need no joining word ("今年以来收益多少跑赢沪深300没有")
     client = ent.client_ids[0] if len(ent.client_ids) == 1 else (
         state.get("client_id") if ent.pronoun and not ent.client_ids else None)
     if client:

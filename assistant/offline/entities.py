@@ -44,7 +44,7 @@ _SPENDING = re.compile(
 )
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
            "十二": 12}
-_EN_PRONOUN = re.compile(r"\b(?:he|she|his|hers|they|them)\b")
+_EN_PRONOUN = re.compile(r"\b(?:he|she|his|hers)\b")
 _PRONOUNS = ("他", "她", "该客户", "这位客户", "这个客户", "此客户", "him", "her", "this client", "that client",
              "the client", "same client", "their", "his ", "his?")
 
@@ -282,7 +282,8 @@ def extract(text: str, lex: Lexicon) -> Entities:
     elif re.search(r"中文版|in chinese", text, re.I):
         ent.doc_lang = "zh"
     low = text.lower()
-    ent.pronoun = any(p in low for p in _PRONOUNS) or bool(_EN_PRONOUN.search(low))
+    singular = re.sub(r"他们|她们|他俩|她俩", " ", low)  # "提前联系一下他们": the clients of a list, not one client
+    ent.pronoun = any(p in singular for p in _PRONOUNS) or bool(_EN_PRONOUN.search(low))
     ent.wants_file = bool(re.search(r"docx|word|文档|文件|下载|导出|生成报告|as a file|download|export", low))
     return ent
 

@@ -213,6 +213,9 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
         funds = state.get("fund_codes") or []
         if funds and ent.pronoun:
             out.calls.append(("fund_profile", {"fund": funds[0]}))
+        elif not funds and re.search(r"费|fee|赎回|申购|redemption|subscription|days?\b|天", text, re.I):
+            # "redemption fee under 7 days": a fee rule, not a fund's profile — the fee schedule answers it
+            out.calls.append(("search_knowledge", {"query": text}))
         else:
             out.reply = _msg("clarify_fund", lang)
         return out

@@ -225,7 +225,11 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
     if who and not product and _PRODUCT_ASK.search(text) and not compound:
         one = Entities(**{**ent.__dict__, "client_ids": [who]})
         return Plan(calls=[("search_products", fill("search_products", text, one, state))], lang=lang)
-    if not who and not ent.fund_codes and _PRODUCT_ASK.search(text) and (ent.product_risk or ent.amount):
+    if not who and not ent.fund_codes and _PRODUCT_ASK.search(text) and (
+            ent.product_risk or ent.amount or re.search(r"货架|产品|product|shelf", text, _I)):
+        return Plan(calls=[("search_products", fill("search_products", text, ent, {}))], lang=lang)
+    if not who and not ent.fund_codes and not ent.company and not ent.client_ids and _product_filters(text, ent) >= 2 \
+            and not compound:
         return Plan(calls=[("search_products", fill("search_products", text, ent, {}))], lang=lang)
     pair = _client_pair(text, ent, state)
     if pair:
@@ -308,9 +312,6 @@ def _same_call(text: str, ent: Entities, lex: Lexicon, state: dict[str, Any]) ->
     if len(last) != 1 or not is_bare_follow_up(text, lex, slots=True):
         return None
     name, args = last[0]["name"], dict(last[0]["args"])
-    new = explicit_slots(name, text, ent)
-    if not new and not ent.client_ids:
-        return None
     if name == "book_scan":
         extra = business.book_args(text, rule=args.get("rule"))
         if not extra:
@@ -321,6 +322,9 @@ def _same_call(text: str, ent: Entities, lex: Lexicon, state: dict[str, Any]) ->
         return name, {**args, **extra}
     if name == "fund_overlap" and ent.fund_codes:
         return name, {"fund_codes": list(dict.fromkeys([*args.get("fund_codes", []), *ent.fund_codes]))[:5]}
+    new = explicit_slots(name, text, ent)
+    if not new and not ent.client_ids:
+        return None
     if ent.client_ids and "client_id" in args and ent.client_ids[0] != args["client_id"]:
         # another client: the same question about them; what was said about the last one no longer applies
         args = {k: v for k, v in args.items() if k not in ("monthly_spending", "retire_age", "amount")}
@@ -379,6 +383,17 @@ _SHORT_FOLLOW = re.compile(r"^(?:那|那么|好的?|ok)?\s*(?:能|可以|还能)
 _PAIR = re.compile(r"他俩|她俩|他们俩|她们俩|两人|两位|两个人|both of them|the two", _I)
 _PAIR_WITH = re.compile(r"(?:跟|和|与|比|vs\.?|versus|compared? (?:to|with))", _I)
 _PAIR_ASK = re.compile(r"对比|比较|比一?下|比呢|差不多|一样|谁|compare|vs|versus|difference", _I)
+
+
+def _product_filters(text: str, ent: Entities) -> int:
+    """How many shelf filters the message states (risk level, amount, term, asset class): "R3 固收 100万 18个月"
+    is a product search even without the word 产品; "另类资产 有吗" asks whether the shelf has any."""
+    from assistant.offline.slots import _asset_class, _horizon
+
+    n = sum(bool(x) for x in (ent.product_risk, ent.amount, _horizon(text, ent, {}), _asset_class(text, ent, {})))
+    if _asset_class(text, ent, {}) and re.search(r"有吗|有没有|有啥|有什么|any\b", text, _I):
+        n += 1
+    return n
 
 
 def _client_pair(text: str, ent: Entities, state: dict[str, Any]) -> list[str] | None:
@@ -511,6 +526,12 @@ def _follow_up(text: str, ent: Entities, state: dict[str, Any], hits: list[str],
         if tool == last and not ent.period and state.get("period") and tool == "fund_metrics":
             args["period"] = state["period"]  # "那001104呢": the same measure over the same period
         return tool, args
+    if funds and not ent.fund_codes and lex is not None and re.search(r"ETF|跟踪|target|tracks", text, _I) and \
+            re.search(r"比|对比|vs|compare|跟踪差|tracking", text, _I):
+        one = Entities(**{**ent.__dict__, "fund_codes": funds[:1]})
+        target = _feeder_target(f"{text} 跟踪", one, lex)
+        if target:
+            return "compare_funds", {"funds": [funds[0], target], **({"period": ent.period} if ent.period else {})}
     remembered = state.get("client_id")
     bench = business._benchmark(ent.text_wo_funds or text)
     if remembered and not funds[:1] and not ent.fund_codes and bench and (ent.pronoun or len(text) <= 14) and \
