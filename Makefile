@@ -1,6 +1,8 @@
 # WealthDesk — `make run` and `make test` work from nothing on a fresh machine.
-# The Spark batch tests (tests/batch) need a Java runtime 17+ on PATH (Debian/Ubuntu: apt-get install
-# openjdk-17-jre-headless); without java they are skipped with that reason. pyspark/pyarrow come with '.[dev]'.
+# As root on Debian/Ubuntu, `make test` also installs the system packages the product and its tests use
+# (skipped when present, instructions printed when not root): chromium (console browser tests), LibreOffice
+# writer + python3-uno + a CJK font (PDF reports with TOC page numbers, no tofu), and a Java 17 runtime
+# (Spark batch tests; without java they are skipped with that reason). pyspark/pyarrow come with '.[dev]'.
 SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
@@ -42,13 +44,32 @@ browser: ## install Debian's chromium for the console's browser tests (as root; 
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null && echo "chromium installed"; \
 	else echo "browser tests need Debian's chromium: sudo apt-get install -y --no-install-recommends chromium (they are skipped without it)"; fi
 
+# PDF reports: soffice converts, python3-uno lets reports/pdf_uno.py update the TOC's page numbers first,
+# fonts-noto-cjk gives LibreOffice real Chinese glyphs
+office: ## install LibreOffice writer, python3-uno and a CJK font for PDF reports (as root; otherwise print how)
+	@missing=""; command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
+	  /usr/bin/python3 -c 'import uno' 2>/dev/null || missing="$$missing python3-uno"; \
+	  fc-list :lang=zh 2>/dev/null | grep -q . || missing="$$missing fonts-noto-cjk"; \
+	  $(call apt_install,PDF reports,$$missing)
+
+java: ## install a Java 17 runtime for the Spark batch tests (as root; otherwise print how)
+	@missing=""; command -v java >/dev/null || missing="openjdk-17-jre-headless"; \
+	  $(call apt_install,Spark batch tests,$$missing)
+
+# $(call apt_install,purpose,packages): nothing when the list is empty, apt-get as root, else instructions
+apt_install = if [ -z "$(2)" ]; then echo "$(1): system packages present"; \
+	elif [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(2) >/dev/null && \
+	  echo "$(1): installed$(2)"; \
+	else echo "$(1) need:$(2) (sudo apt-get install -y --no-install-recommends$(2)); tests that need them are skipped"; fi
+
 init: install ## load the sample data set and the knowledge base (idempotent)
 	$(BIN)/wealthdesk init
 
 run: init ## install, initialise, start the service on 127.0.0.1:8000 (offline model by default)
 	$(BIN)/wealthdesk serve
 
-test: install browser ## run the test suite (installs chromium for the console's browser tests when root)
+test: install browser office java ## run the test suite (as root, first installs chromium, LibreOffice and java)
 	$(BIN)/python -m pytest
 
 lint: install ## ruff, mypy and the import-linter layer contracts
@@ -65,4 +86,4 @@ evals: init ## run the evaluation sets (routing, retrieval, grounding)
 clean: ## remove generated data (var/) but keep .venv
 	rm -rf var
 
-.PHONY: help install init run test lint bench evals clean console-assets browser
+.PHONY: help install init run test lint bench evals clean console-assets browser office java

@@ -100,6 +100,9 @@ def _next_state(state: dict[str, Any], calls: list[dict[str, Any]], results: lis
     for call, result in zip(calls, results, strict=False):
         if isinstance(result, dict) and result.get("error") in ("forbidden", "unsuitable"):
             continue  # never remember an entity the caller may not see
+        listed = _listed_clients(result)
+        if listed:
+            new["last_list"] = listed  # "第一名的穿透": the first client of the list just shown
         args = call["args"] or {}
         for cid in ([args["client_id"]] if args.get("client_id") else []) + list(args.get("client_ids") or []):
             # the clients discussed, latest first ("他俩对比下" compares the last two)
@@ -124,6 +127,15 @@ def _next_state(state: dict[str, Any], calls: list[dict[str, Any]], results: lis
     if done:
         new["last_calls"] = done  # "英文版": the same calls again in the other language
     return new
+
+
+def _listed_clients(result: Any) -> list[str]:
+    """The clients a book answer listed, in its order (largest clients, or the findings' clients)."""
+    if not isinstance(result, dict):
+        return []
+    rows = result.get("largest_clients") or result.get("findings") or []
+    ids = [str(r.get("client_id")) for r in rows if isinstance(r, dict) and r.get("client_id")]
+    return list(dict.fromkeys(ids))[:50]
 
 
 def _tool_status(messages: list[BaseMessage]) -> list[str]:

@@ -106,7 +106,10 @@ def bars(
     setup_fonts()
     n = len(labels)
     fig, ax = plt.subplots(figsize=(6.4, max(2.2, 0.32 * n + 1.0)))
-    fig.subplots_adjust(left=0.22, right=0.97, top=0.88, bottom=0.1)
+    # room for the longest label at 9 pt (CJK ≈ 0.125 in, Latin ≈ 0.075 in a character), so English
+    # industry names are not cut at the left edge
+    longest = max((sum(0.125 if ord(ch) > 0x2E80 else 0.075 for ch in lab) for lab in labels), default=1.0)
+    fig.subplots_adjust(left=min(0.45, max(0.22, (longest + 0.2) / 6.4)), right=0.97, top=0.88, bottom=0.1)
     k = max(1, len(series))
     height = 0.8 / k
     for i, (name, values) in enumerate(series.items()):

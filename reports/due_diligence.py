@@ -56,6 +56,8 @@ class DueDiligenceContent(BaseModel):
     share_total: float | None = None  # sum of the direct holders' shares (should be 100%)
     stress: list[tuple[float, float | None]] = Field(default_factory=list)  # (revenue shock, DSCR), latest year
     ownership: Ownership | None = None
+    # holder → company edges above the company (layer 1 = direct holders), for the ownership chart
+    ownership_edges: list[dict[str, Any]] = Field(default_factory=list)
     warnings: list[Warning_] = Field(default_factory=list)  # data plausibility, for the credit officer
     changes: list[Change] = Field(default_factory=list)  # change scenario: between the two snapshots
     change_from: date | None = None  # the earlier snapshot (derived from dated history)
@@ -78,9 +80,15 @@ def grounding_facts(content: DueDiligenceContent) -> dict[str, Any]:
 
 def render_due_diligence(content: DueDiligenceContent, out: Path | str, *, llm: Any = None) -> ReportResult:
     """Lay out and render ``content`` at ``out``; ``GroundingError`` (nothing written) on an ungrounded number."""
+    source = content
+    if content.lang == "en":  # stored Chinese names shown in English (on a copy; the rules ran in Chinese)
+        from reports.english_content import dd_in_english
+
+        content = dd_in_english(content)
     book = FigureBook(content.lang)
     doc = layout(content, book, llm=llm)
-    content.figures = book.figures
+    content.figures = source.figures = book.figures
+    source.narrative = content.narrative
     result = render_grounded(doc, book, grounding_facts(content), Path(out), what="due-diligence report")
     write_sidecar(result.path, book.figures)  # full machine provenance beside the docx
     return result

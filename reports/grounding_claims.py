@@ -54,7 +54,7 @@ def units(doc: DocContent) -> list[tuple[str, str]]:
                 out.append((k, block.text))
             elif isinstance(block, Table):
                 out.append((k + ".head", " | ".join(block.columns)))
-                out += [(f"{k}.r{ri}", " | ".join(row)) for ri, row in enumerate(block.rows)]
+                out += [(f"{k}.r{ri}", block.row_text(row)) for ri, row in enumerate(block.rows)]
                 if block.caption:
                     out.append((k + ".caption", block.caption))
             elif isinstance(block, Chart):

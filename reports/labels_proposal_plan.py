@@ -3,10 +3,7 @@ formats they share: one unit per money column, settlement time, names in the rep
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
-
-from reports.models import MISSING, FigureBook
 
 PH = {
     "zh": {"discuss": "需要与您沟通的事项", "cards": "拟购产品要素", "disclosure": "风险揭示（针对本方案产品）",
@@ -19,8 +16,8 @@ PH = {
 P: dict[str, Any] = {
     "zh": {
         "buy": "买入", "sell": "卖出", "action": "操作", "total": "合计", "total_sell": "卖出合计",
-        "total_buy": "买入合计", "amount_col": "金额（万元）",
-        "fee_col": "费用（元）", "risk_col": "风险", "realised_col": "实现盈亏（万元）", "settle_col": "到账（T+工作日）", "reason_col": "理由",
+        "total_buy": "买入合计", "amount_col": "金额",
+        "fee_col": "费用", "risk_col": "风险", "realised_col": "实现盈亏", "settle_col": "到账（T+工作日）", "reason_col": "理由",
         "r_sell_above": "产品风险{r}高于您的风险承受能力{c}，全部赎回", "r_sell_over": "{cls}高于目标配置，减持至目标",
         "r_buy_under": "补足{cls}目标配置", "r_other": "按目标配置调整", "unknown_date": "日期待定",
         "finding": "事项", "open_ended": "开放式（无固定期限）", "days": "天", "sub_fee": "申购费", "red_fee": "赎回费",
@@ -31,8 +28,8 @@ P: dict[str, Any] = {
     },
     "en": {
         "buy": "Buy", "sell": "Sell", "action": "Action", "total": "Total", "total_sell": "Total sold",
-        "total_buy": "Total bought", "amount_col": "Amount (CNY)",
-        "fee_col": "Fee (CNY)", "risk_col": "Risk", "realised_col": "Realised (CNY)", "settle_col": "Cash in (T+ business days)", "reason_col": "Reason",
+        "total_buy": "Total bought", "amount_col": "Amount",
+        "fee_col": "Fee", "risk_col": "Risk", "realised_col": "Realised", "settle_col": "Cash in (business days)", "reason_col": "Reason",
         "r_sell_above": "risk {r} is above your tolerance {c}; sold in full", "r_sell_over": "{cls} above target; "
         "reduced to target", "r_buy_under": "brings {cls} up to target", "r_other": "moves toward the target",
         "unknown_date": "date to be set", "finding": "Point", "open_ended": "open-ended (no fixed term)",
@@ -57,20 +54,6 @@ def display_name(name: str, name_en: str | None, code: str, lang: str) -> str:
     return f"{name}（{code}）"
 
 
-def money_col(b: FigureBook, name: str, value: float | None, tool: str, as_of: date | None) -> str:
-    """A money cell in one unit for the whole column: 万 in Chinese (fees: 元 by the column header's
-    choice below), yuan in English. Registered in the book like any figure."""
-    b._add(name, value, "yuan", tool, as_of)
-    if value is None:
-        return MISSING[b.lang]
-    if b.lang == "en":
-        shown = f"{value:,.2f}"
-    elif "fee" in name:
-        shown = f"{value:,.2f}元"
-    else:
-        shown = f"{value / 1e4:,.2f}万"
-    b.figures[-1].shown = shown
-    return shown
 
 
 def settle(days: Any, lang: str) -> str:

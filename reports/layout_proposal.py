@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from reports import labels as L
 from reports.labels_proposal import KINDS, TEXT, H
+from reports.labels_proposal_plan import display_name
 from reports.layout_proposal_charts import (
     T_LOOK,
     T_POTS,
@@ -28,7 +29,7 @@ from reports.layout_proposal_plan import (
     trades_section,
 )
 from reports.layout_proposal_sources import V, human_provenance
-from reports.models import DocContent, FigureBook, Para, Section, Table
+from reports.models import MONEY_UNITS, DocContent, FigureBook, Para, Section, Table, money_unit, with_unit
 from reports.narrative import fill
 
 if TYPE_CHECKING:
@@ -40,10 +41,30 @@ T_DATA = "services.loading"
 T_DIAG = "reports.proposal._diagnose"
 T_TOTALS = "reports.proposal.proposal_content (sum of propose_rebalance lines)"
 _SEVERITY = {"high": 0, "medium": 1, "info": 2}
+TOTAL = {"zh": "合计", "en": "Total"}
 
 
 def grounding_facts(c: ProposalContent) -> dict[str, Any]:
-    return c.model_dump(mode="python", exclude={"narrative"})
+    facts = c.model_dump(mode="python", exclude={"narrative"})
+    facts["table_totals"] = table_totals(c)
+    return facts
+
+
+def table_totals(c: ProposalContent) -> dict[str, float]:
+    """The 合计 rows' sums (arithmetic on the content, so they are facts like the rows they add up)."""
+    pots = c.pots.pots
+    return {
+        "holdings_gain": sum(float(h["gain"] or 0.0) for h in c.holdings),
+        "holdings_weight": sum(float(h["weight"] or 0.0) for h in c.holdings) + _cash_weight(c),
+        "cash_weight": _cash_weight(c),
+        "pots_current": sum(p.current for p in pots),
+        "pots_target": sum(p.target for p in pots),
+        "pots_gap": sum(p.gap for p in pots),
+    }
+
+
+def _cash_weight(c: ProposalContent) -> float:
+    return c.cash / c.total_assets if c.total_assets else 0.0
 
 
 def _profile(c: ProposalContent, b: FigureBook) -> Section:
@@ -89,20 +110,31 @@ def _profile(c: ProposalContent, b: FigureBook) -> Section:
 def _holdings(c: ProposalContent, b: FigureBook, llm: Any) -> Section:
     lang, t = c.lang, TEXT[c.lang]
     rows = []
+    # one unit per money column, chosen from the column's values and stated in its header
+    mv_unit = money_unit([c.total_assets], lang)
+    gain_unit = money_unit([h["gain"] for h in c.holdings], lang)
     for h in sorted(c.holdings, key=lambda h: -h["market_value"]):
         code = h["product_code"]
         b.label = str(h["name"])
         rows.append(
             [
-                f"{h['name']}（{code}）" if lang == "zh" else f"{h['name']} ({code})",
+                display_name(str(h["name"]), h.get("name_en"), code, lang),
                 L.label(KINDS, str(h["kind"]), lang),
                 str(h["risk_level"]),
-                b.money(f"mv_{code}", h["market_value"], T_DATA, c.as_of),
+                b.money_cell(f"mv_{code}", h["market_value"], T_DATA, c.as_of, mv_unit),
                 b.pct(f"weight_{code}", h["weight"], T_PNL, c.as_of),
-                b.money(f"gain_{code}", h["gain"], T_PNL, c.as_of),
+                b.money_cell(f"gain_{code}", h["gain"], T_PNL, c.as_of, gain_unit),
                 b.pct(f"gain_pct_{code}", h.get("gain_pct"), T_PNL, c.as_of),
             ]
         )
+    totals = table_totals(c)
+    b.label = H[lang]["holdings"]
+    rows.append([L.label(KINDS, "cash", lang), L.label(KINDS, "cash", lang), "—",
+                 b.money_cell("idle_cash", c.cash, T_DATA, c.as_of, mv_unit),
+                 b.pct("cash_weight", totals["cash_weight"], T_PNL, c.as_of), "—", "—"])
+    rows.append([TOTAL[lang], "", "", b.money_cell("total_assets", c.total_assets, T_DATA, c.as_of, mv_unit),
+                 b.pct("holdings_weight_total", totals["holdings_weight"], T_PNL, c.as_of),
+                 b.money_cell("holdings_gain_total", totals["holdings_gain"], T_PNL, c.as_of, gain_unit), ""])
     tot = c.pnl
     b.label = H[lang]["holdings"]
     text = fill(
@@ -124,9 +156,11 @@ def _holdings(c: ProposalContent, b: FigureBook, llm: Any) -> Section:
         title=H[lang]["holdings"],
         blocks=[
             Table(
-                columns=[t["product"], t["kind"], t["risk"], t["mv"], t["weight"], t["gain"], t["gain_pct"]],
+                columns=[t["product"], t["kind"], t["risk"], with_unit(t["mv"], mv_unit, lang), t["weight"],
+                         with_unit(t["gain"], gain_unit, lang), t["gain_pct"]],
                 rows=rows,
                 numeric=[3, 4, 5, 6],
+                units={3: MONEY_UNITS[mv_unit][1], 5: MONEY_UNITS[gain_unit][1]},
             ),
             narrate("pnl", text, c, facts, llm),
         ],

@@ -11,7 +11,17 @@ from typing import TYPE_CHECKING, Any
 from reports import charts
 from reports import labels as L
 from reports.labels_proposal import TEXT, H, asset_label
-from reports.models import MISSING, Chart, FigureBook, Para, Section, Table
+from reports.models import (
+    MISSING,
+    MONEY_UNITS,
+    Chart,
+    FigureBook,
+    Para,
+    Section,
+    Table,
+    money_unit,
+    with_unit,
+)
 from reports.narrative import fill, llm_commentary
 
 if TYPE_CHECKING:
@@ -136,16 +146,23 @@ def target_section(c: ProposalContent, b: FigureBook) -> Section:
     b.label = H[lang]["target"]
     total_row = {"zh": "合计", "en": "Total"}[lang]
     rows = []
-    for p in c.pots.pots:
+    pot_list = c.pots.pots
+    # one unit for the three money columns (the gap is at most the largest pot), stated in the headers
+    unit = money_unit([v for p in pot_list for v in (p.current, p.target, p.gap)], lang)
+    for p in pot_list:
         b.label = L.label(TEXT["pots"], p.name, lang)
         rows.append(
             [
                 L.label(TEXT["pots"], p.name, lang),
-                b.money(f"pot_{p.name}_current", p.current, T_POTS, c.as_of),
-                b.money(f"pot_{p.name}_target", p.target, T_POTS, c.as_of),
-                b.money(f"pot_{p.name}_gap", p.gap, T_POTS, c.as_of),
+                b.money_cell(f"pot_{p.name}_current", p.current, T_POTS, c.as_of, unit),
+                b.money_cell(f"pot_{p.name}_target", p.target, T_POTS, c.as_of, unit),
+                b.money_cell(f"pot_{p.name}_gap", p.gap, T_POTS, c.as_of, unit),
             ]
         )
+    b.label = total_row
+    rows.append([total_row] + [
+        b.money_cell(f"pots_{k}_total", sum(getattr(p, k) for p in pot_list), T_POTS, c.as_of, unit)
+        for k in ("current", "target", "gap")])
     pots = {p.name: p for p in c.pots.pots}
     b.label = H[lang]["target"]
     text = fill(
@@ -191,7 +208,9 @@ def target_section(c: ProposalContent, b: FigureBook) -> Section:
         blocks=[
             Table(columns=head[lang], rows=mix_rows, numeric=[1, 2, 3]),
             chart,
-            Table(columns=[t["pot"], t["current"], t["target"], t["gap"]], rows=rows, numeric=[1, 2, 3]),
+            Table(columns=[t["pot"], *[with_unit(t[k], unit, lang) for k in ("current", "target")],
+                           t["gap_unit"].format(unit=unit)],
+                  rows=rows, numeric=[1, 2, 3], units=dict.fromkeys((1, 2, 3), MONEY_UNITS[unit][1])),
             Para(text=text, narrative=True),
         ],
     )

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from reports import labels as L
 from reports.labels_proposal import TEXT, asset_label
-from reports.labels_proposal_plan import PH, P, display_name, money_col, settle
-from reports.models import FigureBook, Para, Section, Table
+from reports.labels_proposal_plan import PH, P, display_name, settle
+from reports.models import MONEY_UNITS, FigureBook, Para, Section, Table, money_unit, with_unit
 from reports.narrative import fill
 
 if TYPE_CHECKING:
@@ -47,22 +47,28 @@ def trades_section(c: ProposalContent, b: FigureBook) -> list[Any]:
     if reb is None or not reb.lines:
         return []
     details = {i: d for i, d in enumerate(c.trades)}
+    # one unit per money column, chosen from that column's values (fees are small: 元) and put in its header
+    fee_of = [float(details.get(i, {}).get("fee") or 0.0) for i in range(len(reb.lines))]
+    real_of = [details.get(i, {}).get("realised") for i in range(len(reb.lines))]
+    u_amt = money_unit([reb.sell_total, reb.buy_total, *(ln.amount for ln in reb.lines)], lang)
+    u_fee = money_unit([*fee_of, *(c.trade_totals.get(f"{a}_fee") for a in ("sell", "buy"))], lang)
+    u_real = money_unit([*real_of, *(c.trade_totals.get(f"{a}_realised") for a in ("sell", "buy"))], lang)
     rows: list[list[str]] = []
     notes: list[Any] = []
     fees = 0.0
     for i, ln in enumerate(reb.lines, start=1):
         d = details.get(i - 1, {})
         b.label = f"{p[ln.action]} {display_name(ln.name, d.get('name_en'), ln.product_code, lang)}"
-        fee = float(d.get("fee") or 0.0)
+        fee = fee_of[i - 1]
         fees += fee
         realised = d.get("realised")
         rows.append([
             p[ln.action],
             display_name(ln.name, d.get("name_en"), ln.product_code, lang),
             ln.risk_level,
-            money_col(b, f"trade_{i}_amount", ln.amount, T_REB, c.as_of),
-            money_col(b, f"trade_{i}_fee", fee, T_FEE, c.as_of),
-            "—" if realised is None else money_col(b, f"trade_{i}_realised", realised, T_FEE, c.as_of),
+            b.money_cell(f"trade_{i}_amount", ln.amount, T_REB, c.as_of, u_amt),
+            b.money_cell(f"trade_{i}_fee", fee, T_FEE, c.as_of, u_fee),
+            "—" if realised is None else b.money_cell(f"trade_{i}_realised", realised, T_FEE, c.as_of, u_real),
             settle(d.get("settle_days"), lang),
             _reason(ln, lang),
         ])
@@ -75,13 +81,17 @@ def trades_section(c: ProposalContent, b: FigureBook) -> list[Any]:
         b.label = p[f"total_{action}"]
         fee_sum = c.trade_totals.get(f"{action}_fee", 0.0)
         real = c.trade_totals.get(f"{action}_realised")
-        rows.append(["", p[f"total_{action}"], "", money_col(b, f"{action}_amount_total", amount, T_REB, c.as_of),
-                     money_col(b, f"{action}_fee_total", fee_sum, T_FEE, c.as_of),
-                     "—" if real is None else money_col(b, f"{action}_realised_total", real, T_FEE, c.as_of), "", ""])
+        rows.append(["", p[f"total_{action}"], "",
+                     b.money_cell(f"{action}_amount_total", amount, T_REB, c.as_of, u_amt),
+                     b.money_cell(f"{action}_fee_total", fee_sum, T_FEE, c.as_of, u_fee),
+                     "—" if real is None else b.money_cell(f"{action}_realised_total", real, T_FEE, c.as_of, u_real),
+                     "", ""])
     table = Table(
-        columns=[p["action"], TEXT[lang]["product"], p["risk_col"], p["amount_col"], p["fee_col"],
-                 p["realised_col"], p["settle_col"], p["reason_col"]],
-        rows=rows, numeric=[3, 4, 5], widths=[0.75, 2.0, 0.6, 1.0, 1.25, 1.05, 0.95, 1.8],
+        columns=[p["action"], TEXT[lang]["product"], p["risk_col"], with_unit(p["amount_col"], u_amt, lang),
+                 with_unit(p["fee_col"], u_fee, lang), with_unit(p["realised_col"], u_real, lang), p["settle_col"],
+                 p["reason_col"]],
+        rows=rows, numeric=[3, 4, 5], widths=[0.75, 2.0, 0.6, 1.0, 1.0, 1.0, 0.95, 1.8],
+        units={3: MONEY_UNITS[u_amt][1], 4: MONEY_UNITS[u_fee][1], 5: MONEY_UNITS[u_real][1]},
     )
     b.label = p["total"]
     totals = _f(lang, "trade_totals",

@@ -71,13 +71,17 @@ _WHAT = {
     "fees": {"zh": "费用", "en": "fees"},
     "xirr": {"zh": "资金加权年化收益率", "en": "money-weighted annual return"},
     "fees_total": {"zh": "预计费用", "en": "estimated fees"},
+    "cash_weight": {"zh": "活期占比", "en": "current account weight"},
+    "holdings_weight_total": {"zh": "占比合计", "en": "total weight"},
+    "holdings_gain_total": {"zh": "累计盈亏合计", "en": "total gain/loss of the holdings"},
 }
 _PREFIX = [
     ("mv_", {"zh": "市值", "en": "market value"}), ("weight_", {"zh": "占比", "en": "weight"}),
     ("gain_pct_", {"zh": "收益率", "en": "return"}), ("gain_", {"zh": "累计盈亏", "en": "gain/loss"}),
     ("target_mix_", {"zh": "目标占比", "en": "target weight"}), ("current_mix_", {"zh": "当前占比", "en": "current weight"}),
     ("proposed_mix_", {"zh": "调整后占比", "en": "weight after trades"}), ("bt_", {"zh": "回测指标", "en": "backtest figure"}),
-    ("underlying_", {"zh": "底层持仓占比", "en": "underlying weight"}), ("lt_", {"zh": "穿透占比", "en": "look-through share"}),
+    ("underlying_", {"zh": "底层持仓占比", "en": "underlying weight"}),
+    ("pots_", {"zh": "三笔钱合计", "en": "three pots total"}), ("lt_", {"zh": "穿透占比", "en": "look-through share"}),
 ]
 
 
@@ -106,13 +110,15 @@ def human_provenance(b: FigureBook, lang: str) -> list[Any]:
     for f in b.figures:
         if f.shown is None or f.value is None:
             continue
-        key = (f.label, f.shown)
+        what = what_words(f.name, lang)
+        # one row per figure: the summary, the text and a table's 合计 row may print the same total
+        key = (f.name if what else f.label, f.shown)
         if key in seen:
             continue
         seen.add(key)
-        what = what_words(f.name, lang)
         label = " · ".join(x for x in (f.label, what) if x) or "—"
-        rows.append([label, f.shown, source_words(f.tool, lang), f.as_of.isoformat() if f.as_of else "—"])
+        shown = f.shown + "元" if f.unit == "yuan" and f.shown[-1:] in ("万", "亿") else f.shown  # a table cell's unit
+        rows.append([label, shown, source_words(f.tool, lang), f.as_of.isoformat() if f.as_of else "—"])
         if len(rows) >= MAX_ROWS:
             break
     return [Para(text=NOTE[lang], style="WD Note"),

@@ -75,6 +75,19 @@ class FigureBook:
         scale = {"万元": 1e4, "亿元": 1e8, "mn": 1e6}[unit]
         return f"{value / scale:,.{digits}f}" + (f" {unit}" if unit == "mn" else unit)
 
+    def money_cell(self, name: str, value: float | None, tool: str, as_of: date | None, unit: str,
+                   digits: int = 2) -> str:
+        """A money table cell in ``unit`` (a key of ``MONEY_UNITS``, stated once in the column header): the
+        bare number. ``shown`` keeps the number with the unit's suffix, which is how the verifiers read the
+        cell (``Table.units`` appends the same suffix)."""
+        self._add(name, value, "yuan", tool, as_of)
+        if value is None:
+            return MISSING[self.lang]
+        scale, suffix = MONEY_UNITS[unit]
+        text = f"{value / scale:,.{digits}f}"
+        self.figures[-1].shown = text + suffix
+        return text
+
     def times(
         self, name: str, value: float | None, tool: str, as_of: date | None = None, digits: int = 2
     ) -> str:
@@ -92,6 +105,26 @@ class FigureBook:
     def count(self, name: str, value: float | None, tool: str, as_of: date | None = None) -> str:
         self._add(name, value, "count", tool, as_of)
         return self._shown(MISSING[self.lang] if value is None else f"{value:,.0f}")
+
+
+# a column's money unit → (yuan per unit, suffix the grounding verifiers read after a bare cell number)
+MONEY_UNITS: dict[str, tuple[float, str]] = {
+    "元": (1.0, "元"), "万元": (1e4, "万"), "亿元": (1e8, "亿"), "CNY": (1.0, ""), "CNY mn": (1e6, " mn"),
+}
+
+
+def money_unit(values: list[float | None], lang: Lang) -> str:
+    """One unit for a whole money column, from its largest value: 元 / 万元 / 亿元 in Chinese (万元 up to
+    a million 万, the banks' usual unit), CNY or CNY mn in English."""
+    top = max((abs(v) for v in values if v is not None), default=0.0)
+    if lang == "zh":
+        return "元" if top < 1e4 else ("万元" if top < 1e10 else "亿元")
+    return "CNY" if top < 1e7 else "CNY mn"
+
+
+def with_unit(label: str, unit: str, lang: Lang) -> str:
+    """A column header that states its unit: ``市值（万元）`` / ``Market value (CNY)``."""
+    return f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
 
 
 def fmt_money(value: float, lang: Lang) -> str:
@@ -124,7 +157,16 @@ class Table(BaseModel):
     rows: list[list[str]]
     caption: str | None = None
     numeric: list[int] = Field(default_factory=list)  # right-aligned column indexes
-    widths: list[float] | None = None  # relative column widths (default: text columns wider than numbers)
+    widths: list[float] | None = None  # relative column widths (default: from the cells' lengths)
+    # column index → the money unit suffix of that column (MONEY_UNITS), for the grounding verifiers only:
+    # the cells print bare numbers under a header that states the unit
+    units: dict[int, str] = Field(default_factory=dict)
+
+    def row_text(self, row: list[str]) -> str:
+        """A row as the verifiers read it: each bare number of a unit column followed by its unit suffix."""
+        return " | ".join(
+            cell + self.units[i] if i in self.units and cell[-1:].isdigit() else cell for i, cell in enumerate(row)
+        )
 
 
 class Chart(BaseModel):

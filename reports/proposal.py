@@ -63,6 +63,7 @@ class ProposalContent(BaseModel):
     elderly_age: int = 70
     horizon_days: int = 365  # policy.products.reinvestment_horizon_days: the growth money's planning horizon
     assessment_valid_until: date | None = None
+    names_en: dict[str, str] = Field(default_factory=dict)  # English names the data holds (fund companies, ...)
     figures: list[Figure] = Field(default_factory=list)
     narrative: dict[str, str] = Field(default_factory=dict)
     # growth-of-1 paths of the backtest, for the charts only (not part of the facts)
@@ -93,11 +94,17 @@ def render_proposal(
     from reports.layout_proposal import grounding_facts, layout
     from reports.render import render_grounded
 
+    source = content
+    if content.lang == "en":  # stored Chinese names shown in English (on a copy; the rules ran in Chinese)
+        from reports.english_content import proposal_in_english
+
+        content = proposal_in_english(content, content.names_en)
     book = FigureBook(content.lang)
     doc = layout(content, book, llm=llm, paths=content._paths)
     if bank:
         doc.bank_name, doc.bank_logo = bank.get("name"), bank.get("logo")
-    content.figures = book.figures
+    content.figures = source.figures = book.figures
+    source.narrative = content.narrative
     result = render_grounded(doc, book, grounding_facts(content), Path(out), what="proposal")
     if content.variant == "internal":
         sidecar = Path(out).with_suffix(".provenance.json")

@@ -9,7 +9,6 @@ sections. ``outline(path)`` is the normalized view used by golden tests: one lin
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 from docx import Document
@@ -17,10 +16,11 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm
+from docx.shared import Cm, Pt
 
 from core.errors import ConfigurationError, GroundingError
 from reports.models import MISSING, Chart, DocContent, FigureBook, Para, ReportResult, Table
+from reports.table_widths import header_lines, table_layout
 from reports.templates.build_base import BASE_PATH, add_field
 
 TOC_TITLE = {"zh": "目录", "en": "Contents"}
@@ -69,6 +69,8 @@ def _toc(doc, content: DocContent) -> None:  # noqa: ANN001
 
 
 def _table(doc, block: Table, lang: str) -> None:  # noqa: ANN001
+    widths, pt = _widths(doc, block)
+    size = Pt(pt)
     table = doc.add_table(rows=1, cols=len(block.columns))
     table.style = doc.styles["WD Table"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -79,7 +81,11 @@ def _table(doc, block: Table, lang: str) -> None:  # noqa: ANN001
     el.set(qn("w:val"), "true")
     trpr.append(el)
     for i, name in enumerate(block.columns):
-        header.cells[i].paragraphs[0].add_run(name)
+        para = header.cells[i].paragraphs[0]
+        for j, line in enumerate(header_lines(name, widths[i], pt)):
+            if j:
+                para.runs[-1].add_break()
+            para.add_run(line).font.size = size
     for row in block.rows:
         added = table.add_row()
         no_split = OxmlElement("w:cantSplit")  # keep a row on one page (no orphan half-rows)
@@ -89,64 +95,33 @@ def _table(doc, block: Table, lang: str) -> None:  # noqa: ANN001
         for i, value in enumerate(row):
             para = cells[i].paragraphs[0]
             _add_text(para, value, lang)
+            # the table style's 9 pt loses to the Normal paragraph style in LibreOffice: set it on the runs,
+            # so both Word and the PDF use the size the column widths are measured at
+            for run in para.runs:
+                run.font.size = size
             if i in block.numeric:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _set_widths(doc, table, block)
+    _set_widths(table, widths)
     # a paragraph after every table: Word and LibreOffice merge directly adjacent tables into one
     doc.add_paragraph(block.caption or "", style="Caption")
 
 
-def _set_widths(doc, table, block: Table) -> None:  # noqa: ANN001
-    """Fixed column widths over the text width: explicit ``widths`` or, by default, each column in
-    proportion to its longest cell (capped), so names get room and numbers stay on one line."""
+def _widths(doc, block: Table) -> tuple[list[int], float]:  # noqa: ANN001
+    """Fixed column widths over the text width and the table's font size (``reports.table_widths``)."""
     section = doc.sections[-1]
-    usable = section.page_width - section.left_margin - section.right_margin
-    if block.widths:
-        weights = list(block.widths)
-    else:
-        weights = []
-        for i, name in enumerate(block.columns):
-            cells = [name] + [r[i] for r in block.rows if i < len(r)]
-            weights.append(min(max(_text_width(c) for c in cells), 24.0) + 2.0)
-    total = sum(weights) or 1.0
+    usable = int(section.page_width - section.left_margin - section.right_margin)
+    return table_layout(block.columns, block.rows, set(block.numeric), usable, block.widths)
+
+
+def _set_widths(table, widths: list[int]) -> None:  # noqa: ANN001
+    """Write the widths into the grid and every cell through the XML directly: python-docx's column.cells
+    walks the whole table per column, which made big tables (the provenance appendix) the slowest part."""
     table.autofit = False
-    widths = _no_word_breaks([usable * w / total for w in weights], block.columns, usable)
-    # set the grid and every cell through the XML directly: python-docx's column.cells walks the whole
-    # table per column, which made big tables (the provenance appendix) the slowest part of a build
     for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=False):
         grid_col.w = width
     for tr in table._tbl.tr_lst:
         for tc, width in zip(tr.tc_lst, widths, strict=False):
             tc.width = width
-
-
-_CHAR_EMU = int(Cm(0.2))  # one Latin character of a bold 9-10 pt header, with room to spare
-
-
-def _no_word_breaks(widths: list[float], columns: list[str], usable: int) -> list[int]:
-    """Widen any column narrower than its header's longest word (taking the room from the wider columns),
-    so a header wraps between words, never inside one ("Limi t")."""
-    # Latin words must not break; CJK text may wrap between any two characters
-    words = [re.findall(r"[A-Za-z0-9()/%.,+\-]+|\S", name) for name in columns]
-    need = [(max((_text_width(w) for w in ws), default=0.0) + 1.5) * _CHAR_EMU for ws in words]
-    short = [i for i, w in enumerate(widths) if w < need[i]]
-    if not short or sum(need) > usable:
-        return [int(w) for w in widths]
-    extra = sum(need[i] - widths[i] for i in short)
-    donors = [i for i in range(len(widths)) if i not in short]
-    spare = sum(widths[i] - need[i] for i in donors if widths[i] > need[i])
-    out = list(widths)
-    for i in short:
-        out[i] = need[i]
-    for i in donors:
-        if widths[i] > need[i] and spare > 0:
-            out[i] = widths[i] - extra * (widths[i] - need[i]) / spare
-    return [int(w) for w in out]
-
-
-def _text_width(text: str) -> float:
-    """Display width in Latin-character units (CJK characters count double)."""
-    return float(sum(2 if ord(ch) > 0x2E80 else 1 for ch in text))
 
 
 def render(content: DocContent, out: Path, *, base: Path = BASE_PATH) -> Path:
@@ -240,7 +215,7 @@ def all_text(content: DocContent) -> str:
                 out.append(block.text)
             elif isinstance(block, Table):
                 out.append(" ".join(block.columns))
-                out.extend(" ".join(r) for r in block.rows)
+                out.extend(block.row_text(r) for r in block.rows)
                 if block.caption:
                     out.append(block.caption)
             elif isinstance(block, Chart):

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 
 from analytics import corporate as corp
 from analytics import corporate_checks as checks
-from analytics.corporate_ownership import look_through
+from analytics.corporate_ownership import MAX_DEPTH, look_through
 from analytics.credit_plan import OWN_BANK, credit_plan, dscr_stress
 from core.errors import Forbidden, InvalidInput
 from core.identifiers import is_valid_credit_code
@@ -44,6 +44,28 @@ def _with_totals(row: dict[str, Any]) -> dict[str, Any]:
     row["liabilities_and_equity"] = _sum(row, ("total_liabilities", "equity"))
     row["net_cash_change"] = _sum(row, ("cfo", "cfi", "cff"))
     return row
+
+
+def _edges(cid: str, name: str, holders: pd.DataFrame, ids_by_name: dict[str, str],
+           max_depth: int = MAX_DEPTH) -> list[dict[str, Any]]:
+    """The shareholding edges above ``cid`` for the ownership chart: holder → company, direct share and
+    the layer (1 = direct holders), following holders that are companies in our data."""
+    by_company = {c: g for c, g in holders.groupby("corporate_id")} if len(holders) else {}
+    out: list[dict[str, Any]] = []
+    seen = {cid}
+
+    def walk(company_id: str, company: str, layer: int) -> None:
+        for row in by_company.get(company_id, pd.DataFrame()).itertuples():
+            holder = str(row.name)
+            out.append({"holder": holder, "kind": str(row.kind), "company": company, "share": float(row.share),
+                        "layer": layer})
+            sub = ids_by_name.get(holder)
+            if sub is not None and sub in by_company and sub not in seen and layer < max_depth:
+                seen.add(sub)
+                walk(sub, holder, layer + 1)
+
+    walk(cid, name, 1)
+    return out
 
 
 def _years_between(start: Any, end: Any) -> int | None:
@@ -115,10 +137,9 @@ def dd_content(
         "events": len(events),
         "open_events": int((events["status"] == "open").sum()) if len(events) else 0,
     }
-    ownership = look_through(
-        cid, all_holders, dict(zip(everyone["name"], everyone["id"], strict=True)), ubo_share=t.ubo_share,
-        legal_rep=str(reg.get("legal_rep") or ""),
-    )
+    ids_by_name = dict(zip(everyone["name"], everyone["id"], strict=True))
+    ownership = look_through(cid, all_holders, ids_by_name, ubo_share=t.ubo_share,
+                             legal_rep=str(reg.get("legal_rep") or ""))
     warnings = [
         *checks.city_warnings(str(reg.get("address") or ""), str(reg["credit_code"])),
         *checks.shared_events(cid, all_events),
@@ -134,6 +155,7 @@ def dd_content(
         thresholds=t.model_dump(), bank_name=bank_name,
         years_in_operation=_years_between(reg.get("founded"), as_of),
         share_total=float(holders["share"].sum()) if len(holders) else None,
+        ownership_edges=_edges(cid, str(reg["name"]), all_holders, ids_by_name),
     )
     if scenario == "credit":
         latest = max(present, default=None)

@@ -7,9 +7,9 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from analytics.availability import availability
 from pydantic import BaseModel
 
+from analytics.availability import availability
 from analytics.suitability import assessment_expired, check_suitability, client_level, product_level
 from core.errors import InvalidInput, NotFound, SuitabilityError
 from datastore.repositories import clients as crepo

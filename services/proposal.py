@@ -265,6 +265,11 @@ def proposal_content(
     content.assessment_valid_until = pd.Timestamp(client["risk_assessed_on"]).date() + timedelta(
         days=policy.suitability.assessment_valid_days)
     content._paths = paths
+    if lang == "en":  # English names the data holds, for reports.english_content
+        companies = mrepo.fund_companies(engine)
+        content.names_en = {str(n): str(e) for n, e in zip(companies["name"], companies["name_en"], strict=True) if e}
+        content.names_en.update({str(n): str(e) for n, e in zip(book.products["name"], book.products["name_en"],
+                                                                 strict=True) if e})
     return content
 
 

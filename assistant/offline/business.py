@@ -15,7 +15,7 @@ from assistant.offline.entities import Entities
 
 _I = re.IGNORECASE
 BENCH_300 = re.compile(r"沪深\s*300|csi\s*300|hs\s*300|000300", _I)
-BENCH_BOND = re.compile(r"中债|债券指数|bond index|cba00101", _I)
+BENCH_BOND = re.compile(r"中债|债券指数|bond index|chinabond|china bond|cba00101", _I)
 BENCH_WORDS = re.compile(r"跑赢|跑输|超额|比较基准|基准|benchmark|beat|outperform|underperform", _I)
 OVERVIEW = re.compile(r"总资产|(?:手上|手里)(?:都)?有(?:啥|什么|哪些)(?:产品|基金)?$|都有啥|有啥产品|有哪些产品|钱都放哪了|钱都在哪|放哪了|账户(?:啥|什么)?情况|total aum|aum of|'s aum|资产(?:有)?多少|多少资产|持仓(?:明细|情况|有哪些)?|持有(?:哪些|什么)|买了(?:哪些|什么)|"
                       r"(?:什么时候|哪天|何时)到期|到期(?:日|时间)|概况|基本情况|风险等级|测评|"
@@ -28,7 +28,7 @@ RISK_FIT = re.compile(r"(?:持仓|产品|配置).{0,8}(?:风险等级|风险承�
 HEALTH = re.compile(r"健康度|健康分|打个?分|财富体检|health score|wealth health", _I)
 SUITABLE = re.compile(r"能不能买|能买.{0,16}吗|可以买|能否购买|适不适合买|适合买吗|适当性|can .* buy|allowed to buy|suitable for",
                       _I)
-COMPARE = re.compile(r"对比|比较|比一比|哪个好|哪只好|谁.{0,4}(?:好|高|强|多|少|低)|差多少|相差|跟踪差|跟踪(?:得|的)?(?:怎么样|如何|误差|差异)|"
+COMPARE = re.compile(r"对比|比较|比一比|哪个好|哪只好|哪个.{0,4}(?:高|好|强|多|低)|哪只.{0,4}(?:高|好|强|多|低)|谁.{0,4}(?:好|高|强|多|少|低)|差多少|相差|跟踪差|跟踪(?:得|的)?(?:怎么样|如何|误差|差异)|"
                      r"vs\.?|versus|compare|side by side|差别|区别|tracking|which (?:is|was|did) better", _I)
 FUND_METRIC = re.compile(r"回撤|年化|夏普|波动|收益率?|七日|7日|万份收益|涨了?多少|跌了?多少|drawdown|sharpe|volatility|"
                          r"annuali[sz]ed|return|yield", _I)
@@ -39,13 +39,15 @@ DEFINITION = re.compile(r"什么意思|是什么|是啥|怎么算|如何计算|�
 # rules that are only ever a book question ("持仓集中度过高的", "行业集中度", "老年客户持有高风险产品的")
 _BOOK_ONLY = {"concentration", "industry_concentration", "manager_concentration", "elderly_high_risk", "risk_mismatch",
               "idle_cash", "assessment_expired"}
+FOLLOW_LIST = re.compile(r"跟进清单|跟进名单|待跟进|待办|提醒清单|预警清单|follow[- ]?up list|call list|to-?do list|alerts? list", _I)
+RISK_COUNT = re.compile(r"[Cc][1-5].{0,6}(?:客户|clients?).{0,6}(?:几位|几个|多少|how many)|how many [Cc][1-5]", _I)
 SCAN_VERB = re.compile(r"有没有|有哪些|哪些|谁|扫一?下|扫描|拉出来|拉一下|列出|列一下|名单|清单|\blist\b|\bscan\b|"
                        r"\bwho\b|\bany\b|clients|everyone", _I)
-TOTALS = re.compile(r"aum|管理(?:的)?资产|管理规模|资产规模|总规模|总资产(?:是|有)?多少|(?:现金|资产|钱)(?:一共|总共|合计|加起来)|"
+TOTALS = re.compile(r"aum|管理(?:的)?资产|管理规模|资产规模|总规模|总资产(?:是|有)?多少|(?:现金|资产|钱)(?:一共|总共|合计|加起来|总额|总计|总量)|"
                     r"一共多少|总共多少|合计多少|book total|how much .* manage|total cash", _I)
 RULES: list[tuple[str, re.Pattern[str]]] = [
     ("elderly_high_risk", re.compile(r"高龄|老年|老人|70岁|七十岁|elderly|aged 70|over 70|70\+|seniors?\b", _I)),
-    ("assessment_expired", re.compile(r"测评(?:已)?(?:过期|到期|失效)|评估过期|风评过期|assessments?.*expir|expired (?:risk )?assessment", _I)),
+    ("assessment_expired", re.compile(r"测评(?:已经?)?(?:过期|到期|失效)|评估过期|风评过期|assessments?.*expir|expired (?:risk )?assessment", _I)),
     ("risk_mismatch", re.compile(r"风险(?:等级)?(?:错配|不匹配)|超风险|超出风险|超过(?:自己|他们|客户)?的?风险|超出(?:自己|客户)?的?风险|"
                                  r"mismatch|above (?:their |the |clients'? |client )?(?:own )?risk|exceed\w* (?:their )?risk", _I)),
     ("idle_cash", re.compile(r"闲置|闲钱|闲着|活期.{0,4}(?:多|太多)|现金.{0,4}(?:太多|过多|没投)|idle cash|idle money|idle|uninvested", _I)),
@@ -53,7 +55,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ("manager_concentration", re.compile(r"(?:基金)?经理集中|同一个?(?:基金)?经理|一个经理.{0,6}(?:太多|过多)|manager concentration|"
                                          r"same (?:fund )?manager", _I)),
     ("concentration", re.compile(r"集中度|单一产品|太集中|过于集中|过度集中|concentrat", _I)),
-    ("loss", re.compile(r"亏损|浮亏|亏了|亏钱|在亏|亏超|跌超|赔钱|套牢|in (?:the )?red|losing|loss|\bdown (?:more than|over|by)|underwater", _I)),
+    ("loss", re.compile(r"亏损|浮亏|亏了|亏钱|在亏|亏超|跌超|亏\s*\d|跌\s*\d|赔钱|套牢|in (?:the )?red|losing|loss|\bdown (?:more than|over|by)|underwater", _I)),
     ("maturing", re.compile(r"到期|maturing|matur", _I)),
 ]
 _RULES = RULES
@@ -162,6 +164,11 @@ def route(text: str, ent: Entities, *, client: str | None, remembered: str | Non
         return [("book_totals", {})]
     if not client and not ent.pronoun and not funds and not ent.company and not DEFINITION.search(text):
         args = book_args(text)
-        if args.get("rule") and (BOOK.search(text) or SCAN_VERB.search(text) or args["rule"] in _BOOK_ONLY):
+        if args.get("rule") and (BOOK.search(text) or SCAN_VERB.search(text) or args["rule"] in _BOOK_ONLY
+                                 or "loss_threshold" in args):
             return [("book_scan", args)]
+        if FOLLOW_LIST.search(text):  # "跟进清单第2页，每页20条": every rule's findings
+            return [("book_scan", {k: v for k, v in args.items() if k != "rule"})]
+    if not client and not ent.pronoun and not funds and RISK_COUNT.search(text):
+        return [("book_totals", {})]  # "名下C4客户有几位": the book's count by risk level
     return None

@@ -20,21 +20,23 @@ _I = re.IGNORECASE
 JOIN = re.compile(r"顺便|然后|再|另外|同时|并且|还有|以及|和|跟|加上|\+|、|，|,|；|;|\s|都|both|also|and|then|plus|in one go", _I)
 
 CLIENT_ASKS: list[tuple[str, re.Pattern[str]]] = [
-    ("client_overview", re.compile(r"总资产|资产多少|多少资产|现金(?:多少|还剩)?|活期|概况|持仓(?!收益)|overview|total assets|\baum\b|(?<!top )holdings|"
+    ("client_overview", re.compile(r"总资产|资产多少|多少资产|现金(?:多少|还剩)?|活期|概况|持仓(?:情况|明细|有哪些|有啥|列表)|看下持仓|看看持仓|overview|total assets|\baum\b|(?<!top )holdings|"
                                    r"有到期|到期吗|什么时候到期|matur", _I)),
     ("portfolio_performance", re.compile(r"xirr|twr|持仓收益|收益率?|盈亏|赚了|亏了|赚还是|亏还是|回报|"
                                          r"\breturns?\b|gain|p&l|profit|\bloss\b|how .* doing", _I)),
     ("industry_exposure", re.compile(r"行业|industr|sector|(?:医药|新能源|白酒|科技|银行|半导体|消费|地产|电子|食品|军工|有色|"
                                      r"煤炭|汽车|化工|传媒|通信|计算机|券商|光伏|医疗).{0,4}(?:占|多少|仓位|敞口|比例)", _I)),
     ("lookthrough_portfolio", re.compile(r"穿透|底层|look[- ]?through|underlying|x-?ray", _I)),
-    ("allocation_review", re.compile(r"调仓|再平衡|rebalanc|配置(?:合理|怎么样|咋样|如何)|要不要调|该不该调|allocation review", _I)),
+    ("allocation_review", re.compile(r"调仓|再平衡|rebalanc|配置(?:合理|怎么样|咋样|如何)|配置检视|检视|体检|要不要调|该不该调|"
+                                     r"allocation review", _I)),
     ("wealth_health_score", business.HEALTH),
     ("retirement_plan", re.compile(r"退休|养老|retire|pension", _I)),
     ("performance_attribution", re.compile(r"归因|attribution|brinson", _I)),
     ("benchmark_comparison", re.compile(r"跑赢|跑输|超额|benchmark|beat|outperform|underperform|target mix|"
                                         r"(?:跟|和|比|vs\.?|versus|against)\s*(?:the\s+)?(?:沪深\s*300|csi\s*300|中债|债券指数|bond index)", _I)),
     ("check_suitability", re.compile(r"能不能(?:再)?买|能买|可以买|可不可以买|can (?:he|she|they|c\d{4}) buy|allowed to buy", _I)),
-    ("search_products", re.compile(r"能买啥|买什么|买点啥|推荐|找几个|找点|what (?:can|should) .* buy|recommend", _I)),
+    ("search_products", re.compile(r"能买啥|买什么|买点啥|推荐|找几个|找点|续投|续作|再投|能投什么|可以买哪些|能买哪些|"
+                                   r"what (?:can|should) .* buy|recommend", _I)),
 ]
 FUND_ASKS: list[tuple[str, re.Pattern[str]]] = [
     ("fund_metrics", re.compile(r"回撤|夏普|波动|年化|收益(?:多少|怎么样|如何|率)|涨了多少|drawdown|sharpe|volatil|\breturns? (?:of|over|this|last)", _I)),
@@ -140,6 +142,10 @@ def _plan(text: str, ent: Entities, state: dict[str, Any], fill: Any) -> list[tu
         tools = [t for _, t in _asks(text, FUND_ASKS)]
         if len(ent.fund_codes) == 2 and "fund_overlap" not in tools:
             return None  # two funds and no overlap asked: a comparison
+        if len(ent.fund_codes) == 2 and "fund_metrics" in tools and re.search(r"各自|分别|每只|each|both|respectively", text, _I):
+            per = [("fund_metrics", fill("fund_metrics", text, Entities(**{**ent.__dict__, "fund_codes": [c]}), state))
+                   for c in ent.fund_codes]
+            return per + [(t, fill(t, text, ent, state)) for t in tools if t not in ("fund_metrics",)]
         if len(ent.fund_codes) == 1 and "fund_overlap" in tools:
             tools.remove("fund_overlap")
         if len(tools) >= 2:
@@ -153,6 +159,12 @@ def _plan(text: str, ent: Entities, state: dict[str, Any], fill: Any) -> list[tu
         return None
     if not ent.fund_codes:
         rules = book_rules(text)
+        if len(rules) == 1 and business.TOTALS.search(text) or len(rules) == 1 and re.search(
+                r"top\s*\d+|前\s*\d+|最大的", text, _I):
+            # "帮我把AUM总数和亏损超过15%的客户一起拉出来", "Top 3 clients by AUM and the idle-cash list"
+            top = fill("book_totals", text, ent, state)
+            return [("book_totals", top), ("book_scan", {"rule": rules[0], **business.book_args(_near(text, rules[0]),
+                                                                                             rule=rules[0])})]
         if len(rules) >= 2:
             return [("book_scan", {"rule": rule, **business.book_args(_near(text, rule), rule=rule)}) for rule in rules]
     return None

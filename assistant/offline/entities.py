@@ -14,6 +14,8 @@ from assistant.offline.lexicon import Lexicon
 from tools.resolve import best_match
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# "c5 现金多少", "c9 买002201 30万 行不": a short id typed first; not "C5的客户" (a risk level)
+_SHORT_ID = re.compile(r"^\s*[cC](\d{1,3})\s+(?!的|客户|级|类|clients?\b|risk)")
 _CLIENT_ID = re.compile(r"(?<![A-Za-z0-9])[Cc](\d{4})(?!\d)")
 _FUND_CODE = re.compile(r"(?<![0-9A-Za-z.])(\d{6})(?![0-9])")
 _COMPANY_ID = re.compile(r"(?<![A-Za-z0-9])[Ee](\d{3})(?!\d)")
@@ -131,7 +133,7 @@ def parse_period(text: str) -> str | None:
     t = text.lower()
     if re.search(r"半年", t) and not re.search(r"半年报|上半年|下半年", t):
         return "6m"
-    if re.search(r"今年以来|年初至今|本年|今年|ytd|year[- ]to[- ]date|this year|since the start of the year|"
+    if re.search(r"今年以来|年初至今|本年|今年(?!\s*\d{1,3}\s*岁)|ytd|year[- ]to[- ]date|this year|since the start of the year|"
                  r"since january", t):
         return "ytd"
     if re.search(r"(?:in|over|during) the (?:last|past) year|past 12 months", t):
@@ -168,7 +170,7 @@ def parse_period(text: str) -> str | None:
         if m.group(2):
             return f"{int(m.group(2))}m"
         return f"{int(m.group(1) or m.group(3))}y"
-    m = re.search(r"((?:19|20)\d{2})\s*年(?:度)?(?!\d)|\bin ((?:19|20)\d{2})\b|\bfy((?:19|20)\d{2})\b", t)
+    m = re.search(r"((?:19|20)\d{2})\s*年(?:度)?(?!\d{1,2}\s*月)|\b(?:in|over|for|during) ((?:19|20)\d{2})\b|\bfy((?:19|20)\d{2})\b", t)
     if m:
         return f"year:{m.group(1) or m.group(2) or m.group(3)}"
     return None
@@ -222,6 +224,10 @@ def _risks(text: str) -> tuple[str | None, str | None]:
 def extract(text: str, lex: Lexicon) -> Entities:
     ent = Entities(lang=detect_lang(text))
     ent.client_ids = list(dict.fromkeys(f"C{m.group(1)}" for m in _CLIENT_ID.finditer(text)))
+    if not ent.client_ids and (m := _SHORT_ID.match(text)):
+        cid = f"C{int(m.group(1)):04d}"
+        if any(c == cid for c, _ in lex.clients):
+            ent.client_ids = [cid]
     if not ent.client_ids:
         found: list[tuple[str, str]] = []
         for cid, name in sorted(lex.clients, key=lambda c: -len(c[1])):
@@ -272,7 +278,10 @@ def extract(text: str, lex: Lexicon) -> Entities:
         ent.monthly_spending = _cn_small(raw) or parse_amount(raw if re.search(r"[万千k元块]|thousand|yuan", raw, re.I) else raw + "元")
     ent.amount = parse_amount(_CLIENT_ID.sub(" ", text))
     ent.client_risk, ent.product_risk = _risks(_CLIENT_ID.sub(" ", text))
-    age = _AGE.search(text)
+    ages = list(_AGE.finditer(text))
+    # "今年27岁，想60岁退休": the age said with 退休 is the retirement age, not the client's current age
+    age = next((a for a in ages if re.search(r"退|retire", a.group(0), re.I)), None) or (
+        ages[0] if ages and not re.search(r"(?:今年|现在|已经|目前|年龄)\s*$", text[:ages[0].start()]) else None)
     if age:
         ent.retire_age = int(next(g for g in age.groups() if g))
     ent.top_n = parse_top_n(text)
@@ -328,13 +337,18 @@ def _longer_name(text: str, name: str) -> str | None:
     return text[j:j + len(name) + 1]
 
 
-_TOP_N = re.compile(r"前\s*(\d+|[一二两三四五六七八九十])\s*(?:名|位|个|只|大|条)?|top\s*(\d+|three|five|ten)|"
+_TOP_N = re.compile(r"前\s*(\d+|[一二两三四五六七八九十])\s*(?:名|位|个|只|大|条)?|top\s*(\d+|three|five|ten)|列(?:出)?\s*(\d+)\s*(?:个|只|条)|"
                     r"(?:最大|最多|最高|最有钱)的?\s*(\d+|[一二两三四五六七八九十])\s*(?:个|位|名|只)|"
                     r"(?:biggest|largest)\s+(\d+|three|five|ten)", re.I)
 _MONTH = re.compile(r"((?:19|20)\d{2})\s*[-/年]\s*(\d{1,2})\s*月?")
 
 
+_TOP_ONE = re.compile(r"(?:资产)?最(?:大|多|高|有钱)的(?:那个|那位|一个|一位)?客户|largest client\b|biggest client\b|top client\b", re.I)
+
+
 def parse_top_n(text: str) -> int | None:
+    if _TOP_ONE.search(text):
+        return 1
     m = _TOP_N.search(text)
     if not m:
         return None
@@ -369,7 +383,8 @@ def _company_core(name: str) -> str:
 
 def _fund_names(text: str, lex: Lexicon) -> tuple[list[str], list[tuple[str, str]]]:
     """Fund names in free text; several distinct funds (for overlap) are split on 和/与/vs/and/、."""
-    parts = [p for p in re.split(r"和|与|跟|及|、|,|，|\bvs\.?\b|\band\b|对比|比较", text) if p.strip()]
+    parts = [p for p in re.split(r"和|与|跟|及|、|,|，|\bvs\.?\b|\band\b|对比|比较|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", text)
+             if p.strip()]
     codes: list[str] = []
     ambiguous: list[tuple[str, str]] = []
     zh = [(c, n) for c, n, _ in lex.funds]

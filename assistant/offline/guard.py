@@ -24,6 +24,10 @@ _ROLE = re.compile(r"开发者模式|调试模式|上帝模式|developer mode|de
 _OTHERS = re.compile(r"(?:其他|别的|其它|所有)\s*(?:理财经理|客户经理|RM|rm)|RM\d{3}|全行|整个银行|全部分行|whole bank|"
                      r"all (?:rms|branches)|other (?:rms?|relationship managers|advisers)|every rm|"
                      r"(?:别人|他人|同事)的客户|colleague'?s? clients", _I)
+# tampering with a record or unmasking personal data is never a request the assistant carries out
+_TAMPER = re.compile(r"(?:改成|改为|修改|调高|调成|篡改|伪造).{0,8}(?:风测|风险测评|测评结果|风险等级)|(?:风测|风险测评|测评结果|风险等级).{0,6}(?:改成|改为|改一下|调高)|"
+                     r"解密|明文|decrypt|unmask|(?:身份证号?|手机号|证件号).{0,8}(?:发我|给我|导出|发过来)|"
+                     r"(?:跳过|免|不做|绕过)\s*双录|skip (?:the )?(?:dual|double)[- ]recording|change (?:his|her|the) risk (?:level|rating)", _I)
 _PII_DUMP = re.compile(r"(?:所有|全部|全体|每个|每位|all|every)\s*(?:的)?\s*(?:客户|clients?'?)\s*(?:的)?\s*"
                        r"(?:手机|电话|身份证|证件|地址|住址|phone|mobile|id (?:card )?numbers?|address)|"
                        r"(?:手机号|电话号码|身份证号|phone numbers?|id numbers?).{0,12}(?:全部|所有|列出|导出|list|dump|export)|"
@@ -47,4 +51,5 @@ def other_rm_named(text: str, other_rms: tuple[str, ...]) -> str | None:
 
 def is_injection(text: str) -> bool:
     """True for a message that tries to change who the assistant is or reach data beyond the caller's book."""
-    return bool(_ROLE.search(text) or _OTHERS.search(text) or _PII_DUMP.search(text) or INJECTION.search(text))
+    return bool(_ROLE.search(text) or _OTHERS.search(text) or _PII_DUMP.search(text) or INJECTION.search(text)
+                or _TAMPER.search(text))

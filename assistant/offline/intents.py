@@ -13,7 +13,7 @@ _I = re.IGNORECASE
 
 RULES: list[tuple[str, re.Pattern[str]]] = [
     ("draft_due_diligence", re.compile(r"尽调|尽职调查|due[- ]diligence|\bdd\b", _I)),
-    ("draft_proposal", re.compile(r"建议书|配置方案|方案书|\bproposal|起草.*方案|写一份.*(方案|建议)", _I)),
+    ("draft_proposal", re.compile(r"建议书|配置方案|方案书|(?<!rebalancing )(?<!rebalance )\bproposal|起草.*方案|写一份.*(方案|建议)", _I)),
     ("performance_attribution", re.compile(
         r"归因|attribution|brinson|超额收益.*(来源|哪里)|跑赢|跑输|配置效应|选股效应|靠.{0,6}还是.{0,4}靠|靠.{0,4}配置还是|归功于|"
         r"(收益|业绩).{0,6}(来源|从哪)|where did .* returns? come from|selection or allocation", _I)),
@@ -41,7 +41,8 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
         r"gain|how (?:is|are|did|has|have) .* (?:doing|done|performed|going)|market value|earn|made|lost", _I)),
     ("company_profile", re.compile(
         r"工商|注册资本|法人|股东|财务|授信|征信|风险事件|诉讼|处罚|被执行|企业|公司情况|信用|资产负债率|流动比率|速动比率|营收|"
-        r"净利润|ROE|利息保障|company|corporate|credit|lawsuit|penalt|shareholder|financials|current ratio|debt ratio|"
+        r"净利润|ROE|利息保障|股权质押|质押|对外担保|关联交易|实际控制人|受益所有人|"
+        r"company|corporate|credit|lawsuit|penalt|shareholder|financials|current ratio|debt ratio|pledge|guarantee|"
         r"leverage|revenue|net profit|margin", _I)),
     ("search_products", re.compile(
         r"推荐|产品|适合|买什么|买点什么|买啥|放哪(?:合适|好|比较)|怎么放|理财|存款|保险|货架|recommend|product|suitable|what (?:can|should) .* buy|"

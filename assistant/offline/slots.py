@@ -19,7 +19,7 @@ from tools.registry import spec_of
 _I = re.IGNORECASE
 _ASSET_CLASS = [
     (re.compile(r"另类|alternative|商品|黄金|reits?", _I), "alternative"),
-    (re.compile(r"保险|insurance|protection", _I), "protection"),
+    (re.compile(r"保险|保障|insurance|protection", _I), "protection"),
     (re.compile(r"货币|货基|现金管理|活期|cash|money market", _I), "cash"),
     (re.compile(r"债|固收|fixed income|bond", _I), "fixed_income"),
     (re.compile(r"股票型|权益|偏股|equity|stock fund", _I), "equity"),
@@ -143,10 +143,14 @@ def explicit_slots(tool: str, text: str, ent: Entities) -> dict[str, Any]:
         value = EXTRACTORS[slot.extractor](text, ent, {})
         if value is not None and slot.extractor not in ("query", "benchmark", "scenario"):
             out[slot.arg] = value
+        elif slot.extractor == "scenario" and re.search(r"开户|变更|授信|opening|change|credit", text, _I):
+            out[slot.arg] = value  # "改成开户场景"
     return out
 
 
 def _after(tool: str, args: dict[str, Any], ent: Entities, state: dict[str, Any]) -> dict[str, Any]:
+    if spec_of(tool).needs == "client" and args.get("period") == "since_inception":
+        args["period"] = "since_purchase"  # a client's "since inception" is since they first bought
     if tool in ("portfolio_performance", "performance_attribution", "fund_metrics") and "period" not in args \
             and state.get("period") and state.get("_follow"):
         args["period"] = state["period"]

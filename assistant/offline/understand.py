@@ -67,7 +67,7 @@ _FUND_TOOLS = ("fund_profile", "fund_metrics", "fund_overlap", "compare_funds")
 _BOOK_TOTALS = re.compile(r"资产前\s*\S{1,2}|前\s*\S{1,2}\s*(?:大|名)?(?:的)?客户|客户.{0,4}(?:排名|排行)|我有几个客户|多少(?:个|位)?客户|"
                           r"客户数|管了多少|管理了?多少|how many clients|top \w+ clients|largest clients|biggest clients|"
                           r"my (?:total )?aum|total aum|按风险等级分布|by risk level", _I)
-_SUITABLE = re.compile(r"(?:买|配|上|申购|购买).{0,12}(?:可以吗|可以不|行吗|行不行|合适吗|适合吗|合规吗|有问题吗|ok吗)|"
+_SUITABLE = re.compile(r"(?:买|配|上|申购|购买).{0,12}(?:可以吗|可以不|行吗|行不|行不行|合适吗|适合吗|合规吗|有问题吗|ok吗)|适合.{0,8}吗|"
                        r"(?:能不能|可不可以|能否|可否|能)(?:买|申购|购买)|\bcan .{0,20}\bbuy\b|allowed to buy|suitable for", _I)
 
 
@@ -121,6 +121,14 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
         return Plan(calls=calls, lang=switch)
     ent = extract(text, lex)
     ent.lang = lang
+    if not ent.client_ids and state.get("last_list") and (n := _ordinal(text)):
+        listed = state["last_list"]
+        if n <= len(listed):  # "第一名的穿透": the list just shown
+            text = _ORDINAL_RE.sub(f" {listed[n - 1]} ", text, count=1)
+            ent = extract(text, lex)
+            ent.lang = lang
+    if _POLICY_Q.search(text) and not (ent.fund_codes or ent.product_code or ent.company):
+        return Plan(calls=[("search_knowledge", {"query": text})], lang=lang)
     pending = state.get("pending_question")
     if pending and ent.client_ids and is_bare_follow_up(text, lex) and not state.get("_replay"):
         # "林姐的持仓给我看下" → which one? → "林敏磊": the original ask, for the client now named
@@ -142,6 +150,8 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
         for part in parts:
             sub = _single(part, lex, sub_state, whole=ent)
             for call in sub.calls:
+                if call[0] == "book_scan" and (not call[1].get("rule") or ent.pronoun and state.get("client_id")):
+                    continue  # "名下客户的现金总额，以及…", "他到期的钱再投能买啥": not a scan of the book
                 if call not in calls:
                     calls.append(call)
             if sub.calls:
@@ -167,6 +177,28 @@ def _legit_part(text: str, lex: Lexicon, state: dict[str, Any]) -> Plan | None:
     if not sub.calls or any(i not in own for i in ids) or any(n.startswith("book_") for n, _ in sub.calls):
         return None
     return sub
+
+
+_POLICY_Q = re.compile(r"有什么区别|区别是什么|什么区别|是什么意思|什么意思|需要什么(?:额外的?)?(?:流程|手续|材料|条件)|有什么要求|什么要求|"
+                       r"按.{0,8}规定|适当性管理|适当性规定|是不是承诺|是否承诺|监管要求|监管规定|"
+                       r"difference between|what(?:'s| is) the (?:rule|difference|requirement)|what does .{1,30} mean|"
+                       r"regulatory requirement", _I)
+_ORDINAL_RE = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:个|名|位)|(头一个|头名)|the (first|second|third) (?:one|client)|"
+                         r"(top one|number one)", _I)
+_ORDINAL_WORDS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+                  "first": 1, "second": 2, "third": 3}
+
+
+def _ordinal(text: str) -> int | None:
+    m = _ORDINAL_RE.search(text)
+    if not m:
+        return None
+    if m.group(1):
+        tok = m.group(1)
+        return int(tok) if tok.isdigit() else _ORDINAL_WORDS.get(tok)
+    if m.group(3):
+        return _ORDINAL_WORDS[m.group(3).lower()]
+    return 1
 
 
 def _has_lang(tool: str) -> bool:
@@ -376,11 +408,11 @@ def _implicit_client(text: str, ent: Entities, state: dict[str, Any], hits: list
     return bool(_FOLLOW_OPENER.search(text) or len(text) <= 12)
 
 
-_PRODUCT_ASK = re.compile(r"能买的|能买啥|能买什么|可以买啥|可以买什么|买啥|买什么|买点啥|找几个|找点|找找|推荐|有什么产品|"
+_PRODUCT_ASK = re.compile(r"能买的|能买啥|能买什么|可以买啥|可以买什么|可以买哪些|能买哪些|买哪些|买啥|买什么|买点啥|找几个|找点|找找|推荐|有什么产品|续投|续作|"
                           r"(?:货币基金|货基|理财产品|理财|存款|大额存单|债基|债券基金|保险|固收)(?:产品)?(?:有哪些|有啥|有什么)|"
                           r"收益最高|以下的产品|what can .* buy|what should .* buy|recommend|suggest (?:some|a few)|options", _I)
 _SHORT_FOLLOW = re.compile(r"^(?:那|那么|好的?|ok)?\s*(?:能|可以|还能)", _I)
-_PAIR = re.compile(r"他俩|她俩|他们俩|她们俩|两人|两位|两个人|both of them|the two", _I)
+_PAIR = re.compile(r"他俩|她俩|他们俩|她们俩|两人|两位|两个人|这两个|两个|这俩|both of them|the two", _I)
 _PAIR_WITH = re.compile(r"(?:跟|和|与|比|vs\.?|versus|compared? (?:to|with))", _I)
 _PAIR_ASK = re.compile(r"对比|比较|比一?下|比呢|差不多|一样|谁|compare|vs|versus|difference", _I)
 
@@ -541,6 +573,14 @@ def _follow_up(text: str, ent: Entities, state: dict[str, Any], hits: list[str],
             args["period"] = ent.period
         return "benchmark_comparison", args
     company = state.get("company")
+    if company and not ent.company and last in ("company_profile", "draft_due_diligence") and \
+            not _COMPANY_PRONOUN.search(text) and len(text) <= 16:
+        ent.company = company  # "2025年流动比率多少", "有没有股权质押", "出个授信尽调": the company just discussed
+        if "draft_due_diligence" in hits:
+            return "draft_due_diligence", fill("draft_due_diligence", text, ent, state)
+        if "company_profile" in hits:
+            return "company_profile", {"company": company}
+        ent.company = None
     if company and not ent.company and _COMPANY_PRONOUN.search(text):
         if "draft_due_diligence" in hits:
             ent.company = company

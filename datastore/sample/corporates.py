@@ -1,8 +1,11 @@
 """Corporates for due diligence: E001…E014 from healthy to distressed.
 
 Credit codes are valid GB 32100 codes whose positions 9–17 carry a valid GB 11714 organisation code.
-Financial statements (2023–2025) come from a small driver model (revenue growth, margins, leverage)
-per profile, so the ratios tell a coherent story. Missing data is NULL, never 0:
+Credit: E001–E004, E012 and E013 renewed their working-capital loan (clean files); the others still carry
+a balance on a facility past its maturity. Shareholders: E013 and E004 sit in a small group (see
+``_GROUP_HOLDERS``), so ownership chains run through intermediate companies. Financial statements
+(2023–2025) come from a small driver model (revenue growth, margins, leverage) per profile, so the ratios
+tell a coherent story. Missing data is NULL, never 0:
 E011 has no 2025 statement at all (row absent) and E012 lacks 2024 cash-flow figures.
 """
 
@@ -44,6 +47,25 @@ _PROFILES = {
     "weakening": (6e8, (-0.03, -0.10, -0.15), 0.17, 0.14, 0.66, 0.70, 0.60),
     "distressed": (1.0e9, (-0.12, -0.25, -0.30), 0.08, 0.15, 0.86, 0.45, -0.50),
 }
+# A small group, so the ownership look-through has chains through intermediate companies: 华鼎精密 (E001)
+# holds 60% of 启明软件 (E013), whose beneficial owners are then 陈建华 (0.52 × 0.60 = 31.2%, through E001)
+# and 唐启明 (25% directly); 启明软件 in turn holds 55% of 海川食品 (E004), three layers below 陈建华
+# (0.52 × 0.60 × 0.55 = 17.2%, under the 25% line), whose only beneficial owner is 吴志强 (35% directly).
+_GROUP_HOLDERS: dict[str, list[dict]] = {
+    "E013": [
+        {"name": "福建华鼎精密机械股份有限公司", "kind": "company", "share": 0.60, "pledged_share": 0.0},
+        {"name": "唐启明", "kind": "person", "share": 0.25, "pledged_share": 0.0},
+        {"name": "厦门启明投资合伙企业(有限合伙)", "kind": "company", "share": 0.15, "pledged_share": 0.0},
+    ],
+    "E004": [
+        {"name": "厦门启明软件信息技术有限公司", "kind": "company", "share": 0.55, "pledged_share": 0.0},
+        {"name": "吴志强", "kind": "person", "share": 0.35, "pledged_share": 0.0},
+        {"name": "福州市国有资本投资运营有限公司", "kind": "state", "share": 0.10, "pledged_share": 0.0},
+    ],
+}
+# Companies whose first working-capital loan (2024-03-15 → 2026-03-14) was neither repaid nor renewed: it is
+# past maturity with a balance, which due diligence flags. The others renewed it on 2026-03-15 for a year.
+_LAPSED = {"E005", "E006", "E007", "E008", "E009", "E010", "E011", "E014"}
 LENDERS = ["本行", "中国工商银行福州分行", "兴业银行福州分行", "招商银行厦门分行", "福建海峡银行"]
 
 
@@ -118,11 +140,12 @@ def generate_corporates() -> dict[str, pd.DataFrame]:
                 stm[1][k] = None  # 2024 cash-flow statement missing
         fins.extend(stm)
         pledge = {"distressed": 0.85, "weakening": 0.45, "growth_strained": 0.6}.get(profile, 0.0)
-        holders.append({"corporate_id": cid, "name": rep, "kind": "person", "share": 0.52, "pledged_share": pledge})
-        holders.append({"corporate_id": cid, "name": f"{name[:2]}{rep[1:]}投资合伙企业(有限合伙)", "kind": "company",
-                        "share": 0.28, "pledged_share": pledge / 2})
-        holders.append({"corporate_id": cid, "name": f"{name[:2]}市国有资本投资运营有限公司", "kind": "state",
-                        "share": 0.20, "pledged_share": 0.0})
+        holders.extend({"corporate_id": cid, **h} for h in _GROUP_HOLDERS.get(cid) or [
+            {"name": rep, "kind": "person", "share": 0.52, "pledged_share": pledge},
+            {"name": f"{name[:2]}{rep[1:]}投资合伙企业(有限合伙)", "kind": "company", "share": 0.28,
+             "pledged_share": pledge / 2},
+            {"name": f"{name[:2]}市国有资本投资运营有限公司", "kind": "state", "share": 0.20, "pledged_share": 0.0},
+        ])
         events.extend(_events(cid, profile))
         credit.extend(_credit(rng, cid, profile, stm[-1]["revenue"] or 1e8))
     ev = pd.DataFrame(events)
@@ -167,7 +190,8 @@ def _credit(rng: np.random.Generator, cid: str, profile: str, revenue: float) ->
         util = {"healthy": 0.45, "stable": 0.6, "growth_strained": 0.92, "weakening": 0.95, "distressed": 1.0}[profile]
         rows.append({"corporate_id": cid, "lender": LENDERS[(j + int(cid[1:])) % len(LENDERS)], "facility_type": ftype,
                      "limit_amount": limit, "balance": round(limit * util * float(rng.uniform(0.9, 1.0)), -2),
-                     "start_date": date(2024 + j % 2, 3 + j, 15), "maturity_date": date(2026 + j, 3 + j, 14),
+                     "start_date": date(2024 + j % 2, 3 + j, 15) if j or cid in _LAPSED else date(2026, 3, 15),
+                     "maturity_date": date(2026 + j, 3 + j, 14) if j or cid in _LAPSED else date(2027, 3, 14),
                      "overdue_days": overdue if j == 0 else 0, "max_overdue_days_24m": max24 if j == 0 else 0,
                      "classification": cls if j == 0 else "正常",
                      "guarantee": ["保证（控股股东连带责任）", "质押（存单）", "抵押（厂房土地）"][j]})

@@ -78,14 +78,15 @@ def ownership(x: Ctx) -> list[Section]:
     if own is None:
         return [Section(title=x.h("ownership"), blocks=blocks)]
     kinds = {k: L.label(L.HOLDER_KINDS, k, x.lang) for k in ("person", "company", "partnership", "state")}
+    edges = c.ownership_edges or [{"holder": s["name"], "kind": s.get("kind"), "company": c.name,
+                                   "share": s["share"], "layer": 1} for s in direct]
     png = dc.ownership_chart(
-        c.name, [(str(s["name"]), entity_kind(str(s["name"]), str(s.get("kind") or "")), float(s["share"]))
-                 for s in direct], own, kinds,
+        c.name, edges, own, kinds, kind_of=entity_kind,
         controller_label="实际控制人" if x.zh else "controller", ubo_label="受益所有人" if x.zh else "UBO",
         title="股权结构图" if x.zh else "Ownership chart",
     )
-    blocks.append(Chart(png=png, caption="股权结构图（箭头旁为直接持股比例）" if x.zh else
-                        "Ownership chart (direct shares on the arrows)", width_cm=15))
+    blocks.append(Chart(png=png, caption="股权结构图（逐层穿透，箭头旁为直接持股比例）" if x.zh else
+                        "Ownership chart (layer by layer; direct shares on the arrows)", width_cm=15))
     ubo_names = {u.name for u in own.ubos}
     lrows = []
     for i, hd in enumerate(own.holdings):

@@ -5,7 +5,7 @@ Fonts, palette and PNG settings are those of ``reports.charts`` (CJK font from m
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
 
@@ -13,48 +13,63 @@ from analytics.corporate_ownership import Ownership
 from reports import charts
 from reports.charts import PALETTE, setup_fonts
 
-_KIND_COLOURS = {"person": "#1F4E79", "state": "#9BBB59", "company": "#F2A93B", "partnership": "#F2A93B"}
+_KIND_COLOURS = {"person": "#1F4E79", "state": "#548235", "company": "#C55A11", "partnership": "#C55A11"}
 
 
 def ownership_chart(
-    target: str, direct: Sequence[tuple[str, str, float]], own: Ownership, kind_names: Mapping[str, str],
-    *, controller_label: str, ubo_label: str, title: str,
+    target: str, edges: Sequence[Mapping], own: Ownership, kind_names: Mapping[str, str],
+    *, controller_label: str, ubo_label: str, title: str, kind_of: Callable[[str, str], str],
 ) -> bytes:
-    """Boxes for the direct holders (name, kind, share) above the company, arrows labelled with shares;
-    the actual controller and the beneficial owners are marked."""
+    """The shareholding tree above the company, one row per layer (direct holders just above it, their
+    own holders above them when they are companies in our data), arrows labelled with the direct share;
+    the actual controller and the beneficial owners are outlined in red and labelled."""
     setup_fonts()
-    n = max(1, len(direct))
-    fig, ax = plt.subplots(figsize=(6.4, 3.2))
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.88, bottom=0.02)
-    ax.set_xlim(0, n)
-    ax.set_ylim(0, 3)
+    layers = max((int(e["layer"]) for e in edges), default=1)
+    height = 1.0 + 1.25 * layers
+    fig, ax = plt.subplots(figsize=(6.4, height))
+    fig.subplots_adjust(left=0.01, right=0.99, top=1 - 0.45 / height, bottom=0.02)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, layers + 0.6)
     ax.axis("off")
     ubo_names = {u.name for u in own.ubos}
-    tx, ty = n / 2, 0.55
-    ax.text(tx, ty, target, ha="center", va="center", fontsize=9, color="white",
-            bbox=dict(boxstyle="round,pad=0.5", fc="#404040", ec="none"))
-    for i, (name, kind, share) in enumerate(direct):
-        x, y = i + 0.5, 2.3
-        label = _wrap(name, 9) + f"\n{kind_names.get(kind, kind)}"
-        marks = []
-        if name == own.controller:
-            marks.append(controller_label)
-        if name in ubo_names:
-            marks.append(ubo_label)
-        if marks:
-            label += "\n" + " · ".join(marks)
-        ax.text(x, y, label, ha="center", va="center", fontsize=7.5, color="white",
-                bbox=dict(boxstyle="round,pad=0.4", fc=_KIND_COLOURS.get(kind, "#7F7F7F"),
-                          ec="#C00000" if marks else "none", lw=2))
-        ax.annotate("", xy=(tx, ty + 0.3), xytext=(x, y - 0.5),
-                    arrowprops=dict(arrowstyle="->", color="#7F7F7F", lw=1))
-        ax.text((x + tx) / 2, (y - 0.5 + ty + 0.3) / 2, f"{share * 100:.2f}%", fontsize=8,
-                ha="center", va="center", color="#1F4E79", bbox=dict(fc="white", ec="none", pad=0.5))
+    pos: dict[tuple[str, int], tuple[float, float]] = {(target, 0): (0.5, 0.3)}
+    ax.text(0.5, 0.3, _wrap(target, 30), ha="center", va="center", fontsize=8, color="white",
+            bbox=dict(boxstyle="round,pad=0.4", fc="#404040", ec="none"))
+    for layer in range(1, layers + 1):
+        row = [e for e in edges if int(e["layer"]) == layer]
+        # order a layer by where the company it holds sits, so arrows do not cross
+        row.sort(key=lambda e: next((xy[0] for (n, lv), xy in pos.items() if n == e["company"] and lv == layer - 1),
+                                    0.5))
+        for i, e in enumerate(row):
+            x, y = (i + 0.5) / len(row), layer + 0.15
+            name, kind = str(e["holder"]), kind_of(str(e["holder"]), str(e.get("kind") or ""))
+            pos[(name, layer)] = (x, y)
+            marks = ([controller_label] if name == own.controller else []) + ([ubo_label] if name in ubo_names else [])
+            label = _wrap(name, 10 if any(ord(ch) > 0x2E80 for ch in name) else 20) + f"\n{kind_names.get(kind, kind)}"
+            if marks:
+                label += "\n" + " · ".join(marks)
+            ax.text(x, y, label, ha="center", va="center", fontsize=6.5 if len(row) > 3 else 7, color="white",
+                    bbox=dict(boxstyle="round,pad=0.35", fc=_KIND_COLOURS.get(kind, "#7F7F7F"),
+                              ec="#C00000" if marks else "none", lw=2))
+            cx, cy = next((xy for (n, lv), xy in pos.items() if n == e["company"] and lv == layer - 1), (0.5, 0.3))
+            ax.annotate("", xy=(cx, cy + 0.2), xytext=(x, y - 0.32),
+                        arrowprops=dict(arrowstyle="->", color="#7F7F7F", lw=1))
+            ax.text((x + cx) / 2, (y - 0.32 + cy + 0.2) / 2, f"{float(e['share']) * 100:.2f}%", fontsize=7,
+                    ha="center", va="center", color="#1F4E79", bbox=dict(fc="white", ec="none", pad=0.5))
     ax.set_title(title, fontsize=11)
     return charts._png(fig)
 
 
 def _wrap(text: str, width: int) -> str:
+    """Chinese wraps every ``width`` characters; Latin text between words; ``陈建华 (Chen Jianhua)`` keeps
+    the name and its reading on a line each."""
+    if " (" in text and any(ord(ch) > 0x2E80 for ch in text.split(" (", 1)[0]):
+        head, tail = text.split(" (", 1)
+        return _wrap(head, width) + "\n(" + tail
+    if not any(ord(ch) > 0x2E80 for ch in text):
+        import textwrap
+
+        return "\n".join(textwrap.wrap(text, width)) or text
     return "\n".join(text[i : i + width] for i in range(0, len(text), width))
 
 
@@ -80,8 +95,11 @@ def exposure_bars(lenders: Sequence[str], limits: Sequence[float], balances: Seq
                   title: str, names: tuple[str, str], unit_scale: float, unit: str) -> bytes:
     """Limit and balance by lender; our bank's bars are highlighted."""
     setup_fonts()
-    fig, ax = plt.subplots(figsize=(6.2, max(2.2, 0.45 * len(lenders) + 1.0)))
-    fig.subplots_adjust(left=0.32, right=0.97, top=0.86, bottom=0.14)
+    height = max(2.2, 0.45 * len(lenders) + 1.0)
+    fig, ax = plt.subplots(figsize=(6.2, height))
+    # room for the longest lender name at 8 pt and for the unit under the axis (0.5 in)
+    longest = max((sum(0.11 if ord(ch) > 0x2E80 else 0.065 for ch in s) for s in lenders), default=1.0)
+    fig.subplots_adjust(left=min(0.5, max(0.32, (longest + 0.2) / 6.2)), right=0.97, top=0.86, bottom=0.5 / height)
     ys = range(len(lenders))
     for j, (vals, name, colour) in enumerate(((limits, names[0], "#BFBFBF"), (balances, names[1], PALETTE[0]))):
         cols = ["#C00000" if (lenders[k] == own and j == 1) else colour for k in ys]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from reports import labels as L
 from reports.dd import text as X
-from reports.models import MISSING, FigureBook, Para
+from reports.models import MISSING, MONEY_UNITS, FigureBook, Para
 from reports.narrative import fill, llm_commentary
 
 if TYPE_CHECKING:
@@ -44,7 +44,12 @@ class Ctx:
     @property
     def unit(self) -> str:
         """The one money unit of the statement and credit tables."""
-        return "万元" if self.zh else "mn"
+        return "万元" if self.zh else "CNY mn"
+
+    @property
+    def suffix(self) -> str:
+        """What the grounding verifiers read after a bare number of a money column."""
+        return MONEY_UNITS[self.unit][1]
 
     def h(self, key: str) -> str:
         return X.t(X.HEADINGS, key, self.lang)
@@ -59,8 +64,8 @@ class Ctx:
         return self.book.money(name, v, tool, self.c.as_of)
 
     def amt(self, name: str, v: float | None, tool: str = T_DATA, digits: int = 2) -> str:
-        """Money in the table unit (万元 / mn)."""
-        return self.book.money_in(name, v, tool, self.c.as_of, self.unit, digits)
+        """Money in the table unit (万元 / CNY mn) as a bare number: the column header states the unit."""
+        return self.book.money_cell(name, v, tool, self.c.as_of, self.unit, digits)
 
     def pct(self, name: str, v: float | None, tool: str = T_RATIOS, digits: int = 2) -> str:
         return self.book.pct(name, v, tool, self.c.as_of, digits)

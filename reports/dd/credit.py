@@ -13,6 +13,10 @@ from reports.dd import charts as dc
 from reports.dd import text as X
 from reports.dd.common import T_CHECKS, T_DATA, T_FLAGS, T_PLAN, T_POLICY, Ctx
 from reports.models import Chart, Section, Table
+from reports.names_en import FIXED
+
+OWN_BANK_EN = FIXED[OWN_BANK]  # English documents show 本行 as "our bank"
+OWN_NAMES = (OWN_BANK, OWN_BANK_EN)
 
 _TIMES_FLAGS = ("dscr", "dscr_stressed", "interest_coverage", "current_ratio", "cfo_to_net_profit")
 _COUNT_FLAGS = ("overdue_now", "overdue_24m", "open_dishonest", "open_enforcement", "open_abnormal",
@@ -29,7 +33,7 @@ def credit(x: Ctx) -> list[Section]:
         return [Section(title=x.h("credit"), blocks=[x.para("credit_none")])]
     rows = []
     for i, f in enumerate(c.credit):
-        own = f["lender"] == OWN_BANK
+        own = f["lender"] in OWN_NAMES
         remark = [x.w("matured")] if _matured(x, f) else []
         if own:
             remark.insert(0, "★" + x.w("own_bank"))
@@ -38,16 +42,16 @@ def credit(x: Ctx) -> list[Section]:
         rows.append([("★ " if own else "") + str(f["lender"]), str(f["facility_type"]),
                      x.amt(f"credit_{i + 1}_limit", f["limit_amount"], digits=0),
                      x.amt(f"credit_{i + 1}_balance", f["balance"], digits=0),
-                     f"{iso(f.get('start_date'))}{' 至 ' if x.zh else ' to '}{iso(f.get('maturity_date'))}",
+                     f"{iso(f.get('start_date'))}{' 至' if x.zh else ' to'}\n{iso(f.get('maturity_date'))}",
                      f"{f['classification']} / {overdue}{'天' if x.zh else 'd'}",
                      str(f.get("guarantee") or "—"), "；".join(remark) if x.zh else "; ".join(remark)])
     tt = c.credit_totals
     rows.append([x.w("total"), "", x.amt("credit_limit_total", tt["limit"], digits=0),
                  x.amt("credit_balance_total", tt["balance"], digits=0), "", "", "", ""])
     blocks: list = [Table(
-        columns=[x.col(k) for k in ("lender", "facility", "limit", "balance", "term", "class_overdue", "guarantee",
-                                    "remark")],
-        rows=rows, numeric=[2, 3], widths=[2.2, 1.8, 2.5, 2.5, 2.9, 1.7, 2.2, 1.6])]
+        columns=[x.col_unit(x.col(k)) if k in ("limit", "balance") else x.col(k)
+                 for k in ("lender", "facility", "limit", "balance", "term", "class_overdue", "guarantee", "remark")],
+        rows=rows, numeric=[2, 3], widths=[2.2, 1.8, 1.5, 1.5, 2.4, 1.5, 2.2, 2.0], units={2: x.suffix, 3: x.suffix})]
     blocks.append(x.para(
         "credit", n_lenders=x.count("lenders", tt["lenders"]), limit=x.money("credit_limit_total", tt["limit"]),
         balance=x.money("credit_balance_total", tt["balance"]), own_limit=x.money("own_limit", tt["own_limit"]),
@@ -65,7 +69,7 @@ def credit(x: Ctx) -> list[Section]:
         v[1] += float(f["balance"])
     scale, unit = (1e4, "万元") if x.zh else (1e6, "CNY mn")
     png = dc.exposure_bars(list(by_lender), [v[0] for v in by_lender.values()], [v[1] for v in by_lender.values()],
-                           own=OWN_BANK, title="各机构授信额度与余额（红色为本行余额）" if x.zh else
+                           own=OWN_BANK if x.zh else OWN_BANK_EN, title="各机构授信额度与余额（红色为本行余额）" if x.zh else
                            "Limits and balances by lender (our bank's balance in red)",
                            names=(x.col("limit"), x.col("balance")), unit_scale=scale, unit=unit)
     blocks.append(Chart(png=png, caption=("授信敞口分布（单位：万元）" if x.zh else "Credit exposure (CNY mn)"),
@@ -86,8 +90,9 @@ def risk(x: Ctx) -> list[Section]:
                  x.amt(f"event_{i + 1}_amount", e.get("amount")) if e.get("amount") is not None else "—",
                  str(e["description"]), L.label(L.EVENT_STATUS, str(e["status"]), x.lang)]
                 for i, e in enumerate(c.risk_events)]
-        blocks.append(Table(columns=[x.col(k) for k in ("date", "event", "role", "amount", "desc", "status")],
-                            rows=rows, numeric=[3], widths=[2.2, 1.6, 1.2, 2.2, 5, 1.2]))
+        blocks.append(Table(columns=[x.col_unit(x.col(k)) if k == "amount" else x.col(k)
+                                     for k in ("date", "event", "role", "amount", "desc", "status")],
+                            rows=rows, numeric=[3], widths=[2.2, 1.6, 1.2, 2.2, 5, 1.2], units={3: x.suffix}))
         blocks.append(x.para("risk_events", n_events=x.count("risk_events", c.credit_totals["events"]),
                              n_open=x.count("open_risk_events", c.credit_totals["open_events"])))
     else:
@@ -201,8 +206,9 @@ def changes(x: Ctx) -> list[Section]:
                      x.amt(f"change_{i + 1}_before", ch.before) if ch.before is not None else "—",
                      x.amt(f"change_{i + 1}_after", ch.after) if ch.after is not None else "—"])
     if rows:
-        blocks.append(Table(columns=[x.col(k) for k in ("area", "item", "date", "before", "after")], rows=rows,
-                            numeric=[3, 4], widths=[2, 4, 2.2, 2.4, 2.4]))
+        blocks.append(Table(columns=[x.col_unit(x.col(k)) if k in ("before", "after") else x.col(k)
+                                     for k in ("area", "item", "date", "before", "after")], rows=rows,
+                            numeric=[3, 4], widths=[2, 4, 2.2, 2.4, 2.4], units={3: x.suffix, 4: x.suffix}))
     else:
         blocks.append(x.para("changes_none"))
     return [Section(title=x.h("changes"), blocks=blocks)]

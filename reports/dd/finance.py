@@ -87,8 +87,9 @@ def _statement(x: Ctx, lines: list[tuple[str, str, str]], extra: list[tuple[str,
     for key, zh, en in [*lines, *[(k, X.t(X.WORDS, w, "zh"), X.t(X.WORDS, w, "en")) for k, w in extra]]:
         label = zh if x.zh else en
         rows.append([label, *[x.amt(f"{key}_{f['year']}", f.get(key)) for f in x.c.financials]])
-    return Table(columns=[x.col("item"), *_ycols(x)], rows=rows, numeric=list(range(1, len(x.c.years) + 1)),
-                 widths=[3.2] + [2] * len(x.c.years))
+    years = range(1, len(x.c.years) + 1)
+    return Table(columns=[x.col_unit(x.col("item")), *_ycols(x)], rows=rows, numeric=list(years),
+                 widths=[3.2] + [2] * len(x.c.years), units=dict.fromkeys(years, x.suffix))
 
 
 def financials(x: Ctx) -> list[Section]:

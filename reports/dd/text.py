@@ -84,7 +84,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "net_change": ("现金净增加额（三项合计）", "Net change in cash (sum of the three)"),
     "liab_equity": ("负债和所有者权益合计", "Total liabilities and equity"),
     "own_bank": ("本行", "our bank"),
-    "matured": ("已到期未结清", "past maturity, balance outstanding"),
+    "matured": ("已到期未结清", "matured, still drawn"),
     "neg_base": ("基数为负", "negative base"),
     "zero_base": ("不适用：基数为零", "n/a: zero base"),
     "yes": ("是", "yes"), "no": ("否", "no"),

@@ -11,7 +11,7 @@ from datastore.sample import AS_OF, SCENARIOS, _generate_cached, digest, generat
 from datastore.schema import Base
 
 # Update on purpose when the generator changes: python -c "from datastore.sample import sample_digest as d; print(d())"
-EXPECTED_DIGEST = "d09350d5a1f3b20d97d356083797d17fb4b0132e0da922161b96f2eadb5ecf50"
+EXPECTED_DIGEST = "eabe2912bb21115f0b565318e46bb7910313af321fc45a2612f23338482191ec"
 
 
 @pytest.fixture(scope="module")

@@ -101,3 +101,26 @@ def test_pdf_conversion_with_cjk_fonts(dd_env, tmp_path) -> None:
     fonts = subprocess.run(["pdffonts", str(made)], capture_output=True, text=True, check=False).stdout
     if fonts:  # poppler-utils present: Chinese text must use a real CJK font, not a fallback box
         assert "CJK" in fonts or "SimHei" in fonts or "SourceHan" in fonts
+
+
+@pytest.mark.skipif(
+    pdf.soffice_path() is None or pdf.uno_python() is None,
+    reason="LibreOffice (soffice) with python3-uno is not installed",
+)
+def test_pdf_toc_has_the_page_of_each_heading(dd_env, tmp_path) -> None:
+    """The TOC is updated before export: every level-1 entry ends with the page its heading is on."""
+    import re
+
+    import pypdf
+
+    out = tmp_path / "dd.docx"
+    args = ["report", "due-diligence", "--company", "E901", "--scenario", "credit", "--out", str(out), "--pdf"]
+    assert run_app(app, args) == 0
+    pages = [p.extract_text() or "" for p in pypdf.PdfReader(str(out.with_suffix(".pdf"))).pages]
+    toc = {int(m[1]): (m[2].strip(), int(m[3]))
+           for m in re.finditer(r"^(\d+) (\S[^\n]*?)\.{3,}\s*(\d+)\s*$", pages[1], re.M)}
+    assert len(toc) >= 10 and sorted(toc) == list(range(1, len(toc) + 1))
+    for n, (title, page) in toc.items():
+        assert 3 <= page <= len(pages), (n, title, page)
+        body = pages[page - 1]
+        assert re.search(rf"^{n} ?{re.escape(title)}\s*$", body, re.M), (n, title, page, body[:300])

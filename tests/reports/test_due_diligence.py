@@ -39,8 +39,9 @@ def test_missing_year_is_marked_not_invented(dd_engine, dd_docx) -> None:
     out, _ = dd_docx
     lines = outline(out)
     revenue_row = next(line for line in lines if line.startswith("table | 营业收入 |"))
-    # one unit per column: every statement cell is in 万元
-    assert revenue_row == "table | 营业收入 | 数据缺失 | 120,000.00万元 | 108,000.00万元"
+    # one unit per column: every statement cell is a bare number in the 万元 the header states
+    assert revenue_row == "table | 营业收入 | 数据缺失 | 120,000.00 | 108,000.00"
+    assert any(line.startswith("table | 项目（万元） |") for line in lines)
     assert any("2022年的财务数据缺失" in line for line in lines)
     content = dd_content(dd_engine, RM, "E901", "credit")
     assert content.missing_years == [2022]

@@ -38,8 +38,10 @@ def test_credit_has_the_credit_file_structure(docs) -> None:
     assert sum(line == "[image]" for line in lines) >= 4  # trend, ratios, ownership, exposure
     assert any("实际控制人为陈建华" in line and "受益所有人（穿透持股不低于25%）为陈建华 52.00%" in line for line in lines)
     credit_rows = [line for line in lines if line.startswith("table | 中国工商银行福州分行 | 流动资金贷款")]
-    assert credit_rows and credit_rows[0].endswith("| 已到期未结清")  # matured 2026-03-14, still drawn
-    assert any(line.startswith("table | 合计 |  | 31,371万元 | 13,794万元") for line in lines)
+    # renewed on 2026-03-15 for a year: a clean file, nothing flagged, so the verdict is 建议通过
+    assert credit_rows and "2026-03-15 至 / 2027-03-14" in credit_rows[0] and "已到期未结清" not in credit_rows[0]
+    assert any("结论为“建议通过”" in line for line in lines)
+    assert any(line.startswith("table | 合计 |  | 31,371 | 13,794") for line in lines)
     plan = next(line for line in lines if line.startswith("table | 授信金额"))
     assert plan.startswith("table | 授信金额 | 1.62亿元")  # min(10.82亿 × 15%, capacity), floor to 100万
     assert any("对外担保：系统中没有企业对外担保数据（未获取）" in line for line in lines)
@@ -73,7 +75,7 @@ def test_change_states_what_changed(docs, sample_engine) -> None:
     assert r.sections[1] == "变更对比" and "授信方案" not in r.sections
     lines = outline(r.path)
     assert any("变更前快照按数据中的日期推算为2025年11月20日" in line for line in lines)
-    assert "table | 新增风险事件 | 失信被执行 | 2026年7月8日 | — | 2,600.00万元" in lines
+    assert "table | 新增风险事件 | 失信被执行 | 2026年7月8日 | — | 2,600.00" in lines
     c = dd_content(sample_engine, RM, "E009", "change")
     assert {ch.code for ch in c.changes} >= {"matured", "new_event", "fin_delta", "no_history"}
     # E009's 2024 net profit is a loss: the 2025 growth is computed on a negative base and says so
@@ -101,3 +103,33 @@ def test_english_credit_report_is_english(sample_engine, tmp_path) -> None:
     text = "\n".join(line for line in outline(r.path) if not line.startswith("table | ") or "|" in line)
     headings = [line for line in text.splitlines() if line.startswith(("Heading", "TOC", "Caption"))]
     assert not any(any("\u4e00" <= ch <= "\u9fff" for ch in line) for line in headings)
+
+
+def test_matured_facility_with_a_balance_is_flagged(sample_engine) -> None:
+    """E005's working-capital loan at 本行 matured on 2026-03-14 and is still drawn: the row says so, the
+    flag is raised and it alone turns the verdict into 有条件通过 (the other clean companies pass)."""
+    c = dd_content(sample_engine, RM, "E005", "credit")
+    assert [(f.code, f.severity) for f in c.flags] == [("matured_outstanding", "amber")]
+    assert c.conclusion == "conditional"
+    assert dd_content(sample_engine, RM, "E012", "credit").conclusion == "pass"
+
+
+def test_ownership_chain_through_intermediate_companies(sample_engine, tmp_path) -> None:
+    """E013 is 60% owned by E001: 陈建华 is a beneficial owner through it (0.52 × 0.60 = 31.2%); E004 sits
+    one layer further down, 陈建华 controls it through two majority holdings although his 17.2% share is
+    under the 25% line, so its only beneficial owner is 吴志强 (35% directly)."""
+    own = dd_content(sample_engine, RM, "E013", "credit").ownership
+    ubos = {u.name: (round(u.share, 4), u.path) for u in own.ubos}
+    assert ubos["陈建华"] == (0.312, ["福建华鼎精密机械股份有限公司", "陈建华"]) and ubos["唐启明"][0] == 0.25
+    own4 = dd_content(sample_engine, RM, "E004", "account-opening").ownership
+    assert [u.name for u in own4.ubos] == ["吴志强"] and own4.controller == "陈建华"
+    assert own4.controller_path == ["厦门启明软件信息技术有限公司", "福建华鼎精密机械股份有限公司", "陈建华"]
+    # the chart's edges climb the chain layer by layer, with each holding's direct share
+    edges = {(e["holder"], e["company"]): (e["share"], e["layer"])
+             for e in dd_content(sample_engine, RM, "E004", "account-opening").ownership_edges}
+    assert edges[("厦门启明软件信息技术有限公司", "福州海川食品有限公司")] == (0.55, 1)
+    assert edges[("福建华鼎精密机械股份有限公司", "厦门启明软件信息技术有限公司")] == (0.60, 2)
+    assert edges[("陈建华", "福建华鼎精密机械股份有限公司")] == (0.52, 3)
+    r = build_due_diligence(sample_engine, RM, "E013", "credit", tmp_path / "e13.docx")
+    lines = outline(r.path)
+    assert any("受益所有人（穿透持股不低于25%）为陈建华 31.20%、唐启明 25.00%" in line for line in lines)

@@ -141,7 +141,8 @@ def test_internal_copy_has_readable_sources_and_a_json_sidecar(sample_engine, tm
 def test_trades_state_cost_realised_result_and_settlement(docs, sample_engine) -> None:
     content = proposal_content(sample_engine, ADMIN, "C0004")
     text = docs[("C0004", "client")]
-    assert "table | 操作 | 产品 | 风险 | 金额（万元） | 费用（元） | 实现盈亏（万元） | 到账（T+工作日） | 理由" in text
+    # one unit per money column, stated in the header (a header wraps only between its parts)
+    assert "table | 操作 | 产品 | 风险 | 金额 / （万元） | 费用 / （元） | 实现盈亏 / （万元） | 到账 / （T+工作日） | 理由" in text
     sell = next(d for d in content.trades if d["action"] == "sell")
     assert sell["fee"] > 0 and sell["realised"] is not None and sell["settle_days"] is not None
     assert "将实现收益" in text or "将实现亏损" in text
