@@ -13,7 +13,8 @@ AgentAnswer(answer="…", tool_calls=[{"name": "portfolio_performance", "args": 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from langchain.agents import create_agent
@@ -22,10 +23,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
 from assistant.access import Caller
-from assistant.agent_middleware import AuditToolCalls, GuardModelCalls
+from assistant.agent_middleware import AuditToolCalls, GuardModelCalls, OfflineTurn
 from assistant.models import build_model, should_mask
 from assistant.offline.entities import detect_lang
 from assistant.offline.lexicon import load_lexicon
+from assistant.offline.model import OfflineChatModel
 from assistant.offline.understand import reply_lang
 from assistant.pii import Masker, name_directory
 from assistant.sessions import history, open_session, save_turn
@@ -186,7 +188,7 @@ def ask(
     lang = detect_lang(question)
     lexicon = load_lexicon(engine, caller)
     offline = settings.effective_llm_mode == "offline"
-    model = build_model(settings, lexicon=lexicon, state=state, streaming=stream is not None and not offline)
+    model = None if offline else build_model(settings, lexicon=lexicon, state=state, streaming=stream is not None)
     ctx = AgentContext(caller=caller, engine=engine, settings=settings)
     if not offline:  # documents drafted in this turn get their commentary from the same endpoint
         from assistant.models import report_llm
@@ -196,13 +198,18 @@ def ask(
         # Every client and RM name, read fresh from the database (a client imported a second ago
         # is masked too; the lexicon's names are a cached view of the caller's own book only).
         ctx.extras["masker"] = Masker(names=[*lexicon.client_names, *name_directory(engine).names()])
-    agent = create_agent(
-        model,
-        tools_for(caller),
-        system_prompt=_system_prompt(lang, state),
-        middleware=[AuditToolCalls(), GuardModelCalls()],
-        context_schema=AgentContext,
-    )
+    if offline:  # one compiled graph per tool set; this turn's lexicon, state and prompt ride in the context
+        ctx.extras["offline_turn"] = (lexicon, state, _system_prompt(lang, state))
+        agent = _offline_agent(tools_for(caller))
+    else:
+        assert model is not None
+        agent = create_agent(
+            model,
+            tools_for(caller),
+            system_prompt=_system_prompt(lang, state),
+            middleware=[AuditToolCalls(), GuardModelCalls()],
+            context_schema=AgentContext,
+        )
     prior = history(engine, session.id)
     messages: list[BaseMessage] = [*prior, HumanMessage(question)]
     masker = ctx.extras.get("masker")
@@ -240,6 +247,23 @@ def ask(
         attachments=list(ctx.attachments),
         refused=bool(results) and all(isinstance(r, dict) and r.get("error") == "forbidden" for r in results),
     )
+
+
+_OFFLINE_AGENTS: dict[tuple[str, ...], Any] = {}
+_OFFLINE_LOCK = threading.Lock()
+
+
+def _offline_agent(tools: Sequence[Any]) -> Any:
+    """The offline agent for this tool set, compiled on first use (a compiled graph is safe to share: each
+    invoke has its own state and context)."""
+    key = tuple(t.name for t in tools)
+    with _OFFLINE_LOCK:
+        agent = _OFFLINE_AGENTS.get(key)
+        if agent is None:
+            agent = create_agent(OfflineChatModel(), list(tools), middleware=[AuditToolCalls(), OfflineTurn(),
+                                 GuardModelCalls()], context_schema=AgentContext)
+            _OFFLINE_AGENTS[key] = agent
+    return agent
 
 
 class _Restoring:

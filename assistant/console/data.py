@@ -188,7 +188,7 @@ def client_list(ctx: Any, sess: ConsoleSession, *, q: str = "", rule: str = "", 
         totals = book.book_totals(d, top_n=10**9)
         rows, head = _findings(d)
         rm = None if sess.caller.role == "admin" else sess.caller.rm_id
-        recs = crepo.list_clients(ctx.engine, rm)[["id", "name", "risk_level", "age"]].to_dict("records")
+        recs = crepo.list_clients(ctx.engine, rm, personal=False)[["id", "name", "risk_level", "age"]].to_dict("records")
         aum = {c["client_id"]: c["total_assets"] for c in totals.largest_clients}
         rules: dict[str, set[str]] = {}
         loss: dict[str, float] = {}

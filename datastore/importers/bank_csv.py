@@ -24,6 +24,7 @@ from core.identifiers import is_valid_id_number
 from datastore.engine import create_schema
 from datastore.importers._csv import CsvFile, parse_date, parse_number
 from datastore.importers.quality import Gate, resolve_as_of
+from datastore.repositories.meta import clear_cache
 from datastore.sample.loader import insert_frame
 from datastore.sample.positions import derive_positions
 from datastore.schema import Client, FundNav, Position, Product, Transaction
@@ -66,14 +67,17 @@ def import_bank_csv(engine: Engine, path: str | Path, kind: Kind, *, as_of: date
     f = CsvFile(path)
     gate = Gate(f.path, day)
     if kind == "clients":
-        return _import_clients(engine, f, gate, allow_reassign)
-    if kind == "transactions":
-        return _import_transactions(engine, f, gate)
-    if kind == "products":
+        result = _import_clients(engine, f, gate, allow_reassign)
+    elif kind == "transactions":
+        result = _import_transactions(engine, f, gate)
+    elif kind == "products":
         from datastore.importers.bank_products import import_products
 
-        return import_products(engine, f, gate)
-    return _import_holdings(engine, f, gate)
+        result = import_products(engine, f, gate)
+    else:
+        result = _import_holdings(engine, f, gate)
+    clear_cache()  # caches keyed by the data version (book scan, shelf, prices) must not serve the old rows
+    return result
 
 
 def _text(f: CsvFile, i: int, col: str, value: str, *, max_len: int = 64) -> str:

@@ -18,7 +18,10 @@ def read_frame(engine: Engine, stmt: Executable, columns: Sequence[str] | None =
     with engine.connect() as conn:
         result = conn.execute(stmt)
         cols = list(columns) if columns is not None else list(result.keys())
-        return pd.DataFrame(result.fetchall(), columns=cols)
+        # Plain tuples: pandas probes each Row for ``.dtype`` first, and a SQLAlchemy Row answers an unknown
+        # attribute by raising internally (a NAV read of 20,000 rows spent 2/3 of its time there). pandas
+        # then builds the frame from ``tuple(row)`` anyway, so the result is the same.
+        return pd.DataFrame([tuple(r) for r in result.fetchall()], columns=cols)
 
 
 def as_list(values: str | Iterable[str] | None) -> list[str] | None:
