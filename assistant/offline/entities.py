@@ -273,6 +273,8 @@ def extract(text: str, lex: Lexicon) -> Entities:
     ent.period = parse_period(text)
     if m := _PRODUCT_CODE.search(text):
         ent.product_code = m.group(1).upper()
+    elif lex.products:
+        ent.product_code = _product_by_name(text, lex)
     if m := _SPENDING.search(text):
         raw = next(g for g in m.groups() if g)
         ent.monthly_spending = _cn_small(raw) or parse_amount(raw if re.search(r"[万千k元块]|thousand|yuan", raw, re.I) else raw + "元")
@@ -364,6 +366,18 @@ def parse_month(text: str) -> str | None:
         return "this"
     m = _MONTH.search(text)
     return f"{m.group(1)}-{int(m.group(2)):02d}" if m and 1 <= int(m.group(2)) <= 12 else None
+
+
+def _product_by_name(text: str, lex: Lexicon) -> str | None:
+    """A shelf product named in words: "稳享两年期8号" (闽江理财稳享两年期8号), "天天宝", "个人大额存单" — the
+    longest name form found wins; the issuer prefix and bracketed terms may be left out."""
+    found: list[tuple[int, str]] = []
+    for code, name in lex.products:
+        core = re.sub(r"^闽江理财", "", name)
+        for form in {name, core, re.sub(r"\(.*?\)|（.*?）", "", name), re.sub(r"现金管理$|保险$|存款$", "", core)}:
+            if len(form) >= 3 and form in text:
+                found.append((len(form), code))
+    return max(found)[1] if found else None
 
 
 def _without_fund_names(text: str, lex: Lexicon, codes: list[str]) -> str:

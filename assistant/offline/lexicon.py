@@ -16,6 +16,7 @@ class Lexicon:
     funds: tuple[tuple[str, str, str], ...] = ()  # (code, name, name_en)
     companies: tuple[tuple[str, str, str], ...] = ()  # (id, name, credit code)
     other_rms: tuple[str, ...] = ()  # names of the other RMs ("沈强静名下客户有哪些" is another RM's book)
+    products: tuple[tuple[str, str], ...] = ()  # (code, name) of non-fund shelf products
     genders: tuple[tuple[str, str], ...] = ()  # (client id, "M" | "F"): 他 / 她 / he / she
 
     def gender(self, client_id: str) -> str:
@@ -41,6 +42,7 @@ def load_lexicon(engine: object, caller: object) -> Lexicon:
         client_names,
         corporate_names,
         fund_names,
+        product_names,
         rm_names,
     )
 
@@ -57,6 +59,7 @@ def load_lexicon(engine: object, caller: object) -> Lexicon:
         clients=tuple(clients),
         funds=tuple(fund_names(engine)),  # type: ignore[arg-type]
         companies=tuple(corporate_names(engine)),  # type: ignore[arg-type]
+        products=tuple(product_names(engine)),  # type: ignore[arg-type]
         other_rms=tuple(n for i, n in rm_names(engine) if n and i != getattr(caller, "rm_id", None)),  # type: ignore[arg-type]
         genders=tuple(client_genders(engine, None if role == "admin" else getattr(caller, "rm_id", None)).items())  # type: ignore[arg-type]
         if clients else (),

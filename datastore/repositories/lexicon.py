@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from datastore.schema import RM, Client, Corporate, Fund
+from datastore.schema import RM, Client, Corporate, Fund, Product
 
 
 def client_names(engine: Engine, rm_id: str | None) -> list[tuple[str, str]]:
@@ -27,6 +27,13 @@ def client_genders(engine: Engine, rm_id: str | None) -> dict[str, str]:
         q = q.where(Client.rm_id == rm_id)
     with Session(engine) as s:
         return {str(i): str(g or "") for i, g in s.execute(q)}
+
+
+def product_names(engine: Engine) -> list[tuple[str, str]]:
+    """``[(code, name), …]`` of the shelf's non-fund products (理财, deposits, insurance): "稳享两年期8号她能买吗"."""
+    with Session(engine) as s:
+        return [(str(c), str(n)) for c, n in s.execute(
+            select(Product.code, Product.name).where(Product.kind != "fund").order_by(Product.code))]
 
 
 def rm_names(engine: Engine) -> list[tuple[str, str]]:
