@@ -17,6 +17,7 @@ SUITES: dict[str, str] = {
     "agent_dev_v3": "evals.agent_dev --set v3",  # the second, blind-written dev set (tuned on)
     "agent_dev_v4": "evals.agent_dev --set v4",  # the third, blind-written dev set (tuned on after its first run)
     "agent_dev_v5": "evals.agent_dev --set v5",  # the fourth, blind-written dev set (tuned on after its first run)
+    "agent_dev_v6": "evals.agent_dev --set v6",  # the fifth, blind-written dev set (follow-ups; tuned on after its first run)
     "holdout": "evals.holdout",  # blind holdout_v2 (frozen): routing, arguments, figures, language per kind/lang
 }
 
