@@ -103,6 +103,10 @@ def _next_state(state: dict[str, Any], calls: list[dict[str, Any]], results: lis
         listed = _listed_clients(result)
         if listed:
             new["last_list"] = listed  # "第一名的穿透": the first client of the list just shown
+        if isinstance(result, dict) and call["name"] == "search_products":
+            codes = [str(r.get("code")) for r in result.get("products") or [] if isinstance(r, dict) and r.get("code")]
+            if codes:
+                new["last_products"] = codes[:20]  # "林敏磊能买第一个吗": the first product just listed
         args = call["args"] or {}
         for cid in ([args["client_id"]] if args.get("client_id") else []) + list(args.get("client_ids") or []):
             # the clients discussed, latest first ("他俩对比下" compares the last two)

@@ -19,7 +19,8 @@ BENCH_BOND = re.compile(r"中债|债券指数|bond index|chinabond|china bond|cb
 BENCH_WORDS = re.compile(r"跑赢|跑输|超额|比较基准|基准|benchmark|beat|outperform|underperform", _I)
 OVERVIEW = re.compile(r"总资产|(?:手上|手里)(?:都)?有(?:啥|什么|哪些)(?:产品|基金)?$|都有啥|有啥产品|有哪些产品|钱都放哪了|钱都在哪|放哪了|账户(?:啥|什么)?情况|total aum|aum of|'s aum|资产(?:有)?多少|多少资产|持仓(?:明细|情况|有哪些)?|持有(?:哪些|什么)|买了(?:哪些|什么)|"
                       r"(?:什么时候|哪天|何时)到期|到期(?:日|时间)|概况|基本情况|风险等级|测评|"
-                      r"total assets|how much does .* have|holdings|what does .* hold|overview|when .* matur", _I)
+                      r"total assets|how much does .* have|(?<!through )holdings|what does .* hold|overview|when .* matur|"
+                      r"risk assessment|assessment (?:still )?valid|测评.{0,6}(?:有效|过期)", _I)
 LASTS = re.compile(r"能用多久|够用|够不够|够花|能撑|撑多久|用几年|花几年|能花多久|花多久|多少年|how long|last|enough|run out", _I)
 # a client's own maturities ("C0016下个月有啥到期的"), not the book's
 OWN_MATURITY = re.compile(r"有(?:啥|什么|没有)?(?:产品)?到期|到期(?:的|吗|没|了吗)|什么时候到期|matur", _I)
@@ -53,7 +54,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ("idle_cash", re.compile(r"闲置|闲钱|闲着|活期.{0,4}(?:多|太多)|现金.{0,4}(?:太多|过多|没投)|idle cash|idle money|idle|uninvested", _I)),
     ("industry_concentration", re.compile(r"行业集中|行业.*超|industry concentration", _I)),
     ("manager_concentration", re.compile(r"(?:基金)?经理集中|同一个?(?:基金)?经理|一个经理.{0,6}(?:太多|过多)|manager concentration|"
-                                         r"same (?:fund )?manager", _I)),
+                                         r"same (?:fund )?manager|(?:single|one) (?:fund )?manager", _I)),
     ("concentration", re.compile(r"集中度|单一产品|太集中|过于集中|过度集中|concentrat", _I)),
     ("loss", re.compile(r"亏损|浮亏|亏了|亏钱|在亏|亏超|跌超|亏\s*\d|跌\s*\d|赔钱|套牢|in (?:the )?red|losing|loss|\bdown (?:more than|over|by)|underwater", _I)),
     ("maturing", re.compile(r"到期|maturing|matur", _I)),

@@ -20,10 +20,10 @@ _I = re.IGNORECASE
 JOIN = re.compile(r"顺便|然后|再|另外|同时|并且|还有|以及|和|跟|加上|\+|、|，|,|；|;|\s|都|both|also|and|then|plus|in one go", _I)
 
 CLIENT_ASKS: list[tuple[str, re.Pattern[str]]] = [
-    ("client_overview", re.compile(r"总资产|资产多少|多少资产|现金(?:多少|还剩)?|活期|概况|持仓(?:情况|明细|有哪些|有啥|列表)|看下持仓|看看持仓|overview|total assets|\baum\b|(?<!top )holdings|"
+    ("client_overview", re.compile(r"总资产|资产多少|多少资产|现金(?:多少|还剩)?|活期|概况|持仓(?:情况|明细|有哪些|有啥|列表)|看下持仓|看看持仓|overview|total assets|\baum\b|(?<!top )(?<!through )holdings|"
                                    r"有到期|到期吗|什么时候到期|matur", _I)),
     ("portfolio_performance", re.compile(r"xirr|twr|持仓收益|收益率?|盈亏|赚了|亏了|赚还是|亏还是|回报|"
-                                         r"\breturns?\b|gain|p&l|profit|\bloss\b|how .* doing", _I)),
+                                         r"\breturns?\b|gain|p&l|profit|\bloss\b|performance|how .* doing", _I)),
     ("industry_exposure", re.compile(r"行业|industr|sector|(?:医药|新能源|白酒|科技|银行|半导体|消费|地产|电子|食品|军工|有色|"
                                      r"煤炭|汽车|化工|传媒|通信|计算机|券商|光伏|医疗).{0,4}(?:占|多少|仓位|敞口|比例)", _I)),
     ("lookthrough_portfolio", re.compile(r"穿透|底层|look[- ]?through|underlying|x-?ray", _I)),
@@ -69,7 +69,8 @@ def client_tools(text: str, ent: Entities) -> list[str]:
         tools.remove("check_suitability")
     if "industry_exposure" in tools and "lookthrough_portfolio" in tools and not re.search(r"行业|industr|sector", text, _I):
         tools.remove("lookthrough_portfolio")  # "穿透看看医药多少": the look-through is the method, the sector share the ask
-    if "benchmark_comparison" in tools and "portfolio_performance" in tools and not re.search(r"xirr|twr|盈亏|赚|亏", text, _I):
+    if "benchmark_comparison" in tools and "portfolio_performance" in tools and not re.search(
+            r"xirr|twr|盈亏|赚|亏|performance|收益表现|收益多少", text, _I):
         tools.remove("portfolio_performance")  # "今年收益跑赢沪深300没" is one comparison
     if "search_products" in tools and "check_suitability" in tools and not re.search(r"找|推荐|换|instead|recommend|other", text, _I):
         tools.remove("search_products")
@@ -86,8 +87,9 @@ def book_rules(text: str) -> list[str]:
     rules = [r for _, r in sorted(hits)]
     if "manager_concentration" in rules or "industry_concentration" in rules:
         # "manager concentration" also contains the bare word; keep it only when asked separately
-        others = re.sub(r"基金经理集中度?|经理集中度?|manager concentration|行业集中度?|industry concentration", " ", text, flags=_I)
-        if not business.RULES_BY_NAME["concentration"].search(others):
+        # "基金经理集中度", "concentrated in a single manager" contain the bare word; the product rule stays
+        # only when a single product is asked for too
+        if not re.search(r"单一产品|产品集中|single product|product concentration", text, _I):
             rules = [r for r in rules if r != "concentration"]
     return list(dict.fromkeys(rules))
 

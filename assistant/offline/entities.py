@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from assistant.offline.lexicon import Lexicon
 from tools.resolve import best_match
@@ -248,6 +249,8 @@ def extract(text: str, lex: Lexicon) -> Entities:
                 ent.client_ids.extend(ids)
     if not ent.client_ids and not ent.ambiguous_clients:
         _nickname(text, lex, ent)
+    if not ent.client_ids and not ent.ambiguous_clients and _LATIN_NAME.search(text):
+        _romanised(text, lex, ent)
     scrubbed = _CLIENT_ID.sub(" ", text)
     ent.fund_codes = list(dict.fromkeys(m.group(1) for m in _FUND_CODE.finditer(scrubbed)))
     known_codes = {c for c, _, _ in lex.funds}
@@ -297,6 +300,33 @@ def extract(text: str, lex: Lexicon) -> Entities:
     ent.pronoun = any(p in singular for p in _PRONOUNS) or bool(_EN_PRONOUN.search(low))
     ent.wants_file = bool(re.search(r"docx|word|文档|文件|下载|导出|生成报告|as a file|download|export", low))
     return ent
+
+
+_LATIN_NAME = re.compile(r"\b[A-Z][a-z]{0,5} [A-Z][a-z]{1,9}\b")
+
+
+@lru_cache(maxsize=8)
+def _pinyin_forms(clients: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """("c0002", "li gui") for 李桂: a name as an English-writing RM types it (surname first or last)."""
+    from pypinyin import lazy_pinyin
+
+    out = []
+    for cid, name in clients:
+        syl = lazy_pinyin(name)
+        if len(syl) >= 2:
+            surname, given = syl[0], "".join(syl[1:])
+            out += [(cid, f"{surname} {given}"), (cid, f"{given} {surname}")]
+    return tuple(out)
+
+
+def _romanised(text: str, lex: Lexicon, ent: Entities) -> None:
+    """"how much did Li Gui lose last year": 李桂 when exactly one client of the caller's book reads so."""
+    low = " ".join(re.findall(r"[a-z]+", text.lower()))
+    hits = {cid for cid, form in _pinyin_forms(lex.clients) if re.search(rf"\b{form}\b", low)}
+    if len(hits) == 1:
+        ent.client_ids = [hits.pop()]
+    elif len(hits) > 1:
+        ent.ambiguous_clients = [(c, n) for c, n in lex.clients if c in hits]
 
 
 _HONORIFIC = re.compile(r"([\u4e00-\u9fff])(总|姐|哥|老师|阿姨|叔叔|叔|先生|女士|小姐|太太|老板|董|局|处|教授|医生|大爷|奶奶)|"

@@ -25,7 +25,8 @@ _OTHERS = re.compile(r"(?:其他|别的|其它|所有)\s*(?:理财经理|客户�
                      r"all (?:rms|branches)|other (?:rms?|relationship managers|advisers)|every rm|"
                      r"(?:别人|他人|同事)的客户|colleague'?s? clients", _I)
 # tampering with a record or unmasking personal data is never a request the assistant carries out
-_TAMPER = re.compile(r"(?:改成|改为|修改|调高|调成|篡改|伪造).{0,8}(?:风测|风险测评|测评结果|风险等级)|(?:风测|风险测评|测评结果|风险等级).{0,6}(?:改成|改为|改一下|调高)|"
+_TAMPER = re.compile(r"(?:改成|改为|修改|调高|调成|篡改|伪造).{0,8}(?:风测|风险测评|测评结果|风险等级)|(?:就|先)?当(?:作)?(?:她|他|客户)?是\s*[Cc][1-5]|"
+                     r"(?:treat|pretend|assume) (?:her|him|them|the client) (?:as|is|to be) (?:a )?[Cc][1-5]|(?:风测|风险测评|测评结果|风险等级).{0,6}(?:改成|改为|改一下|调高)|"
                      r"解密|明文|decrypt|unmask|(?:身份证号?|手机号|证件号).{0,8}(?:发我|给我|导出|发过来)|"
                      r"(?:跳过|免|不做|绕过)\s*双录|skip (?:the )?(?:dual|double)[- ]recording|change (?:his|her|the) risk (?:level|rating)", _I)
 _PII_DUMP = re.compile(r"(?:所有|全部|全体|每个|每位|all|every)\s*(?:的)?\s*(?:客户|clients?'?)\s*(?:的)?\s*"

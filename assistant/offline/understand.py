@@ -121,7 +121,12 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
         return Plan(calls=calls, lang=switch)
     ent = extract(text, lex)
     ent.lang = lang
-    if not ent.client_ids and state.get("last_list") and (n := _ordinal(text)):
+    if state.get("last_products") and (n := _ordinal(text)) and re.search(r"买|buy|适合|suitable", text, _I) and \
+            n <= len(state["last_products"]):
+        text = _ORDINAL_RE.sub(f" {state['last_products'][n - 1]} ", text, count=1)  # "能买第一个吗": the product list
+        ent = extract(text, lex)
+        ent.lang = lang
+    elif not ent.client_ids and state.get("last_list") and (n := _ordinal(text)):
         listed = state["last_list"]
         if n <= len(listed):  # "第一名的穿透": the list just shown
             text = _ORDINAL_RE.sub(f" {listed[n - 1]} ", text, count=1)
@@ -181,11 +186,11 @@ def _legit_part(text: str, lex: Lexicon, state: dict[str, Any]) -> Plan | None:
     return sub
 
 
-_POLICY_Q = re.compile(r"有什么区别|区别是什么|什么区别|是什么意思|什么意思|需要什么(?:额外的?)?(?:流程|手续|材料|条件)|有什么要求|什么要求|"
+_POLICY_Q = re.compile(r"有什么区别|有啥区别|区别是什么|什么区别|是什么意思|冷静期|cooling[- ]off|什么意思|需要什么(?:额外的?)?(?:流程|手续|材料|条件)|有什么要求|什么要求|"
                        r"按.{0,8}规定|适当性管理|适当性规定|是不是承诺|是否承诺|监管要求|监管规定|"
                        r"difference between|what(?:'s| is) the (?:rule|difference|requirement)|what does .{1,30} mean|"
                        r"regulatory requirement", _I)
-_ORDINAL_RE = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:个|名|位)|(头一个|头名)|the (first|second|third) (?:one|client)|"
+_ORDINAL_RE = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:个|名|位|款|只)?(?=[^页]|$)|(头一个|头名)|the (first|second|third) (?:one|client)|"
                          r"(top one|number one)", _I)
 _ORDINAL_WORDS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
                   "first": 1, "second": 2, "third": 3}
@@ -326,7 +331,8 @@ _PERIOD_WORDS = re.compile(
     r"ytd|year[- ]to[- ]date|this year|last year|(?:the )?(?:last|past) \w+ (?:years?|months?)|since \w+|"
     r"over the (?:last|past) year", _I)
 _FILLER = re.compile(r"那么|那|呢|的|吗|啊|呀|吧|嗯|再|也|换成|换个?时间段|换个?区间|时间段|区间|换|改成|改为|要是|如果|看看|看下|看一下|一下|"
-                     r"同样条件|同样|一样|只看|只要|筛一下|查一下|查下|给|switch to|same thing|the same|same|instead|"
+                     r"同样条件|同样|一样|只看|只要|筛一下|查一下|查下|给|算了|未来|超过|以上|以内|每页|再生成个?|生成个?|附件|文件|"
+                     r"word|docx|switch to|same thing|the same|same|instead|only|just|over|within|more than|"
                      r"他|她|它|这位|该客户|这个客户|[\s,，。.?？!！、:：]|"
                      r"\b(?:and|what|how|about|for|then|same|him|her|them|it|the|please|pls|over|in|now|next|ok|okay|do|one)\b", _I)
 
@@ -376,7 +382,7 @@ def _same_call(text: str, ent: Entities, lex: Lexicon, state: dict[str, Any]) ->
         return None
     if ent.client_ids and "client_id" in args and ent.client_ids[0] != args["client_id"]:
         # another client: the same question about them; what was said about the last one no longer applies
-        args = {k: v for k, v in args.items() if k not in ("monthly_spending", "retire_age", "amount")}
+        args = {k: v for k, v in args.items() if k not in ("monthly_spending", "retire_age")}
         args["client_id"] = ent.client_ids[0]
     for key, value in new.items():
         if key == "fund" and name == "check_suitability":
@@ -425,7 +431,8 @@ def _implicit_client(text: str, ent: Entities, state: dict[str, Any], hits: list
     return bool(_FOLLOW_OPENER.search(text) or len(text) <= 12)
 
 
-_PRODUCT_ASK = re.compile(r"能买的|能买啥|能买什么|可以买啥|可以买什么|可以买哪些|能买哪些|买哪些|买啥|买什么|买点啥|找几个|找点|找找|推荐|有什么产品|续投|续作|"
+_PRODUCT_ASK = re.compile(r"能买的|能买啥|能买什么|可以买啥|可以买什么|可以买哪些|能买哪些|买哪些|买啥|买什么|买点啥|找几个|找几款|找几只|选几款|挑几个|"
+                          r"找点|找找|推荐|有什么产品|续投|续作|anything .{0,20}(?:could|can) buy|what .{0,20}could .{0,10}buy|"
                           r"(?:货币基金|货基|理财产品|理财|存款|大额存单|债基|债券基金|保险|固收)(?:产品)?(?:有哪些|有啥|有什么)|"
                           r"收益最高|以下的产品|what can .* buy|what should .* buy|recommend|suggest (?:some|a few)|options", _I)
 _SHORT_FOLLOW = re.compile(r"^(?:那|那么|好的?|ok)?\s*(?:能|可以|还能)", _I)
