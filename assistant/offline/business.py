@@ -20,7 +20,7 @@ BENCH_WORDS = re.compile(r"跑赢|跑输|超额|比较基准|基准|benchmark|be
 OVERVIEW = re.compile(r"总资产|(?:手上|手里)(?:都)?有(?:啥|什么|哪些)(?:产品|基金)?$|都有啥|有啥产品|有哪些产品|钱都放哪了|钱都在哪|放哪了|账户(?:啥|什么)?情况|total aum|aum of|'s aum|资产(?:有)?多少|多少资产|持仓(?:明细|情况|有哪些)?|持有(?:哪些|什么)|买了(?:哪些|什么)|"
                       r"(?:什么时候|哪天|何时)到期|到期(?:日|时间)|概况|基本情况|风险等级|测评|"
                       r"total assets|how much does .* have|(?<!through )holdings|what does .* hold|overview|when .* matur|"
-                      r"risk assessment|assessment (?:still )?valid|测评.{0,6}(?:有效|过期)", _I)
+                      r"risk assessment|assessment (?:still )?valid|测评.{0,6}(?:有效|过期)|最近(?:怎么样|咋样|如何|情况)|近况", _I)
 LASTS = re.compile(r"能用多久|够用|够不够|够花|能撑|撑多久|用几年|花几年|能花多久|花多久|多少年|how long|last|enough|run out", _I)
 # a client's own maturities ("C0016下个月有啥到期的"), not the book's
 OWN_MATURITY = re.compile(r"有(?:啥|什么|没有)?(?:产品)?到期|到期(?:的|吗|没|了吗)|什么时候到期|matur", _I)

@@ -339,9 +339,9 @@ _FILLER = re.compile(r"那么|那|呢|的|吗|啊|呀|吧|嗯|再|也|换成|换
 
 _SLOT_WORDS = re.compile(
     r"\d+(?:\.\d+)?\s*(?:万|千|k|w|元|块|岁|个|只|名|天内|天以内|天|%|个点|页)?|第\s*[一二两三四五六七八九十]\s*页|"
-    r"[一二两三四五六七八九十]+\s*(?:万|千)|退休|退|每个?月|月|花|开销|支出|再加上|加上|加|add|\bwith\b|"
-    r"的话|top|前|页|page|switch|change|make it|instead|spending|retire|at|to|years?|months?|per|a|"
-    r"[A-Z]{2}\d+[A-Z]*|WM\w+", _I)
+    r"[一二两三四五六七八九十]+\s*(?:万|千)|退休|退|每个?月|月|花|开销|支出|再加上|加上|加|的话|前|页|开户|变更|授信|场景|"
+    r"\b(?:add|with|top|page|switch|change|make it|instead|spending|retire|at|to|years?|months?|yrs?|per|a|an|"
+    r"since|inception|launch)\b|[A-Z]{2}\d+[A-Z]*|WM\w+", _I)
 
 
 def is_bare_follow_up(text: str, lex: Lexicon, *, slots: bool = False) -> bool:
@@ -352,7 +352,8 @@ def is_bare_follow_up(text: str, lex: Lexicon, *, slots: bool = False) -> bool:
     for name in sorted({*lex.client_names, *(n for _, n, _ in lex.funds)}, key=len, reverse=True):
         if name and name in rest:
             rest = rest.replace(name, " ")
-    rest = re.sub(r"(?<![A-Za-z0-9])(?:[Cc]\d{4}|[Ee]\d{3}|\d{6})(?![0-9])", " ", rest)
+    rest = re.sub(r"(?<![A-Za-z0-9])(?:[Cc]\d{4}|[Ee]\d{3}|\d{6}|WM[0-9A-Z]{3,}|TD\d+[YMD]|LCD\d+Y|INS\d+|NTC\d+D)(?![0-9A-Za-z])",
+                  " ", rest, flags=re.IGNORECASE)
     rest = _PERIOD_WORDS.sub(" ", rest)
     if slots:
         rest = _SLOT_WORDS.sub(" ", rest)
