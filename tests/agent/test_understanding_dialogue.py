@@ -182,3 +182,26 @@ def test_a_foreign_name_in_a_follow_up_never_falls_back_to_the_last_client(sampl
     """"苏颖的呢" (another RM's client) after a question about an own client answers nothing about anyone."""
     _, b = _turns(sample_engine, settings, ["C0003总资产多少", "苏颖的呢"])
     assert b.tool_calls == []
+
+
+def test_romanised_names_and_named_products(lex):
+    assert plan("how much did Li Gui lose last year", lex, {}).calls == [
+        ("portfolio_performance", {"client_id": "C0002", "period": "last_year"})]
+    assert plan("C0004能买天天宝吗", lex, {}).calls == [("check_suitability", {"client_id": "C0004", "product": "WMCASH01"})]
+
+
+def test_english_follow_ups_keep_the_rest_of_the_last_call(lex):
+    """"and for C0039?" is a bare follow-up (the "a" of "and" is no slot word) and keeps the amount and term."""
+    state = {"client_id": "C0017", "last_tool": "search_products", "last_calls": [
+        {"name": "search_products", "args": {"client_id": "C0017", "amount": 100000.0, "horizon_days": 365}}]}
+    assert plan("and for C0039?", lex, state).calls == [
+        ("search_products", {"client_id": "C0039", "amount": 100000.0, "horizon_days": 365})]
+    state = {"client_id": "C0036", "last_tool": "check_suitability", "last_calls": [
+        {"name": "check_suitability", "args": {"client_id": "C0036", "product": "WM2026010", "amount": 50000.0}}]}
+    assert plan("what about WM2026008", lex, state).calls == [
+        ("check_suitability", {"client_id": "C0036", "product": "WM2026008", "amount": 50000.0})]
+
+
+def test_ordinal_after_a_shelf_list_is_a_product(lex):
+    state = {"last_products": ["LCD3Y", "TD3Y"], "last_tool": "search_products"}
+    assert plan("林敏磊能买第一个吗", lex, state).calls == [("check_suitability", {"client_id": "C0023", "product": "LCD3Y"})]
