@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from assistant.offline.entities import Entities
+from assistant.offline.entities import _CN_NUM, Entities
 
 _I = re.IGNORECASE
 BENCH_300 = re.compile(r"沪深\s*300|csi\s*300|hs\s*300|000300", _I)
@@ -67,7 +67,6 @@ _LOSS_PCT = re.compile(r"(?:超过|大于|超|over|more than|beyond|by|above|改
 _WEEKS = [(re.compile(r"下周|本周|这周|一周内|7天|next week|this week", _I), 7),
           (re.compile(r"两周|半个月|14天|two weeks|next fortnight", _I), 14)]
 _PAGE = re.compile(r"第\s*(\d+|[一二两三四五六七八九十])\s*页|page\s*(\d+)", _I)
-_CN_PAGE = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _PAGE_SIZE = re.compile(r"每页\s*(\d+)|(\d+)\s*(?:per page|条每页|个每页|a page)", _I)
 
 
@@ -110,7 +109,7 @@ def book_args(text: str, rule: str | None = None) -> dict[str, Any]:
         args["loss_threshold"] = float(m.group(1) or m.group(2)) / 100
     if m := _PAGE.search(text):
         tok = m.group(1) or m.group(2)
-        args["page"] = int(tok) if tok.isdigit() else _CN_PAGE.get(tok, 1)
+        args["page"] = int(tok) if tok.isdigit() else _CN_NUM.get(tok, 1)
     if m := _PAGE_SIZE.search(text):
         args["page_size"] = int(m.group(1) or m.group(2))
     if rule is not None:

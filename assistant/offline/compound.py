@@ -15,6 +15,7 @@ from typing import Any
 
 from assistant.offline import business
 from assistant.offline.entities import Entities
+from assistant.offline.slots import takes
 
 _I = re.IGNORECASE
 JOIN = re.compile(r"顺便|然后|再|另外|同时|并且|还有|以及|和|跟|加上|\+|、|，|,|；|;|\s|都|both|also|and|then|plus|in one go", _I)
@@ -94,10 +95,6 @@ def book_rules(text: str) -> list[str]:
     return list(dict.fromkeys(rules))
 
 
-_PERIOD_TOOLS = ("portfolio_performance", "performance_attribution", "fund_metrics", "benchmark_comparison",
-                 "compare_funds", "compare_clients")
-
-
 def _near(text: str, rule: str) -> str:
     """The part of the message about one rule (its window or threshold is said next to it)."""
     m = business.RULES_BY_NAME[rule].search(text)
@@ -119,9 +116,9 @@ def plan_compound(text: str, ent: Entities, state: dict[str, Any],
     both over the drawdown's year); None for a single ask."""
     calls = _plan(text, ent, state, fill)
     if calls:
-        periods = [a["period"] for n, a in calls if n in _PERIOD_TOOLS and a.get("period")]
+        periods = [a["period"] for n, a in calls if takes(n, "period") and a.get("period")]
         for name, args in calls:
-            if name in _PERIOD_TOOLS and periods and "period" not in args:
+            if takes(name, "period") and periods and "period" not in args:
                 args["period"] = periods[0]
     return calls
 

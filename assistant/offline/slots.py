@@ -157,6 +157,12 @@ def _after(tool: str, args: dict[str, Any], ent: Entities, state: dict[str, Any]
     return args
 
 
+def takes(tool: str, arg: str) -> bool:
+    """Whether the tool's spec declares a slot for ``arg`` ("period" tools share a compound's period;
+    "lang" tools are redrafted by "英文版")."""
+    return any(s.arg == arg for s in spec_of(tool).slots)
+
+
 def missing_required(tool: str, args: dict[str, Any]) -> list[str]:
     spec = spec_of(tool)
     missing = [s.arg for s in spec.slots if s.required and s.arg not in args]

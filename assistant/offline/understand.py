@@ -20,13 +20,13 @@ from typing import Any
 
 from assistant.offline import business
 from assistant.offline.compound import plan_compound
-from assistant.offline.entities import Entities, detect_lang, extract, language_switch
+from assistant.offline.entities import _CN_NUM, _COMPANY_ID, Entities, detect_lang, extract, language_switch
 from assistant.offline.guard import is_injection, is_return_promise, other_rm_named
 from assistant.offline.intents import OUT_OF_SCOPE, intents_of
 from assistant.offline.lexicon import Lexicon
 from assistant.offline.planner import Plan, _msg
 from assistant.offline.planner import plan as rule_plan
-from assistant.offline.slots import explicit_slots, fill, missing_required
+from assistant.offline.slots import explicit_slots, fill, missing_required, takes
 from tools.registry import spec_of
 
 CONFIDENT = 0.45  # scorer probability above which its top intent is acted on (dev-set calibrated)
@@ -116,7 +116,7 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
     switch = language_switch(text)
     if switch and state.get("last_calls"):
         # "英文版": the last turn's calls again, answered (and drafted) in the language asked for
-        calls = [(c["name"], {**c["args"], **({"lang": switch} if _has_lang(c["name"]) else {})})
+        calls = [(c["name"], {**c["args"], **({"lang": switch} if takes(c["name"], "lang") else {})})
                  for c in state["last_calls"]]
         return Plan(calls=calls, lang=switch)
     ent = extract(text, lex)
@@ -192,8 +192,7 @@ _POLICY_Q = re.compile(r"有什么区别|有啥区别|区别是什么|什么区�
                        r"regulatory requirement", _I)
 _ORDINAL_RE = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:个|名|位|款|只)?(?=[^页]|$)|(头一个|头名)|the (first|second|third) (?:one|client)|"
                          r"(top one|number one)", _I)
-_ORDINAL_WORDS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-                  "first": 1, "second": 2, "third": 3}
+_ORDINAL_WORDS = {**_CN_NUM, "first": 1, "second": 2, "third": 3}
 
 
 def _ordinal(text: str) -> int | None:
@@ -221,12 +220,6 @@ def _by_gender(text: str, state: dict[str, Any], lex: Lexicon) -> dict[str, Any]
         return state
     match = next((c for c in state.get("recent_clients") or [] if lex.gender(c) == want), None)
     return {**state, "client_id": match} if match else state
-
-
-def _has_lang(tool: str) -> bool:
-    from tools.registry import all_tools
-
-    return any(t.name == tool and "lang" in t.args for t in all_tools())
 
 
 def _carry(state: dict[str, Any], ent: Entities) -> None:
@@ -483,7 +476,6 @@ def _feeder_target(text: str, ent: Entities, lex: Lexicon) -> str | None:
     return None
 
 
-_COMPANY_ID = re.compile(r"(?<![A-Za-z0-9])[Ee]\d{3}(?!\d)")
 _ENTITY_QUESTIONS = ("clarify_client", "clarify_fund", "clarify_company", "clarify_second_fund")
 
 
@@ -522,16 +514,12 @@ def _enrich(name: str, args: dict[str, Any], text: str, ent: Entities, state: di
         out.pop("within_days")
     if name == "draft_proposal" and ent.doc_lang:
         out["lang"] = ent.doc_lang
-    if name in _PERIOD_TOOLS and "period" not in out and ent.period and state.get("_compound"):
+    if takes(name, "period") and "period" not in out and ent.period and state.get("_compound"):
         out["period"] = ent.period
-    if name in _PERIOD_TOOLS and "period" not in out and name == state.get("last_tool") and state.get("period") \
+    if takes(name, "period") and "period" not in out and name == state.get("last_tool") and state.get("period") \
             and not ent.period:
         out["period"] = state["period"]  # "彭娟呢" after "王英桂近一年收益": same metric, same period
     return out
-
-
-_PERIOD_TOOLS = ("portfolio_performance", "performance_attribution", "fund_metrics", "benchmark_comparison",
-                 "compare_funds", "compare_clients")
 
 
 def _pick(text: str, funds: list[str], lex: Lexicon) -> list[str]:
