@@ -189,8 +189,8 @@ def ask(
     as_of_date(engine)
     session = open_session(engine, caller, session_id)
     state = dict(session.state)
-    lang = detect_lang(question)
     lexicon = load_lexicon(engine, caller)
+    lang = detect_lang(question, lexicon.proper_names)
     offline = settings.effective_llm_mode == "offline"
     model = None if offline else build_model(settings, lexicon=lexicon, state=state, streaming=stream is not None)
     ctx = AgentContext(caller=caller, engine=engine, settings=settings)

@@ -49,15 +49,21 @@ class CompanyProfile(BaseModel):
     credit: list[dict[str, Any]]
 
 
-def company_profile(deps: Deps, company: str) -> CompanyProfile:
+def company_profile(deps: Deps, company: str, year: int | None = None) -> CompanyProfile:
+    """Registration, one fiscal year's ratios (``year``, default the latest of the three the analysis covers),
+    risk events and credit."""
     require_corporate_access(deps)
+    years = corporate.expected_years(deps.as_of)
+    if year is not None and year not in years:
+        raise InvalidInput(f"no financial ratios for {year}", field="year",
+                           hint=f"give one of {', '.join(str(y) for y in years)}, or leave it out for {years[-1]}")
     cid = resolve_company(deps, company)
     reg = corp_repo.find_corporate(deps.engine, cid) or {}
-    years = corporate.expected_years(deps.as_of)
+    shown = year or years[-1]
     ratios = corporate.ratios(corp_repo.corporate_financials(deps.engine, cid), years)
-    latest = [r.model_dump(include={"metric", "value", "unit"}) for r in ratios if r.year == years[-1]]
+    chosen = [r.model_dump(include={"metric", "value", "unit"}) for r in ratios if r.year == shown]
     return CompanyProfile(
-        company_id=cid, as_of=deps.as_of, profile={k: reg.get(k) for k in _KEEP}, ratios_year=years[-1],
-        ratios=latest, risk_events=corp_repo.corporate_risk_events(deps.engine, cid).to_dict("records"),
+        company_id=cid, as_of=deps.as_of, profile={k: reg.get(k) for k in _KEEP}, ratios_year=shown,
+        ratios=chosen, risk_events=corp_repo.corporate_risk_events(deps.engine, cid).to_dict("records"),
         credit=corp_repo.corporate_credit(deps.engine, cid).to_dict("records"),
     )

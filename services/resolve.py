@@ -42,7 +42,30 @@ def core_name(name: str, kind: str) -> str:
 
 
 def _en_core(name: str) -> str:
-    return " ".join(_EN_NOISE.sub(" ", name.lower()).split())
+    core = " ".join(_EN_NOISE.sub(" ", name.lower()).split())
+    if len(core.split()) <= 1:  # "Huading Money Market A" → "huading" would match every Huading fund
+        core = " ".join(re.sub(r"\b[a-c]$", "", name.lower().strip()).split())
+    return core
+
+
+def _word_hit(word: str, qwords: list[str]) -> bool:
+    """A name word said in the question: exactly, misspelled ("vanguad"), or as the same stem
+    ("consumer" for "consumption", "manufacturer" for "manufacturing")."""
+    if word in qwords:
+        return True
+    if len(word) > 3 and any(SequenceMatcher(None, word, x).ratio() >= 0.8 for x in qwords):
+        return True
+    return len(word) >= 6 and any(len(x) >= 6 and x[:6] == word[:6] for x in qwords)
+
+
+def _acronym_hits(words: list[str], acronyms: list[str]) -> int:
+    """Name words typed as an acronym in capitals: "NEV" for New Energy Vehicle (not the brand, word one)."""
+    tail = [w for w in words[1:] if w[:1].isalpha()]
+    for i in range(len(tail)):
+        for j in range(len(tail), i + 1, -1):
+            if "".join(w[0] for w in tail[i:j]) in acronyms:
+                return j - i
+    return 0
 
 
 def score_name(question: str, name: str, kind: str) -> float:
@@ -52,19 +75,20 @@ def score_name(question: str, name: str, kind: str) -> float:
         q = question.lower()
         if not core:
             return 0.0
+        qwords = re.findall(r"[a-z0-9]+", q)
         if core in q:
-            return 1.0
-        words = core.split()
-        hits = sum(1 for w in words if len(w) > 2 and w in q)
+            # the name's other words break a tie between shared cores ("… ETF" vs "… ETF Feeder A")
+            full = [w for w in re.findall(r"[a-z0-9]+", name.lower()) if len(w) > 1]  # not the class letter
+            present = sum(1 for w in full if w in qwords)
+            return 1.0 + (2 * present - len(full)) / 1000
+        words = [w for w in re.split(r"[\s-]+", core) if w]
         if not words:
             return 0.0
-        best = hits / len(words)
-        # misspelled single words ("vanguad"): compare word by word
-        qwords = re.findall(r"[a-z]+", q)
-        fuzzy = sum(
-            1 for w in words if len(w) > 3 and any(SequenceMatcher(None, w, x).ratio() >= 0.8 for x in qwords)
-        )
-        return max(best, fuzzy / len(words))
+        hits = sum(1 for w in words if _word_hit(w, qwords))
+        acronyms = [a.lower() for a in re.findall(r"\b[A-Z]{2,}\b", question)]
+        if _word_hit(words[0], qwords):  # an acronym counts only beside the brand ("Dongyue NEV"; "CD" alone is no fund)
+            hits = max(hits, 1 + _acronym_hits(words, acronyms))
+        return hits / len(words)
     core = core_name(name, kind)
     if kind == "fund":  # the same noise the names lose: "华鼎沪深300ETF联接A" ~ core "华鼎沪深300联接"
         question = re.sub(r"ETF|LOF|QDII|FOF", "", question)

@@ -18,6 +18,12 @@ class CompanyArgs(BaseModel):
     )
 
 
+class CompanyProfileArgs(CompanyArgs):
+    year: int | None = Field(
+        default=None, description="Fiscal year of the financial ratios (e.g. 2024); default the latest year."
+    )
+
+
 def resolve_company(ctx: Any, text: str) -> str:
     """A corporate id from an id, a credit code or a (fuzzy) name (``services.corporate.resolve_company``)."""
     from tools.common import deps
@@ -25,8 +31,9 @@ def resolve_company(ctx: Any, text: str) -> str:
     return corporate.resolve_company(deps(ctx), text)
 
 
-@tool("company_profile", args_schema=CompanyArgs)
-def company_profile(company: str, runtime: ToolRuntime[AgentContext]) -> dict[str, Any]:
-    """A company's profile: registration (credit code, legal representative, capital, status), three-year
-    financial ratios, risk events (lawsuits, penalties, enforcement, pledges) and credit with the bank."""
-    return compact(corporate.company_profile(service_deps(runtime), company), max_rows=16)
+@tool("company_profile", args_schema=CompanyProfileArgs)
+def company_profile(company: str, runtime: ToolRuntime[AgentContext], year: int | None = None) -> dict[str, Any]:
+    """A company's profile: registration (credit code, legal representative, capital, status), one fiscal
+    year's financial ratios (the latest of three unless ``year`` is given), risk events (lawsuits, penalties,
+    enforcement, pledges) and credit with the bank."""
+    return compact(corporate.company_profile(service_deps(runtime), company, year), max_rows=16)

@@ -17,10 +17,11 @@ _I = re.IGNORECASE
 BENCH_300 = re.compile(r"沪深\s*300|csi\s*300|hs\s*300|000300", _I)
 BENCH_BOND = re.compile(r"中债|债券指数|bond index|chinabond|china bond|cba00101", _I)
 BENCH_WORDS = re.compile(r"跑赢|跑输|超额|比较基准|基准|benchmark|beat|outperform|underperform", _I)
-OVERVIEW = re.compile(r"总资产|(?:手上|手里)(?:都)?有(?:啥|什么|哪些)(?:产品|基金)?$|都有啥|有啥产品|有哪些产品|钱都放哪了|钱都在哪|放哪了|账户(?:啥|什么)?情况|total aum|aum of|'s aum|资产(?:有)?多少|多少资产|持仓(?:明细|情况|有哪些)?|持有(?:哪些|什么)|买了(?:哪些|什么)|"
+OVERVIEW = re.compile(r"总资产|(?:闲钱|卡里|账上|账户里|余额).{0,6}(?:多少|几)|多少闲钱|idle cash|cash balance|uninvested|how much cash|cash (?:left|sitting)|(?:手上|手里)(?:都)?有(?:啥|什么|哪些)(?:产品|基金)?$|都有啥|有啥产品|有哪些产品|钱都放哪了|钱都在哪|放哪了|账户(?:啥|什么)?情况|total aum|aum of|'s aum|资产(?:有)?多少|多少资产|持仓(?:明细|情况|有哪些)?|持有(?:哪些|什么)|买了(?:哪些|什么)|"
                       r"(?:什么时候|哪天|何时)到期|到期(?:日|时间)|概况|基本情况|风险等级|测评|"
                       r"total assets|how much does .* have|(?<!through )holdings|what does .* hold|overview|when .* matur|"
                       r"risk assessment|assessment (?:still )?valid|测评.{0,6}(?:有效|过期)|最近(?:怎么样|咋样|如何|情况)|近况", _I)
+RETIRE_ODDS = re.compile(r"成功率|成功概率|概率|退休|养老|success (?:rate|probability)|odds|chance|retire", _I)
 LASTS = re.compile(r"能用多久|够用|够不够|够花|能撑|撑多久|用几年|花几年|能花多久|花多久|多少年|how long|last|enough|run out", _I)
 # a client's own maturities ("C0016下个月有啥到期的"), not the book's
 OWN_MATURITY = re.compile(r"有(?:啥|什么|没有)?(?:产品)?到期|到期(?:的|吗|没|了吗)|什么时候到期|matur", _I)
@@ -29,9 +30,9 @@ RISK_FIT = re.compile(r"(?:持仓|产品|配置).{0,8}(?:风险等级|风险承�
 HEALTH = re.compile(r"健康度|健康分|打个?分|财富体检|health score|wealth health", _I)
 SUITABLE = re.compile(r"能不能买|能买.{0,16}吗|可以买|能否购买|适不适合买|适合买吗|适当性|can .* buy|allowed to buy|suitable for",
                       _I)
-COMPARE = re.compile(r"对比|比较|比一比|哪个好|哪只好|哪个.{0,4}(?:高|好|强|多|低)|哪只.{0,4}(?:高|好|强|多|低)|谁.{0,4}(?:好|高|强|多|少|低)|差多少|相差|跟踪差|跟踪(?:得|的)?(?:怎么样|如何|误差|差异)|"
+COMPARE = re.compile(r"对比|比较|比一比|比比|比一下|\bpk\b|哪个好|哪只好|哪个.{0,4}(?:高|好|强|多|低)|哪只.{0,4}(?:高|好|强|多|低)|谁.{0,4}(?:好|高|强|多|少|低)|差多少|相差|跟踪差|跟踪(?:得|的)?(?:怎么样|如何|误差|差异)|"
                      r"vs\.?|versus|compare|side by side|差别|区别|tracking|which (?:is|was|did) better", _I)
-FUND_METRIC = re.compile(r"回撤|年化|夏普|波动|收益率?|七日|7日|万份收益|涨了?多少|跌了?多少|drawdown|sharpe|volatility|"
+FUND_METRIC = re.compile(r"回撤|年化|夏普|波动|收益率?|七日|7日|万份收益|涨了?多少|跌了?多少|drawdown|sharpe|volatil|"
                          r"annuali[sz]ed|return|yield", _I)
 BOOK = re.compile(r"哪些.{0,8}客户|客户.{0,14}(?:有哪些|有谁|哪几位|哪几个|名单)|的客户|客户名单|名下|所有客户|全部客户|我的客户|"
                   r"客户里|which clients|my clients|my book|clients (?:with|who|whose|holding)|list", _I)
@@ -48,7 +49,8 @@ TOTALS = re.compile(r"aum|管理(?:的)?资产|管理规模|资产规模|总规�
                     r"一共多少|总共多少|合计多少|book total|how much .* manage|total cash", _I)
 RULES: list[tuple[str, re.Pattern[str]]] = [
     ("elderly_high_risk", re.compile(r"高龄|老年|老人|70岁|七十岁|elderly|aged 70|over 70|70\+|seniors?\b", _I)),
-    ("assessment_expired", re.compile(r"测评(?:已经?)?(?:过期|到期|失效)|评估过期|风评过期|assessments?.*expir|expired (?:risk )?assessment", _I)),
+    ("assessment_expired", re.compile(r"测评(?:已经?)?(?:过期|到期|失效)|评估过期|风评过期|assessments?.*expir|expired (?:risk )?(?:assessment|questionnaire|profil)|"
+                                        r"(?:questionnaire|risk profile|kyc)s?.{0,20}(?:expir|out of date|outdated|lapsed)", _I)),
     ("risk_mismatch", re.compile(r"风险(?:等级)?(?:错配|不匹配)|超风险|超出风险|超过(?:自己|他们|客户)?的?风险|超出(?:自己|客户)?的?风险|"
                                  r"mismatch|above (?:their |the |clients'? |client )?(?:own )?risk|exceed\w* (?:their )?risk", _I)),
     ("idle_cash", re.compile(r"闲置|闲钱|闲着|活期.{0,4}(?:多|太多)|现金.{0,4}(?:太多|过多|没投)|idle cash|idle money|idle|uninvested", _I)),
@@ -56,18 +58,37 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ("manager_concentration", re.compile(r"(?:基金)?经理集中|同一个?(?:基金)?经理|一个经理.{0,6}(?:太多|过多)|manager concentration|"
                                          r"same (?:fund )?manager|(?:single|one) (?:fund )?manager", _I)),
     ("concentration", re.compile(r"集中度|单一产品|太集中|过于集中|过度集中|concentrat", _I)),
-    ("loss", re.compile(r"亏损|浮亏|亏了|亏钱|在亏|亏超|跌超|亏\s*\d|跌\s*\d|赔钱|套牢|in (?:the )?red|losing|loss|\bdown (?:more than|over|by)|underwater", _I)),
+    ("loss", re.compile(r"亏损|浮亏|亏了|亏钱|在亏|亏超|跌超|亏\s*\d|跌\s*\d|(?:亏|跌)(?:了|损)?\s*[一二三四五六七八九半]成|赔钱|套牢|in (?:the )?red|losing|loss|\bdown (?:more than|over|by)|underwater", _I)),
     ("maturing", re.compile(r"到期|maturing|matur", _I)),
 ]
 _RULES = RULES
 RULES_BY_NAME = dict(RULES)
-_WITHIN = re.compile(r"(\d+)\s*天(?:内|以内)?|within\s+(\d+)\s+days|next\s+(\d+)\s+days", _I)
-_LOSS_PCT = re.compile(r"(?:超过|大于|超|over|more than|beyond|by|above|改成|换成|to)\s*(\d+(?:\.\d+)?)\s*(?:%|个点)|"
-                       r"(\d+(?:\.\d+)?)\s*(?:%|个点)\s*(?:以上|多|plus|\+|or more)", _I)
-_WEEKS = [(re.compile(r"下周|本周|这周|一周内|7天|next week|this week", _I), 7),
-          (re.compile(r"两周|半个月|14天|two weeks|next fortnight", _I), 14)]
-_PAGE = re.compile(r"第\s*(\d+|[一二两三四五六七八九十])\s*页|page\s*(\d+)", _I)
+_WITHIN = re.compile(r"(\d+)\s*天(?:内|以内)?|within\s+(\d+)\s+days|next\s+(\d+)\s+days|(\d+)[- ]?days?\b", _I)
+_LOSS_PCT = re.compile(r"(?:超过|大于|超|over|more than|beyond|by|above|改成|换成|to)\s*(\d+(?:\.\d+)?)\s*(?:%|个点|pct|percent|per cent)|"
+                       r"(\d+(?:\.\d+)?)\s*(?:%|个点|pct|percent)\s*(?:以上|多|plus|\+|or more)", _I)
+_LOSS_TENTHS = re.compile(r"(?:亏|跌)(?:了|损)?\s*([一二三四五六七八九半])成")  # 亏三成 = down 30%
+_WEEKS = [(re.compile(r"下周|本周|这周|一周内|7天|next week|this week|\b(?:one|1) week", _I), 7),
+          (re.compile(r"两周|半个月|14天|\b(?:two|2) weeks|next fortnight", _I), 14),
+          (re.compile(r"三周|\b(?:three|3) weeks", _I), 21),
+          (re.compile(r"四周|\b(?:four|4) weeks", _I), 28)]
+_PAGE = re.compile(r"第\s*(\d+|[一二两三四五六七八九十])\s*页|page\s*(\d+|two|three|four|five)\b|"
+                   r"\b(second|third|fourth|fifth|next) page", _I)
+_EN_ORDINAL = {"two": 2, "three": 3, "four": 4, "five": 5, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "next": 2}
 _PAGE_SIZE = re.compile(r"每页\s*(\d+)|(\d+)\s*(?:per page|条每页|个每页|a page)", _I)
+
+
+FOLLOW_COMPARE = re.compile(r"(?<![A-Za-z])vs\.?(?![A-Za-z])|versus|compare[ds]? (?:it |this |that )?(?:to|with)|against|"
+                            r"(?:跟|和|与)\s*\S{2,14}?\s*(?:比|对比|相比)|对比一下|比一比|比比|相比|比起来?", _I)
+BOTH = re.compile(r"两只|这两|那两|两个基金|两支|俩|各自|分别|\bboth\b|the two|each of them", _I)
+
+
+def remembered_amount(state: dict[str, Any], client: str) -> float | None:
+    """The amount said for this client in the last turn ("帮王英桂筛一下，她有30万" → "WM2025012她能买吗": 30万)."""
+    for call in state.get("last_calls") or []:
+        args = call.get("args") or {}
+        if args.get("client_id") == client and args.get("amount"):
+            return float(args["amount"])
+    return None
 
 
 def _benchmark(text: str) -> str | None:
@@ -107,9 +128,11 @@ def book_args(text: str, rule: str | None = None) -> dict[str, Any]:
                     break
     if args.get("rule") == "loss" and (m := _LOSS_PCT.search(text)):
         args["loss_threshold"] = float(m.group(1) or m.group(2)) / 100
+    elif args.get("rule") == "loss" and (m := _LOSS_TENTHS.search(text)):
+        args["loss_threshold"] = 0.05 if m.group(1) == "半" else _CN_NUM[m.group(1)] / 10
     if m := _PAGE.search(text):
-        tok = m.group(1) or m.group(2)
-        args["page"] = int(tok) if tok.isdigit() else _CN_NUM.get(tok, 1)
+        tok = m.group(1) or m.group(2) or m.group(3)
+        args["page"] = int(tok) if tok.isdigit() else (_CN_NUM.get(tok) or _EN_ORDINAL.get(tok.lower(), 1))
     if m := _PAGE_SIZE.search(text):
         args["page_size"] = int(m.group(1) or m.group(2))
     if rule is not None:
@@ -133,20 +156,32 @@ def route(text: str, ent: Entities, *, client: str | None, remembered: str | Non
         if ent.period:
             args["period"] = ent.period
         return [("compare_clients", args)]
+    remembered_funds = list(state.get("fund_codes") or [])
+    if len(funds) == 1 and not who and remembered_funds and remembered_funds[0] != funds[0] and FOLLOW_COMPARE.search(text):
+        # "and vs 东岳信用增利 over the same period": the fund just discussed against the one named now
+        args = {"funds": [remembered_funds[0], funds[0]]}
+        if period := ent.period or state.get("period"):
+            args["period"] = period
+        return [("compare_funds", args)]
+    if not funds and not who and len(remembered_funds) >= 2 and BOTH.search(text) and FUND_METRIC.search(text):
+        args = {"funds": remembered_funds[:5]}  # "两只今年收益各多少": the two funds of the last turn
+        if ent.period:
+            args["period"] = ent.period
+        return [("compare_funds", args)]
     if len(funds) >= 2 and COMPARE.search(text) and not re.search(r"重合|重叠|overlap", text, _I):
         args = {"funds": funds[:2]}
         if ent.period:
             args["period"] = ent.period
         return [("compare_funds", args)]
-    if who and ent.monthly_spending and LASTS.search(text):
+    if who and ent.monthly_spending and (LASTS.search(text) or RETIRE_ODDS.search(text)):
         # "C0009每月花2万能用多久": how long the money lasts at that spending — the retirement analysis
         return [("retirement_plan", {"client_id": who, "monthly_spending": ent.monthly_spending})]
     if who and HEALTH.search(text):
         return [("wealth_health_score", {"client_id": who})]
     if who and SUITABLE.search(text) and (funds or ent.product_code):
         args = {"client_id": who, "product": ent.product_code or funds[0]}
-        if ent.amount:
-            args["amount"] = ent.amount
+        if amount := ent.amount or remembered_amount(state, who):
+            args["amount"] = amount
         return [("check_suitability", args)]
     if funds and not who and FUND_METRIC.search(text) and (ent.period or re.search(
             r"回撤|年化|夏普|七日|7日|万份|drawdown|sharpe|volatil|7-day|seven[- ]day|yield|annuali", text, _I)):

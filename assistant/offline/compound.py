@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from assistant.offline import business
-from assistant.offline.entities import Entities
+from assistant.offline.entities import Entities, parse_period
 from assistant.offline.slots import takes
 
 _I = re.IGNORECASE
@@ -22,6 +22,7 @@ JOIN = re.compile(r"顺便|然后|再|另外|同时|并且|还有|以及|和|跟
 
 CLIENT_ASKS: list[tuple[str, re.Pattern[str]]] = [
     ("client_overview", re.compile(r"总资产|资产多少|多少资产|现金(?:多少|还剩)?|活期|概况|持仓(?:情况|明细|有哪些|有啥|列表)|看下持仓|看看持仓|overview|total assets|\baum\b|(?<!top )(?<!through )holdings|"
+                                   r"\bcash\b(?! flow)|cash balance|\bbalance\b(?! sheet)|"
                                    r"有到期|到期吗|什么时候到期|matur", _I)),
     ("portfolio_performance", re.compile(r"xirr|twr|持仓收益|收益率?|盈亏|赚了|亏了|赚还是|亏还是|回报|"
                                          r"\breturns?\b|gain|p&l|profit|\bloss\b|performance|how .* doing", _I)),
@@ -43,7 +44,7 @@ FUND_ASKS: list[tuple[str, re.Pattern[str]]] = [
     ("fund_metrics", re.compile(r"回撤|夏普|波动|年化|收益(?:多少|怎么样|如何|率)|涨了多少|drawdown|sharpe|volatil|\breturns? (?:of|over|this|last)", _I)),
     ("fund_overlap", re.compile(r"重合|重叠|overlap", _I)),
     ("benchmark_comparison", dict(CLIENT_ASKS)["benchmark_comparison"]),
-    ("fund_profile", re.compile(r"经理|费率|管理费|规模|manager|fees?\b|size", _I)),
+    ("fund_profile", re.compile(r"经理|费率|管理费|规模|档案|基本信息|概况|manager|fees?\b|size|profile", _I)),
 ]
 COMPANY_ASKS: list[tuple[str, re.Pattern[str]]] = [
     ("company_profile", re.compile(r"概况|工商|财务|profile|financials|ratios|风险事件|征信", _I)),
@@ -62,16 +63,36 @@ def _asks(text: str, table: list[tuple[str, re.Pattern[str]]]) -> list[tuple[int
     return sorted(found)
 
 
+# words that join two separate asks; without one between two cues the first qualifies the second
+# ("穿透行业", "industries after look-through", "performance attribution")
+STRONG_JOIN = re.compile(r"顺便|然后|再|另外|同时|并且|还有|以及|和|加上|\+|、|，|,|；|;|\b(?:also|and|then|plus|both)\b", _I)
+
+
+def joined(text: str, table: list[tuple[str, re.Pattern[str]]], a: str, b: str) -> bool:
+    """Whether the asks for tools ``a`` and ``b`` are joined by a connective (two asks, not one phrase)."""
+    pats = dict(table)
+    ma, mb = pats[a].search(text), pats[b].search(text)
+    if not ma or not mb:
+        return True
+    lo, hi = (ma, mb) if ma.start() <= mb.start() else (mb, ma)
+    return bool(STRONG_JOIN.search(text[lo.end():hi.start()]))
+
+
 def client_tools(text: str, ent: Entities) -> list[str]:
     """The client analyses asked for, in the order written (one per tool)."""
     found = _asks(text, CLIENT_ASKS)
     tools = [t for _, t in found]
     if "check_suitability" in tools and not (ent.fund_codes or ent.product_code):
         tools.remove("check_suitability")
-    if "industry_exposure" in tools and "lookthrough_portfolio" in tools and not re.search(r"行业|industr|sector", text, _I):
+    if "industry_exposure" in tools and "lookthrough_portfolio" in tools and (
+            not re.search(r"行业|industr|sector", text, _I) or not joined(text, CLIENT_ASKS, "lookthrough_portfolio",
+                                                                          "industry_exposure")):
         tools.remove("lookthrough_portfolio")  # "穿透看看医药多少": the look-through is the method, the sector share the ask
+    if "performance_attribution" in tools and "portfolio_performance" in tools and not joined(
+            text, CLIENT_ASKS, "portfolio_performance", "performance_attribution"):
+        tools.remove("portfolio_performance")  # "performance attribution", "收益归因": one analysis
     if "benchmark_comparison" in tools and "portfolio_performance" in tools and not re.search(
-            r"xirr|twr|盈亏|赚|亏|performance|收益表现|收益多少", text, _I):
+            r"xirr|twr|盈亏|赚|亏|performance|收益表现|收益多少|p&l|gain|profit|\bloss", text, _I):
         tools.remove("portfolio_performance")  # "今年收益跑赢沪深300没" is one comparison
     if "search_products" in tools and "check_suitability" in tools and not re.search(r"找|推荐|换|instead|recommend|other", text, _I):
         tools.remove("search_products")
@@ -110,6 +131,15 @@ def _near(text: str, rule: str) -> str:
 JOIN_PARTS = re.compile(r"顺便|然后|再看下|再看看|再|另外|同时|并且|还有|以及|\+|、|，|,|；|;|\band\b|\balso\b|\bthen\b", _I)
 
 
+def _own_period(text: str, tool: str, ent: Entities) -> Entities:
+    """The period said in this ask's own part ("since-purchase P&L and did he beat CSI 300 this year": since
+    purchase for the P&L, this year for the benchmark); the message's period otherwise."""
+    pattern = dict(CLIENT_ASKS)[tool]
+    part = next((p for p in JOIN_PARTS.split(text) if p and pattern.search(p)), None)
+    period = parse_period(part) if part else None
+    return Entities(**{**ent.__dict__, "period": period}) if period and period != ent.period else ent
+
+
 def plan_compound(text: str, ent: Entities, state: dict[str, Any],
                   fill: Any) -> list[tuple[str, dict[str, Any]]] | None:
     """Several calls when the message joins two or more asks, over one period ("查下回撤顺便跟沪深300比一比":
@@ -133,7 +163,7 @@ def _plan(text: str, ent: Entities, state: dict[str, Any], fill: Any) -> list[tu
         if len(tools) >= 2:
             sub = {**state, "client_id": client}
             one = Entities(**{**ent.__dict__, "client_ids": [client]})
-            return [(t, fill(t, text, one, sub)) for t in tools]
+            return [(t, fill(t, text, _own_period(text, t, one), sub)) for t in tools]
         return None
     if ent.client_ids:
         return None

@@ -33,7 +33,8 @@ _AMOUNT_SCALE = {"万亿": 1e12, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万"
                  "million": 1e6, "mn": 1e6, "m": 1e6, "k": 1e3, "w": 1e4, "thousand": 1e3, "billion": 1e9, "bn": 1e9,
                  "yuan": 1.0, "rmb": 1.0, "cny": 1.0}
 _AGE = re.compile(r"(\d{2})\s*(?:岁|周岁)(?:退休)?|(?<![\d.万千])(\d{2})\s*(?:岁)?\s*(?:退休|退(?!货|款|费))|"
-                  r"retire(?:ment)?\s+(?:at|by)\s+(?:age\s+)?(\d{2})|at\s+age\s+(\d{2})|退休年龄\s*(\d{2})", re.I)
+                  r"retire[sd]?(?:ment)?\s+(?:at|by)\s+(?:age\s+)?(\d{2})|at\s+age\s+(\d{2})|退休年龄\s*(\d{2})|"
+                  r"retire\w*\b[^.?!]{0,40}?\b(?:at|by)\s+(\d{2})\b(?!\s*(?:k\b|万|%|thousand))", re.I)
 _PRODUCT_CODE = re.compile(r"(?<![A-Za-z0-9])(WM[0-9A-Z]{3,}|TD\d+[YMD]|LCD\d+Y|INS\d+|NTC\d+D)(?![A-Za-z0-9])", re.I)
 _SPENDING = re.compile(
     r"(?:每个?月|一个月|月)(?:要|得|大概|大约|能)?(?:花|花销|开销|支出|生活费|用)(?:大概|大约|约|掉)?\s*(\d+(?:\.\d+)?\s*(?:万\d?|千|k|元|块)?|[一二两三四五六七八九十]+\s*(?:万|千))|"
@@ -78,14 +79,19 @@ class Entities:
 
 
 _LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])")
-_ASK_EN = re.compile(r"用英文|英文回答|英文回复|说英文|in english|answer in english|英语回答", re.I)
-_ASK_ZH = re.compile(r"用中文|中文回答|in chinese", re.I)
+# the reply's language asked for in the message; "出个英文版给她家人看": an English version, so an English reply
+_ASK_EN = re.compile(r"用英文|英文回答|英文回复|说英文|in english|answer in english|英语回答|英文版|英语版|english version", re.I)
+_ASK_ZH = re.compile(r"用中文|中文回答|in chinese|中文版|chinese version", re.I)
 # a whole message that only asks for the other language ("英文版", "in English please", "中文"): the last
 # answer again, in that language
-_ONLY_EN = re.compile(r"^\s*(?:请|麻烦)?(?:给我|来个|出个|换成|改成|要|用)?\s*(?:英文版?|英语版?|english(?: version)?|in english)"
-                      r"(?:的|吧|呢|回答|回复|please|pls)?\s*(?:please|pls)?[\s。.!！?？]*$", re.I)
-_ONLY_ZH = re.compile(r"^\s*(?:请|麻烦)?(?:给我|来个|出个|换成|改成|要|用)?\s*(?:中文版?|汉语|chinese(?: version)?|in chinese)"
-                      r"(?:的|吧|呢|回答|回复|please|pls)?\s*(?:please|pls)?[\s。.!！?？]*$", re.I)
+_SWITCH_HEAD = (r"^\s*(?:给.{1,8}看的?[\s,，]*)?(?:ok|好的?|那|那就|麻烦|请)?[\s,，]*(?:(?:the )?same(?: thing| again| answer)?|再|"
+                r"把(?:这个|刚才的?|上面的?)?|这个|那个|给我|来个|出个|换成|改成|要|用)?\s*(?:出个|来个|给个|做个|要)?\s*")
+# what may follow the language asked for: "发我", "再说一遍", "给她家人看", "pls, forwarding to her husband"
+_SWITCH_TAIL = (r"(?:的|吧|呢|回答|回复|说|讲)?(?:[\s,，]*(?:再说一遍|再来一遍|再讲一遍|说一遍|重复一遍|again|发我|发给我|发一下|"
+                r"发过来|给.{1,8}看的?|(?:i'm |im )?(?:send|sending|forward|forwarding)\b.{0,40}|"
+                r"for (?:her|his|their|my|the) \w+(?: \w+)?|please|pls|plz|thanks|thx))*[\s。.!！?？]*$")
+_ONLY_EN = re.compile(_SWITCH_HEAD + r"(?:英文版?|英语版?|english(?: version)?|in english)" + _SWITCH_TAIL, re.I)
+_ONLY_ZH = re.compile(_SWITCH_HEAD + r"(?:中文版?|汉语|chinese(?: version)?|in chinese)" + _SWITCH_TAIL, re.I)
 
 
 def language_switch(text: str) -> str | None:
@@ -97,10 +103,21 @@ def language_switch(text: str) -> str | None:
     return None
 
 
-def detect_lang(text: str) -> str:
+def detect_lang(text: str, names: tuple[str, ...] = ()) -> str:
     """The reply language: what the question asks for ("用英文回答", "in Chinese"), else the language the
     question is written in. An English sentence quoting a Chinese name ("What is 林辉静's AUM?") is English:
-    it has at least three English words and no more CJK characters than names usually take."""
+    it has at least three English words and no more CJK characters than names usually take. ``names``
+    (clients, funds, companies, products the caller may name) are taken out first, so "is 萧超琳 suitable
+    for 国泓新兴产业混合" is English while "林辉静 XIRR" (one word) is still read as a whole."""
+    if names:
+        bare = text
+        for name in names:
+            if name and name in bare:
+                bare = bare.replace(name, " ")
+        if bare != text and not _CJK.search(bare) and len(_LATIN_WORD.findall(bare)) >= 2:
+            return "en"
+        if bare != text and _CJK.search(bare):
+            text = bare
     switch = language_switch(text)
     if switch:
         return switch
@@ -129,6 +146,14 @@ def _num(token: str) -> int | None:
 
 
 def parse_period(text: str) -> str | None:
+    period = _parse_period(text)
+    # "last 12 months" / "近24个月" are the year periods the tools name 1y / 2y
+    if period and (m := re.fullmatch(r"(12|24|36|60)m", period)):
+        return f"{int(m.group(1)) // 12}y"
+    return period
+
+
+def _parse_period(text: str) -> str | None:
     """'近一年'→'1y', '今年以来'/'YTD'→'ytd', '去年'→'last_year', 'since 2023'→'since:2023-01-01',
     '近6个月'/'last 6 months'→'6m', '2023年'→'year:2023', '成立以来'→'since_inception'."""
     t = text.lower()
@@ -141,11 +166,12 @@ def parse_period(text: str) -> str | None:
         return "1y"
     if re.search(r"去年|上一年|上年|last year|previous year|prior year", t):
         return "last_year"
-    if re.search(r"持有以来|买入以来|从买入|买了以后|买到现在|since (?:they|he|she|i|we) bought|since purchase", t):
+    if re.search(r"持有以来|买入以来|从买入|买了以后|买到现在|since (?:they|he|she|i|we) bought|since[- ]purchase", t):
         return "since_purchase"
     if re.search(r"成立以来|since inception|since launch", t):
         return "since_inception"
-    m = re.search(r"(?:自|从|since)\s*((?:19|20)\d{2})(?:\s*[-/年]\s*(\d{1,2}))?", t)
+    m = re.search(r"(?:自|从|since)\s*((?:19|20)\d{2})(?:\s*[-/年]\s*(\d{1,2}))?", t) or re.search(
+        r"((?:19|20)\d{2})\s*年?(?:\s*(\d{1,2})\s*月)?\s*(?:以来|至今|到现在|到今天|开始到现在)", t)
     if m:
         month = int(m.group(2)) if m.group(2) else 1
         return f"since:{m.group(1)}-{month:02d}-01"
@@ -223,7 +249,7 @@ def _risks(text: str) -> tuple[str | None, str | None]:
 
 
 def extract(text: str, lex: Lexicon) -> Entities:
-    ent = Entities(lang=detect_lang(text))
+    ent = Entities(lang=detect_lang(text, lex.proper_names))
     ent.client_ids = list(dict.fromkeys(f"C{m.group(1)}" for m in _CLIENT_ID.finditer(text)))
     if not ent.client_ids and (m := _SHORT_ID.match(text)):
         cid = f"C{int(m.group(1)):04d}"
@@ -249,7 +275,7 @@ def extract(text: str, lex: Lexicon) -> Entities:
                 ent.client_ids.extend(ids)
     if not ent.client_ids and not ent.ambiguous_clients:
         _nickname(text, lex, ent)
-    if not ent.client_ids and not ent.ambiguous_clients and _LATIN_NAME.search(text):
+    if not ent.client_ids and not ent.ambiguous_clients and (_LATIN_NAME.search(text) or _EN_HONORIFIC.search(text.lower())):
         _romanised(text, lex, ent)
     scrubbed = _CLIENT_ID.sub(" ", text)
     ent.fund_codes = list(dict.fromkeys(m.group(1) for m in _FUND_CODE.finditer(scrubbed)))
@@ -264,9 +290,9 @@ def extract(text: str, lex: Lexicon) -> Entities:
             r"公司|企业|工商|法人|股东|诉讼|授信|尽调|财务|注册|征信|处罚|company|lawsuit|legal|credit", text, re.I))]
     if m:
         ent.company = m.group(0).upper()
-    elif named:
+    elif named or (en_company := _company_en(text, lex) if _LATIN_WORD.search(text) else None):
         # a company's own name wins over a fund that shares a brand (星河新能源科技 is not 星河新能源ETF)
-        ent.company, ent.company_by_name = named[0], True
+        ent.company, ent.company_by_name = (named[0] if named else en_company), True
         if not _FUND_CODE.search(scrubbed):
             ent.fund_codes, ent.ambiguous_funds = [], []
     elif lex.companies:
@@ -320,13 +346,69 @@ def _pinyin_forms(clients: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str]
 
 
 def _romanised(text: str, lex: Lexicon, ent: Entities) -> None:
-    """"how much did Li Gui lose last year": 李桂 when exactly one client of the caller's book reads so."""
+    """"how much did Li Gui lose last year": 李桂 when exactly one client of the caller's book reads so;
+    "Zhang Ying vs Wang Yinggui": two names, two clients, in the order written. A name that reads as two
+    clients of the book is a question; so is "Xu zong" / "Ms Yuan" when the surname is not unique."""
     low = " ".join(re.findall(r"[a-z]+", text.lower()))
-    hits = {cid for cid, form in _pinyin_forms(lex.clients) if re.search(rf"\b{form}\b", low)}
-    if len(hits) == 1:
-        ent.client_ids = [hits.pop()]
-    elif len(hits) > 1:
-        ent.ambiguous_clients = [(c, n) for c, n in lex.clients if c in hits]
+    spans: dict[tuple[int, int], set[str]] = {}
+    for cid, form in _pinyin_forms(lex.clients):
+        for m in re.finditer(rf"\b{form}\b", low):
+            spans.setdefault((m.start(), m.end()), set()).add(cid)
+    if not spans:
+        _romanised_honorific(low, lex, ent)
+        return
+    ordered = [cids for _, cids in sorted(spans.items())]
+    if any(len(cids) > 1 for cids in ordered):
+        ambiguous = set().union(*(c for c in ordered if len(c) > 1))
+        ent.ambiguous_clients = [(c, n) for c, n in lex.clients if c in ambiguous]
+    else:
+        ent.client_ids = list(dict.fromkeys(next(iter(cids)) for cids in ordered))
+
+
+_EN_HONORIFIC = re.compile(r"\b(?:mr|mrs|ms|miss|madam|auntie|aunt|uncle)\.?\s+([a-z]+)\b|"
+                           r"\b([a-z]+)\s+(?:zong|jie|ge|laoshi|ayi|shushu|xiansheng|nvshi|laoban)\b")
+
+
+def _romanised_honorific(low: str, lex: Lexicon, ent: Entities) -> None:
+    from pypinyin import lazy_pinyin
+
+    for m in _EN_HONORIFIC.finditer(low):
+        surname = m.group(1) or m.group(2)
+        same = [(c, n) for c, n in lex.clients if n and lazy_pinyin(n[0])[0] == surname]
+        if len(same) == 1:
+            ent.client_ids = [same[0][0]]
+            return
+        if same:
+            ent.ambiguous_clients = same
+            return
+
+
+_COMPANY_CUE = re.compile(r"公司|企业|工商|法人|股东|诉讼|授信|尽调|财务|注册|征信|处罚|company|\bco\b|ltd|corp|group|enterprise|"
+                          r"firm|borrower|\bdd\b|due diligence|credit|kyc|account[- ]opening|revenue|margin|roe\b|debt|"
+                          r"financ|pledge|penalt|lawsuit|litigation|guarantee", re.I)
+
+
+@lru_cache(maxsize=8)
+def _company_brands(companies: tuple[tuple[str, str, str], ...],
+                    funds: tuple[tuple[str, str, str], ...]) -> tuple[tuple[str, str, bool], ...]:
+    """(company id, "hongda", shared with a fund house): a company as an English-writing RM types it
+    ("Hongda Steel" for 三明宏达钢铁); a brand a fund house also uses (Huading, Xinghe) needs a company word."""
+    from pypinyin import lazy_pinyin
+
+    fund_brands = {e.split()[0].lower() for _, _, e in funds if e}
+    out = []
+    for cid, name, _ in companies:
+        brand = "".join(lazy_pinyin(_company_core(name)[:2])).lower()
+        if len(brand) >= 4:
+            out.append((cid, brand, brand in fund_brands))
+    return tuple(out)
+
+
+def _company_en(text: str, lex: Lexicon) -> str | None:
+    low = text.lower()
+    hits = [cid for cid, brand, shared in _company_brands(lex.companies, lex.funds)
+            if re.search(rf"\b{brand}\b", low) and (not shared or _COMPANY_CUE.search(text))]
+    return hits[0] if len(hits) == 1 else None
 
 
 _HONORIFIC = re.compile(r"([\u4e00-\u9fff])(总|姐|哥|老师|阿姨|叔叔|叔|先生|女士|小姐|太太|老板|董|局|处|教授|医生|大爷|奶奶)|"
@@ -402,12 +484,36 @@ def _product_by_name(text: str, lex: Lexicon) -> str | None:
     """A shelf product named in words: "稳享两年期8号" (闽江理财稳享两年期8号), "天天宝", "个人大额存单" — the
     longest name form found wins; the issuer prefix and bracketed terms may be left out."""
     found: list[tuple[int, str]] = []
+    low = text.lower()
+    for en, zh in _PRODUCT_EN:
+        low = re.sub(en, zh, low)
     for code, name in lex.products:
-        core = re.sub(r"^闽江理财", "", name)
-        for form in {name, core, re.sub(r"\(.*?\)|（.*?）", "", name), re.sub(r"现金管理$|保险$|存款$", "", core)}:
-            if len(form) >= 3 and form in text:
+        for form in _product_forms(name):
+            if len(form) >= 3 and (form in text or form in low):
                 found.append((len(form), code))
     return max(found)[1] if found else None
+
+
+# English words for the deposit shelf ("the 3-year large CD", "one-year time deposit")
+_PRODUCT_EN = [(r"large[- ](?:denomination )?cds?|certificates? of deposit|\bcds?\b", "大额存单"),
+               (r"(?:time|fixed|term) deposits?", "定期存款"), (r"notice deposits?", "通知存款"),
+               (r"\b(?:3|three)[- ]years?\b", "三年期"), (r"\b(?:1|one)[- ]years?\b", "一年期")]
+
+
+@lru_cache(maxsize=256)
+def _product_forms(name: str) -> frozenset[str]:
+    """个人大额存单(3年期) → 大额存单, 大额存单3年期, 三年期大额存单…; 一年期整存整取定期存款 → 一年定期, 一年期定期…"""
+    core = re.sub(r"^闽江理财", "", name)
+    bare = re.sub(r"\(.*?\)|（.*?）", "", core)
+    forms = {name, core, bare, re.sub(r"现金管理$|保险$|存款$", "", core), re.sub(r"^个人", "", bare)}
+    if term := re.search(r"[(（](\d)年期[)）]", name):  # the term in brackets, said before or after
+        cn = "一二三四五"[int(term.group(1)) - 1]
+        base = re.sub(r"^个人", "", bare)
+        forms |= {f"{base}{term.group(1)}年期", f"{cn}年期{base}", f"{term.group(1)}年期{base}", f"{cn}年{base}"}
+    if "整存整取" in name:
+        plain = name.replace("整存整取", "")
+        forms |= {plain, plain.replace("年期", "年"), re.sub(r"存款$", "", plain), re.sub(r"存款$", "", plain.replace("年期", "年"))}
+    return frozenset(f for f in forms if f)
 
 
 def _without_fund_names(text: str, lex: Lexicon, codes: list[str]) -> str:
@@ -427,7 +533,7 @@ def _company_core(name: str) -> str:
 
 def _fund_names(text: str, lex: Lexicon) -> tuple[list[str], list[tuple[str, str]]]:
     """Fund names in free text; several distinct funds (for overlap) are split on 和/与/vs/and/、."""
-    parts = [p for p in re.split(r"和|与|跟|及|、|,|，|\bvs\.?\b|\band\b|对比|比较|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", text)
+    parts = [p for p in re.split(r"和|与|跟|及|、|,|，|(?<![A-Za-z])vs\.?(?![A-Za-z])|\band\b|对比|比较|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", text)
              if p.strip()]
     codes: list[str] = []
     ambiguous: list[tuple[str, str]] = []

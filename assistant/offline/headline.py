@@ -113,12 +113,50 @@ def _industry_tokens(name: str) -> list[str]:
     return [name, name[:2]] if re.search(r"[\u4e00-\u9fff]", name) else [name]
 
 
+# a company's ratio as RMs name it → the metric key in ``company_profile``'s ratios
+RATIO_WORDS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"流动比率|current ratio", _I), "current_ratio"),
+    (re.compile(r"速动比率|quick ratio", _I), "quick_ratio"),
+    (re.compile(r"资产负债率|负债率|debt[- ]to[- ]asset|leverage|gearing", _I), "debt_to_asset"),
+    (re.compile(r"毛利率|gross margin", _I), "gross_margin"),
+    (re.compile(r"净利率|净利润率|net margin", _I), "net_margin"),
+    (re.compile(r"净资产收益率|\broe\b|return on equity", _I), "roe"),
+    (re.compile(r"净利润增长|利润增长|net profit growth|profit growth|earnings growth", _I), "net_profit_growth"),
+    (re.compile(r"营收增长|收入增长|营收增速|revenue growth|sales growth", _I), "revenue_growth"),
+    (re.compile(r"利息保障|interest coverage", _I), "interest_coverage"),
+]
+
+
+def _ratio(question: str, r: dict[str, Any], lang: str) -> str | None:
+    """"2024年流动比率": that year's ratio, four decimals for a multiple and two for a percentage."""
+    from assistant.offline.compose import _label
+
+    values = {str(x.get("metric")): x for x in r.get("ratios") or [] if isinstance(x, dict)}
+    for pattern, metric in RATIO_WORDS:
+        row = values.get(metric)
+        if not pattern.search(question) or not row:
+            continue
+        value = row.get("value")
+        if value is None:
+            shown = "数据缺失" if lang == "zh" else "not available"
+        elif row.get("unit") == "fraction":
+            shown = f"{float(value) * 100:.2f}%"
+        else:
+            shown = f"{float(value):.4f}"
+        year, cid = r.get("ratios_year", ""), r.get("company_id", "")
+        return (f"{cid} {year}年{_label(metric, lang)}：{shown}" if lang == "zh"
+                else f"{cid} FY{year} {_label(metric, lang)}: {shown}")
+    return None
+
+
 def headline(tool: str, result: dict[str, Any], question: str, lang: str) -> str | None:
     """The answer to the question's own ask, from ``result`` of ``tool``; None when nothing specific was asked."""
     from assistant.offline.compose import _label
 
     if tool == "industry_exposure":
         return _industry(question, result, lang)
+    if tool == "company_profile":
+        return _ratio(question, result, lang)
     for name, words, keys in FOCUS:
         if name != tool or not words.search(question):
             continue

@@ -8,6 +8,7 @@ caller's own book, so another RM's client name is simply not recognised (nothing
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,19 @@ class Lexicon:
     @property
     def client_names(self) -> list[str]:
         return [n for _, n in self.clients]
+
+    @cached_property
+    def proper_names(self) -> tuple[str, ...]:
+        """Every Chinese name the caller may type (clients, funds, companies and their short forms, shelf
+        products), longest first: an English sentence quoting them is still English."""
+        import re
+
+        names = {n for _, n in self.clients} | {n for _, n, _ in self.funds} | {n for _, n in self.products}
+        for _, name, _ in self.companies:
+            core = re.sub(r"(股份)?有限(责任)?公司$|集团$", "", name)
+            names |= {name, core, core[2:] if len(core) > 5 else core}
+        names |= {re.sub(r"[A-C]$|(?:股票|混合|债券|指数)[A-C]?$", "", n) for _, n, _ in self.funds}
+        return tuple(sorted((n for n in names if len(n) >= 2), key=len, reverse=True))
 
     def fund_name(self, code: str) -> str | None:
         return next((n for c, n, _ in self.funds if c == code), None)

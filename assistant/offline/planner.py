@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.offline import business
+from assistant.offline.compound import CLIENT_ASKS, joined
 from assistant.offline.entities import Entities, extract
 from assistant.offline.intents import (
     CLIENT_TOOLS,
@@ -23,17 +24,12 @@ from assistant.offline.intents import (
     intents_of,
 )
 from assistant.offline.lexicon import Lexicon
+from assistant.offline.slots import asset_class_of
 from prompts.loader import sections
 
 _CLIENT_ORDER = [
     "performance_attribution", "industry_exposure", "lookthrough_portfolio", "retirement_plan",
     "allocation_review", "portfolio_performance",
-]
-_ASSET_CLASS = [
-    (re.compile(r"保险|insurance|protection", re.I), "protection"),
-    (re.compile(r"货币|货基|现金|活期|cash|money market", re.I), "cash"),
-    (re.compile(r"债|固收|fixed income|bond", re.I), "fixed_income"),
-    (re.compile(r"股票型|权益|偏股|equity|stock fund", re.I), "equity"),
 ]
 
 
@@ -77,10 +73,8 @@ def _product_args(text: str, ent: Entities, client: str | None) -> dict[str, Any
         args["max_risk_level"] = risk
     if ent.amount:
         args["amount"] = ent.amount
-    for pattern, asset_class in _ASSET_CLASS:
-        if pattern.search(text):
-            args["asset_class"] = asset_class
-            break
+    if asset_class := asset_class_of(text):
+        args["asset_class"] = asset_class
     return args
 
 
@@ -188,7 +182,8 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
         # two analyses in one message only for the natural pair "穿透 + 行业"; otherwise the most specific
         pair = set(client_hits[:2]) == {"industry_exposure", "lookthrough_portfolio"} and not re.search(
             r"(?:医药|新能源|白酒|科技|银行|半导体|消费|地产|电子|食品|军工|有色|煤炭|汽车|化工|传媒|通信|计算机|券商|光伏|医疗)"
-            r".{0,4}(?:占|多少|仓位|敞口|比例)", text)  # "穿透后新能源占多少" asks one sector's share
+            r".{0,4}(?:占|多少|仓位|敞口|比例)", text) and joined(text, CLIENT_ASKS, "lookthrough_portfolio", "industry_exposure")
+        # "穿透后新能源占多少" asks one sector's share; "穿透行业" / "industries after look-through" one analysis
         for tool in client_hits[: 2 if pair else 1]:
             out.calls.append((tool, _client_args(tool, who, ent)))
         return out

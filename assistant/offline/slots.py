@@ -20,11 +20,11 @@ _I = re.IGNORECASE
 _ASSET_CLASS = [
     (re.compile(r"另类|alternative|商品|黄金|reits?", _I), "alternative"),
     (re.compile(r"保险|保障|insurance|protection", _I), "protection"),
-    (re.compile(r"货币|货基|现金管理|活期|cash|money market", _I), "cash"),
+    (re.compile(r"货币|货基|现金管理|现金类|活期|随时(?:能|可以)?取|cash|money market", _I), "cash"),
     (re.compile(r"债|固收|fixed income|bond", _I), "fixed_income"),
     (re.compile(r"股票型|权益|偏股|equity|stock fund", _I), "equity"),
 ]
-_HORIZON = re.compile(r"(一|两|二|三|五|半|\d+)\s*(年|个月|月|天)(?:期|左右|以内|内|的|上下)?|"
+_HORIZON = re.compile(r"(一|两|二|三|五|半|(?<!\d)\d{1,3}(?!\d))\s*(年|个月|月|天)(?:期|左右|以内|内|的|上下)?|"
                       r"(\d+|one|two|three|six|twelve|a)[\s-]*(years?|months?|days?|yrs?|mos?)\b", _I)
 _N = {"a": 1, "一": 1, "两": 2, "二": 2, "三": 3, "五": 5, "半": 0.5, "one": 1, "two": 2, "three": 3, "six": 6, "twelve": 12}
 
@@ -64,8 +64,27 @@ def _horizon(text: str, ent: Entities, state: dict[str, Any]) -> int | None:
     return int(n * days)
 
 
-def _asset_class(text: str, ent: Entities, state: dict[str, Any]) -> str | None:
+def asset_class_of(text: str) -> str | None:
+    """The shelf's asset class a request names ("保障类" → protection, "现金管理类" → cash), or None."""
     return next((cls for pattern, cls in _ASSET_CLASS if pattern.search(text)), None)
+
+
+_FISCAL_YEAR = re.compile(r"(?<![\d-])((?:19|20)\d{2})(?![\d-])", _I)
+
+
+_FINANCIAL = re.compile(r"比率|率|营收|收入|利润|负债|现金流|财务|报表|倍数|ratio|margin|revenue|sales|profit|debt|leverage|roe|"
+                        r"growth|financ|coverage|cash flow|earnings", _I)
+
+
+def _fiscal_year(text: str) -> int | None:
+    """"2024年流动比率", "debt to asset in 2025", "FY2024": the year whose ratios are asked (only with a
+    financial word: "2006年成立的" names no fiscal year)."""
+    m = _FISCAL_YEAR.search(text)
+    return int(m.group(1)) if m and _FINANCIAL.search(text) else None
+
+
+def _asset_class(text: str, ent: Entities, state: dict[str, Any]) -> str | None:
+    return asset_class_of(text)
 
 
 def _product_risk(text: str, ent: Entities, state: dict[str, Any]) -> str | None:
@@ -97,6 +116,7 @@ EXTRACTORS: dict[str, Extractor] = {
     "product": lambda t, e, s: e.product_code or (e.fund_codes[0] if e.fund_codes else None),
     "company": lambda t, e, s: e.company or s.get("company"),
     "period": lambda t, e, s: e.period,
+    "fiscal_year": lambda t, e, s: _fiscal_year(t),
     "amount": lambda t, e, s: e.amount,
     "top_n": lambda t, e, s: e.top_n,
     "retire_age": lambda t, e, s: e.retire_age,

@@ -19,8 +19,18 @@ import re
 from typing import Any
 
 from assistant.offline import business
-from assistant.offline.compound import plan_compound
-from assistant.offline.entities import _CN_NUM, _COMPANY_ID, Entities, detect_lang, extract, language_switch
+from assistant.offline.compound import book_rules, plan_compound
+from assistant.offline.entities import (
+    _CN_NUM,
+    _COMPANY_ID,
+    Entities,
+    _company_brands,
+    _pinyin_forms,
+    _product_forms,
+    detect_lang,
+    extract,
+    language_switch,
+)
 from assistant.offline.guard import is_injection, is_return_promise, other_rm_named
 from assistant.offline.intents import OUT_OF_SCOPE, intents_of
 from assistant.offline.lexicon import Lexicon
@@ -38,7 +48,7 @@ _TYPOS = [("回测", "回撤"), ("风测", "风险测评"), ("帐户", "账户")
 # connectors that join two asks ("再", "顺便", "然后", "and then", "also"); a bare comma joins two asks only
 # when the piece before it is itself a question ("001101回撤多少，和001104重合多少"), not context
 # ("C0005手上有30万闲钱，买什么合适")
-_SPLIT = re.compile(r"[，,；;。]?\s*(?:顺便|然后|再看看|再看下|再看一下|再帮我|再做个|再做一下|再来个|再(?!平衡|投资|融资|保险|买)|另外|同时|并且|还有|以及)"
+_SPLIT = re.compile(r"[，,；;。]?\s*(?:顺便|然后|再看看|再看下|再看一下|再帮我|再做个|再做一下|再来个|再(?!平衡|投资|融资|保险|买)|另外|同时|并且|还有(?!多少|几|没有|吗|剩|钱)|以及)"
                     r"|[，,；;]\s*(?:and\s+)?(?:then|also)\s+|\s+and then\s+|\s+then\s+", _I)
 _COMMA = re.compile(r"[，,；;]\s*")
 _ASKS = re.compile(r"吗|呢|多少|几个|几只|怎么样|咋样|如何|是谁|哪些|哪个|\?|？|how much|what|which|who", _I)
@@ -64,10 +74,11 @@ _COMPANY_PRONOUN = re.compile(r"它|这家|那家|该公司|该企业|这个公�
 _CLIENT_TOOLS_ORDER = ("client_overview", "portfolio_performance", "industry_exposure", "lookthrough_portfolio",
                        "allocation_review", "wealth_health_score", "performance_attribution", "retirement_plan")
 _FUND_TOOLS = ("fund_profile", "fund_metrics", "fund_overlap", "compare_funds")
-_BOOK_TOTALS = re.compile(r"资产前\s*\S{1,2}|前\s*\S{1,2}\s*(?:大|名)?(?:的)?客户|客户.{0,4}(?:排名|排行)|我有几个客户|多少(?:个|位)?客户|"
+_BOOK_TOTALS = re.compile(r"按风险等级.{0,8}分布|客户(?:的)?分布|分布.{0,4}风险等级|risk[- ]level (?:breakdown|distribution|split|mix)|资产前\s*\S{1,2}|前\s*\S{1,2}\s*(?:大|名)?(?:的)?客户|客户.{0,4}(?:排名|排行)|我有几个客户|多少(?:个|位)?客户|"
                           r"客户数|管了多少|管理了?多少|how many clients|top \w+ clients|largest clients|biggest clients|"
                           r"my (?:total )?aum|total aum|按风险等级分布|by risk level", _I)
-_SUITABLE = re.compile(r"(?:买|配|上|申购|购买).{0,12}(?:可以吗|可以不|行吗|行不|行不行|合适吗|适合吗|合规吗|有问题吗|ok吗)|适合.{0,8}吗|"
+_SUITABLE_EN = re.compile(r"\bcan .{0,30}\b(?:buy|hold|invest in|subscribe)\b|\bsuitable\b|\ballowed\b", _I)
+_SUITABLE = re.compile(r"(?:买|配|上|申购|购买).{0,12}(?:可以吗|可以不|行吗|行不|行不行|合适吗|适合吗|合规吗|有问题吗|ok吗|能不能做|能做吗|可以做吗)|适合.{0,8}吗|"
                        r"(?:能不能|可不可以|能否|可否|能)(?:买|申购|购买)|\bcan .{0,20}\bbuy\b|allowed to buy|suitable for", _I)
 
 
@@ -98,7 +109,7 @@ def reply_lang(text: str, state: dict[str, Any] | None, lex: Lexicon) -> str:
         return switch
     if state and state.get("lang") and is_bare_follow_up(text, lex, slots=True):
         return str(state["lang"])
-    return detect_lang(text)
+    return detect_lang(text, lex.proper_names)
 
 
 def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
@@ -186,12 +197,15 @@ def _legit_part(text: str, lex: Lexicon, state: dict[str, Any]) -> Plan | None:
     return sub
 
 
-_POLICY_Q = re.compile(r"有什么区别|有啥区别|区别是什么|什么区别|是什么意思|冷静期|cooling[- ]off|什么意思|需要什么(?:额外的?)?(?:流程|手续|材料|条件)|有什么要求|什么要求|"
+_POLICY_Q = re.compile(r"(?:要|需要|要不要)(?:做)?双录|双录(?:吗|要求|规定)|how (?:is|are) .{1,30} (?:defined|calculated|computed|measured)|"
+                       r"what does .{1,40} do (?:when|if|for)|how does .{1,40} (?:work|handle)|口径|"
+                       r"[Cc][1-5]\s*(?:级|类)?(?:的)?(?:客户|投资者)?.{0,4}(?:最高|最多)?(?:能|可以|可)(?:买|购买|投资)(?:几级|什么(?:风险)?等级|哪(?:些|个|几)(?:风险)?等级)|"
+                       r"有什么区别|有啥区别|区别是什么|什么区别|是什么意思|冷静期|cooling[- ]off|什么意思|需要什么(?:额外的?)?(?:流程|手续|材料|条件)|有什么要求|什么要求|"
                        r"按.{0,8}规定|适当性管理|适当性规定|是不是承诺|是否承诺|监管要求|监管规定|"
                        r"difference between|what(?:'s| is) the (?:rule|difference|requirement)|what does .{1,30} mean|"
                        r"regulatory requirement", _I)
-_ORDINAL_RE = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:个|名|位|款|只)?(?=[^页]|$)|(头一个|头名)|the (first|second|third) (?:one|client)|"
-                         r"(top one|number one)", _I)
+_ORDINAL_RE = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:个|名|位|款|只)?(?=[^页]|$)|(头一个|头名|最大的那个|最大的那位)|"
+                         r"the (first|second|third) (?:one|client)|(top one|number one|the (?:biggest|largest|top) one)", _I)
 _ORDINAL_WORDS = {**_CN_NUM, "first": 1, "second": 2, "third": 3}
 
 
@@ -266,10 +280,12 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
     who = client or (state.get("client_id") if ent.pronoun or _SHORT_FOLLOW.search(text) else None)
     product = ent.product_code or (ent.fund_codes[0] if ent.fund_codes else None) or (
         (state.get("fund_codes") or [None])[0] if _FUND_PRONOUN.search(text) else None)
-    if who and product and _SUITABLE.search(text) and not compound:
-        args = {"client_id": who, "product": product, **({"amount": ent.amount} if ent.amount else {})}
+    if who and product and (_SUITABLE.search(text) or _SUITABLE.search(ent.text_wo_funds) or _SUITABLE_EN.search(text)) \
+            and not compound:
+        amount = ent.amount or business.remembered_amount(state, who)
+        args = {"client_id": who, "product": product, **({"amount": amount} if amount else {})}
         return Plan(calls=[("check_suitability", args)], lang=lang)
-    if who and not product and _PRODUCT_ASK.search(text) and not compound:
+    if who and not product and _PRODUCT_ASK.search(text) and not compound and not _SAME_FILTERS.search(text):
         one = Entities(**{**ent.__dict__, "client_ids": [who]})
         return Plan(calls=[("search_products", fill("search_products", text, one, state))], lang=lang)
     if not who and not ent.fund_codes and _PRODUCT_ASK.search(text) and (
@@ -283,7 +299,7 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
         args = {"client_ids": pair, **({"period": ent.period} if ent.period else {})}
         return Plan(calls=[("compare_clients", args)], lang=lang)
     if ent.company_by_name and not client and "draft_due_diligence" not in hits:
-        return Plan(calls=[("company_profile", {"company": ent.company})], lang=lang)
+        return Plan(calls=[("company_profile", fill("company_profile", text, ent, state))], lang=lang)
     target = _feeder_target(text, ent, lex)
     if target:
         args = {"funds": [ent.fund_codes[0], target]}
@@ -296,6 +312,11 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
     follow = _follow_up(text, ent, state, hits, lex)
     if follow is not None:
         return Plan(calls=[follow], lang=lang)
+    if not client and _SUCH.search(text) and business.BOOK.search(text) and state.get("last_question"):
+        # "老年客户买R4要双录吗" → "我名下有这种情况的客户吗": the book scan for the case just discussed
+        rules = book_rules(str(state["last_question"]))
+        if len(rules) == 1:
+            return Plan(calls=[("book_scan", {"rule": rules[0]})], lang=lang)
 
     rules_state = {k: v for k, v in state.items() if not k.startswith("_")}
     if not is_bare_follow_up(text, lex):
@@ -318,12 +339,13 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
     return _scored(text, lex, ent, state, base)
 
 
+_LATIN = re.compile(r"[A-Za-z]")
 _PERIOD_WORDS = re.compile(
     r"(?:最近|近|过去)\s*(?:[一二两三四五六七八九十\d]+|半)\s*(?:个月|月|年|周)|今年以来|年初至今|今年|去年|本年|上一年|"
     r"持有以来|买入以来|从买入到现在|从买入|成立以来|(?:自|从)?\s*(?:19|20)\d{2}\s*年?(?:以来|至今)?|半年|"
     r"ytd|year[- ]to[- ]date|this year|last year|(?:the )?(?:last|past) \w+ (?:years?|months?)|since \w+|"
     r"over the (?:last|past) year", _I)
-_FILLER = re.compile(r"那么|那|呢|的|吗|啊|呀|吧|嗯|再|也|换成|换个?时间段|换个?区间|时间段|区间|换|改成|改为|要是|如果|看看|看下|看一下|一下|"
+_FILLER = re.compile(r"这只基金|这只|那只|这支|该基金|(?:the )?same fund|this fund|that fund|the fund|那么|那|呢|的|吗|啊|呀|吧|嗯|再|也|换成|换个?时间段|换个?区间|时间段|区间|换|改成|改为|要是|如果|看看|看下|看一下|一下|"
                      r"同样条件|同样|一样|只看|只要|筛一下|查一下|查下|给|算了|未来|超过|以上|以内|每页|再生成个?|生成个?|附件|文件|"
                      r"word|docx|switch to|same thing|the same|same|instead|only|just|over|within|more than|"
                      r"他|她|它|这位|该客户|这个客户|[\s,，。.?？!！、:：]|"
@@ -333,8 +355,11 @@ _FILLER = re.compile(r"那么|那|呢|的|吗|啊|呀|吧|嗯|再|也|换成|换
 _SLOT_WORDS = re.compile(
     r"\d+(?:\.\d+)?\s*(?:万|千|k|w|元|块|岁|个|只|名|天内|天以内|天|%|个点|页)?|第\s*[一二两三四五六七八九十]\s*页|"
     r"[一二两三四五六七八九十]+\s*(?:万|千)|退休|退|每个?月|月|花|开销|支出|再加上|加上|加|的话|前|页|开户|变更|授信|场景|"
-    r"\b(?:add|with|top|page|switch|change|make it|instead|spending|retire|at|to|years?|months?|yrs?|per|a|an|"
-    r"since|inception|launch)\b|[A-Z]{2}\d+[A-Z]*|WM\w+", _I)
+    r"\b(?:add|with|top|page|switch|change|make it|instead|spending|spends?|retires?|at|to|years?|months?|yrs?|per|a|an|"
+    r"since|inception|launch)\b|[A-Z]{2}\d+[A-Z]*|WM\w+|"
+    # a product filter added to the last search ("只看现金管理类的", "only fixed income")
+    r"现金管理类?|现金类|货币类?|固收类?|债券类?|权益类?|股票类?|保障类?|保险类?|存款类?|类|"
+    r"\b(?:cash(?: management)?|money market|fixed[- ]income|bonds?|equity|equities|protection|insurance)\b", _I)
 
 
 def is_bare_follow_up(text: str, lex: Lexicon, *, slots: bool = False) -> bool:
@@ -342,9 +367,20 @@ def is_bare_follow_up(text: str, lex: Lexicon, *, slots: bool = False) -> bool:
     "what about 张伟?" — the last turn's tool applies. "C0001的XIRR多少" asks its own question. With
     ``slots``, new slot values count as filler too ("改成每月3万", "要是62退呢", "top 20", "page 2")."""
     rest = text
-    for name in sorted({*lex.client_names, *(n for _, n, _ in lex.funds)}, key=len, reverse=True):
-        if name and name in rest:
+    for name in lex.proper_names:
+        if name in rest:
             rest = rest.replace(name, " ")
+    for _, product in lex.products:  # "那存款呢 一年定期": a shelf product said in words
+        for form in sorted(_product_forms(product), key=len, reverse=True):
+            if len(form) >= 3 and form in rest:
+                rest = rest.replace(form, " ")
+    if _LATIN.search(rest):  # "same for Dong Jingxue", "and Hongda Steel?": romanised names are names too
+        low = rest.lower()
+        for _, form in _pinyin_forms(lex.clients):
+            low = re.sub(rf"\b{form}\b", " ", low)
+        for _, brand, _ in _company_brands(lex.companies, lex.funds):
+            low = re.sub(rf"\b{brand}\b(?:\s+[a-z]+)?", " ", low)
+        rest = low
     rest = re.sub(r"(?<![A-Za-z0-9])(?:[Cc]\d{4}|[Ee]\d{3}|\d{6}|WM[0-9A-Z]{3,}|TD\d+[YMD]|LCD\d+Y|INS\d+|NTC\d+D)(?![0-9A-Za-z])",
                   " ", rest, flags=re.IGNORECASE)
     rest = _PERIOD_WORDS.sub(" ", rest)
@@ -428,10 +464,13 @@ def _implicit_client(text: str, ent: Entities, state: dict[str, Any], hits: list
 _PRODUCT_ASK = re.compile(r"能买的|能买啥|能买什么|可以买啥|可以买什么|可以买哪些|能买哪些|买哪些|买啥|买什么|买点啥|找几个|找几款|找几只|选几款|挑几个|"
                           r"找点|找找|推荐|有什么产品|续投|续作|anything .{0,20}(?:could|can) buy|what .{0,20}could .{0,10}buy|"
                           r"(?:货币基金|货基|理财产品|理财|存款|大额存单|债基|债券基金|保险|固收)(?:产品)?(?:有哪些|有啥|有什么)|"
-                          r"收益最高|以下的产品|what can .* buy|what should .* buy|recommend|suggest (?:some|a few)|options", _I)
+                          r"收益最高|以下的产品|what can .* buy|what should .* buy|recommend|suggest (?:some|a few)|options|"
+                          r"what (?:fits|suits|would suit|works for)|where (?:to|should .{1,10}) (?:put|park)|\bto park\b|筛一下|帮.{0,8}筛", _I)
+_SUCH = re.compile(r"这种情况|这类情况|这样的情况|这种|这类|这样的|such (?:clients|cases|a case)|like (?:that|this)|in that situation", _I)
+_SAME_FILTERS = re.compile(r"同样条件|同样的条件|一样的条件|same (?:filters|criteria|conditions)", _I)  # the last search, re-run
 _SHORT_FOLLOW = re.compile(r"^(?:那|那么|好的?|ok)?\s*(?:能|可以|还能)", _I)
 _PAIR = re.compile(r"他俩|她俩|他们俩|她们俩|两人|两位|两个人|这两个|两个|这俩|both of them|the two", _I)
-_PAIR_WITH = re.compile(r"(?:跟|和|与|比|vs\.?|versus|compared? (?:to|with))", _I)
+_PAIR_WITH = re.compile(r"(?:跟|和|与|比|vs\.?|versus|compare\w*\b.{0,12}\b(?:to|with|against))", _I)
 _PAIR_ASK = re.compile(r"对比|比较|比一?下|比呢|差不多|一样|谁|compare|vs|versus|difference", _I)
 
 
@@ -507,7 +546,7 @@ def _enrich(name: str, args: dict[str, Any], text: str, ent: Entities, state: di
     extra = fill(name, text, ent, state)
     out = dict(args)
     for key in ("top_n", "limit", "month", "lang", "monthly_spending", "retire_age", "amount", "within_days",
-                "horizon_days"):
+                "horizon_days", "asset_class", "year"):
         if key in extra and key not in out:
             out[key] = extra[key]
     if name == "book_scan" and "month" in out and "within_days" in out:
@@ -586,21 +625,30 @@ def _follow_up(text: str, ent: Entities, state: dict[str, Any], hits: list[str],
             args["period"] = ent.period
         return "benchmark_comparison", args
     company = state.get("company")
-    if company and not ent.company and last in ("company_profile", "draft_due_diligence") and \
-            not _COMPANY_PRONOUN.search(text) and len(text) <= 16:
-        ent.company = company  # "2025年流动比率多少", "有没有股权质押", "出个授信尽调": the company just discussed
-        if "draft_due_diligence" in hits:
+    if company and not ent.company and not ent.client_ids and not ent.fund_codes and \
+            last in ("company_profile", "draft_due_diligence") and not _COMPANY_PRONOUN.search(text) and \
+            (len(text) <= 16 or _COMPANY_FOLLOW.search(text)):
+        ent.company = company  # "2025年流动比率多少", "有没有股权质押", "debt to asset in 2025?": the company just discussed
+        if "draft_due_diligence" in hits or _DD_WORDS.search(text):
             return "draft_due_diligence", fill("draft_due_diligence", text, ent, state)
-        if "company_profile" in hits:
-            return "company_profile", {"company": company}
+        if "company_profile" in hits or _COMPANY_FOLLOW.search(text):
+            return "company_profile", fill("company_profile", text, ent, state)
         ent.company = None
     if company and not ent.company and _COMPANY_PRONOUN.search(text):
-        if "draft_due_diligence" in hits:
-            ent.company = company
+        ent.company = company
+        if "draft_due_diligence" in hits or _DD_WORDS.search(text):
             return "draft_due_diligence", fill("draft_due_diligence", text, ent, state)
-        if "company_profile" in hits:
-            return "company_profile", {"company": company}
+        if "company_profile" in hits or _COMPANY_FOLLOW.search(text):
+            return "company_profile", fill("company_profile", text, ent, state)
+        ent.company = None
     return None
+
+
+# a company's own facts asked after it was discussed (the words a profile answers)
+_COMPANY_FOLLOW = re.compile(r"比率|负债|营收|收入|利润|毛利|净利|现金流|ROE|净资产收益|股东|法人|注册资本|诉讼|处罚|质押|被执行|逾期|授信|征信|"
+                             r"ratio|margin|revenue|sales|profit|debt|leverage|\broe\b|growth|cash flow|shareholder|"
+                             r"legal rep|registered capital|lawsuit|litigation|penalt|pledge|overdue|credit line|facilit", _I)
+_DD_WORDS = re.compile(r"尽调|尽职调查|due[- ]diligence|\bdd\b", _I)
 
 
 _METRIC_WORDS = re.compile(r"回撤|年化|夏普|波动|收益|涨|跌|七日|万份|drawdown|sharpe|volatil|return|yield|perform", _I)

@@ -128,6 +128,19 @@ def test_company_profile_and_channel_refusal(call, sample_engine):
         call("company_profile", caller=Caller.client_channel(), company=cid)
 
 
+def test_company_profile_for_an_asked_fiscal_year(call):
+    """"2024年资产负债率": that year's ratios (E004's balance sheet, 2024: 2.2267 current ratio); a year the
+    analysis does not cover names the field and the years it does."""
+    latest = call("company_profile", company="E004")
+    y2024 = call("company_profile", company="E004", year=2024)
+    assert latest["ratios_year"] == 2025 and y2024["ratios_year"] == 2024
+    growth = {r["metric"]: r["value"] for r in y2024["ratios"]}["revenue_growth"]
+    assert growth != {r["metric"]: r["value"] for r in latest["ratios"]}["revenue_growth"]
+    with pytest.raises(InvalidInput) as err:
+        call("company_profile", company="E004", year=2019)
+    assert err.value.field == "year" and "2024" in (err.value.hint or "")
+
+
 def test_documents_return_structured_content(call, mine, sample_engine):
     prop = call("draft_proposal", client_id=mine)
     assert prop["client_id"] == mine

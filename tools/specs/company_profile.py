@@ -17,7 +17,7 @@ SPEC = ToolSpec(
         "E001 lawsuits", "E001 financials", "E001 credit facilities", "does E001 have overdue loans",
         "shareholders of E001", "E001 risk events", "tell me about this company",
     ),
-    slots=(Slot("company", "company", required=True),),
+    slots=(Slot("company", "company", required=True), Slot("year", "fiscal_year")),
     clarify={"zh": "请问是哪家企业？请给出名称或统一社会信用代码。",
              "en": "Which company? Please give its name or unified social credit code."},
 )
