@@ -22,7 +22,8 @@ SET_FILE = Path(__file__).resolve().parent / "agent_dev_v2.jsonl"
 # v2 was tuned to saturation; tune on both, report the holdout only
 SETS = {"v2": SET_FILE, "v3": SET_FILE.with_name("agent_dev_v3.jsonl"), "v4": SET_FILE.with_name("agent_dev_v4.jsonl"),
         "v5": SET_FILE.with_name("agent_dev_v5.jsonl"), "v6": SET_FILE.with_name("agent_dev_v6.jsonl"),
-        "v7": SET_FILE.with_name("agent_dev_v7.jsonl"), "v8": SET_FILE.with_name("agent_dev_v8.jsonl")}
+        "v7": SET_FILE.with_name("agent_dev_v7.jsonl"), "v8": SET_FILE.with_name("agent_dev_v8.jsonl"),
+        "v9": SET_FILE.with_name("agent_dev_v9.jsonl")}
 
 
 def load_rows(path: Path = SET_FILE) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ SUITES: dict[str, str] = {
     "agent_dev_v6": "evals.agent_dev --set v6",  # the fifth, blind-written dev set (follow-ups; tuned on after its first run)
     "agent_dev_v7": "evals.agent_dev --set v7",  # blind, holdout-like mix (session 3; tuned on after its first run)
     "agent_dev_v8": "evals.agent_dev --set v8",  # blind, holdout-like mix, a second author (session 3)
+    "agent_dev_v9": "evals.agent_dev --set v9",  # blind, a third author, written after round 3 of tuning
     "holdout": "evals.holdout",  # blind holdout_v2 (frozen): routing, arguments, figures, language per kind/lang
 }
 

@@ -197,9 +197,10 @@ def _parse_period(text: str) -> str | None:
         if m.group(2):
             return f"{int(m.group(2))}m"
         return f"{int(m.group(1) or m.group(3))}y"
-    m = re.search(r"((?:19|20)\d{2})\s*年(?:度)?(?!\d{1,2}\s*月)|\b(?:in|over|for|during) ((?:19|20)\d{2})\b|\bfy((?:19|20)\d{2})\b", t)
+    m = re.search(r"((?:19|20)\d{2})\s*年(?:度)?(?!\d{1,2}\s*月)|\b(?:in|over|for|during) ((?:19|20)\d{2})\b|\bfy((?:19|20)\d{2})\b|"
+                  r"\b(?:about|and|then|try|same for|now)\s+((?:19|20)\d{2})\b|^\s*那?((?:19|20)\d{2})\s*(?:呢|的呢)", t)
     if m:
-        return f"year:{m.group(1) or m.group(2) or m.group(3)}"
+        return f"year:{next(g for g in m.groups() if g)}"
     return None
 
 

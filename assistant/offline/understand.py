@@ -479,6 +479,8 @@ def _product_filters(text: str, ent: Entities) -> int:
     is a product search even without the word 产品; "另类资产 有吗" asks whether the shelf has any."""
     from assistant.offline.slots import _asset_class, _horizon
 
+    if ent.monthly_spending:  # "spends 25k a month" is a spending, not a sum to invest for a month
+        return 0
     n = sum(bool(x) for x in (ent.product_risk, ent.amount, _horizon(text, ent, {}), _asset_class(text, ent, {})))
     if _asset_class(text, ent, {}) and re.search(r"有吗|有没有|有啥|有什么|any\b", text, _I):
         n += 1
@@ -594,6 +596,9 @@ def _follow_up(text: str, ent: Entities, state: dict[str, Any], hits: list[str],
     if funds and not ent.fund_codes and not ent.company_by_name and not _COMPANY_ID.search(text):
         if "fund_overlap" in hits:
             return None
+        if len(funds) >= 2 and business.BOTH.search(text) and _METRIC_WORDS.search(text):
+            # "两只今年收益各多少" after an overlap of two funds: both funds, side by side
+            return "compare_funds", {"funds": funds[:5], **({"period": ent.period} if ent.period else {})}
         tool = _fund_tool(text, hits)
         if tool and (_FUND_PRONOUN.search(text) or last in _FUND_TOOLS or len(text) <= 12):
             ent.fund_codes = funds[:1]
