@@ -84,6 +84,8 @@ def score_name(question: str, name: str, kind: str) -> float:
         words = [w for w in re.split(r"[\s-]+", core) if w]
         if not words:
             return 0.0
+        if len(words) >= 2 and not _word_hit(words[0], qwords):
+            return 0.0  # a partial English name needs its brand ("Nanping Short-term Bond" is not "short-term")
         hits = sum(1 for w in words if _word_hit(w, qwords))
         acronyms = [a.lower() for a in re.findall(r"\b[A-Z]{2,}\b", question)]
         if _word_hit(words[0], qwords):  # an acronym counts only beside the brand ("Dongyue NEV"; "CD" alone is no fund)

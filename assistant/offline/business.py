@@ -32,7 +32,7 @@ SUITABLE = re.compile(r"能不能买|能买.{0,16}吗|可以买|能否购买|适
                       _I)
 COMPARE = re.compile(r"对比|比较|比一比|比比|比一下|\bpk\b|哪个好|哪只好|哪个.{0,4}(?:高|好|强|多|低)|哪只.{0,4}(?:高|好|强|多|低)|谁.{0,4}(?:好|高|强|多|少|低)|差多少|相差|跟踪差|跟踪(?:得|的)?(?:怎么样|如何|误差|差异)|"
                      r"vs\.?|versus|compare|side by side|差别|区别|tracking|which (?:is|was|did) better", _I)
-FUND_METRIC = re.compile(r"回撤|年化|夏普|波动|收益率?|七日|7日|万份收益|涨了?多少|跌了?多少|drawdown|sharpe|volatil|"
+FUND_METRIC = re.compile(r"回撤|年化|夏普|波动|收益率?|七日|7日|万份收益|涨了?多少|跌了?多少|drawdown|sharpe|volatil|\bvol\b|"
                          r"annuali[sz]ed|return|yield", _I)
 BOOK = re.compile(r"哪些.{0,8}客户|客户.{0,14}(?:有哪些|有谁|哪几位|哪几个|名单)|的客户|客户名单|名下|所有客户|全部客户|我的客户|"
                   r"客户里|which clients|my clients|my book|clients (?:with|who|whose|holding)|list", _I)
@@ -54,7 +54,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ("risk_mismatch", re.compile(r"风险(?:等级)?(?:错配|不匹配)|超风险|超出风险|超过(?:自己|他们|客户)?的?风险|超出(?:自己|客户)?的?风险|"
                                  r"mismatch|above (?:their |the |clients'? |client )?(?:own )?risk|exceed\w* (?:their )?risk", _I)),
     ("idle_cash", re.compile(r"闲置|闲钱|闲着|活期.{0,4}(?:多|太多)|现金.{0,4}(?:太多|过多|没投)|idle cash|idle money|idle|uninvested", _I)),
-    ("industry_concentration", re.compile(r"行业集中|行业.*超|industry concentration", _I)),
+    ("industry_concentration", re.compile(r"行业.{0,4}集中|行业.*超|industry concentration|concentrated in (?:one|a single) (?:industry|sector)", _I)),
     ("manager_concentration", re.compile(r"(?:基金)?经理集中|同一个?(?:基金)?经理|一个经理.{0,6}(?:太多|过多)|manager concentration|"
                                          r"same (?:fund )?manager|(?:single|one) (?:fund )?manager", _I)),
     ("concentration", re.compile(r"集中度|单一产品|太集中|过于集中|过度集中|concentrat", _I)),
@@ -192,7 +192,7 @@ def route(text: str, ent: Entities, *, client: str | None, remembered: str | Non
         # "持仓跟风险等级匹配吗": the review flags holdings above the client's level and what to do
         return [("allocation_review", {"client_id": who})]
     if who and OVERVIEW.search(text) and not re.search(r"穿透|行业|底层|look[- ]?through|industr|匹配|合理|合适|match|"
-                                                       r"收益|盈亏|赚|亏|xirr|twr|回报|return|gain|profit", text, _I):
+                                                       r"收益|盈亏|赚|亏|xirr|twr|回报|return|gain|profit|\bdown\b|\blost\b", text, _I):
         return [("client_overview", {"client_id": who})]
     if not client and not ent.pronoun and not funds and not ent.company and TOTALS.search(text) and (
             BOOK.search(text) or re.search(r"我|my|管理规模|\baum\b", text, _I)):

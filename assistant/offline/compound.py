@@ -25,7 +25,8 @@ CLIENT_ASKS: list[tuple[str, re.Pattern[str]]] = [
                                    r"\bcash\b(?! flow)|cash balance|\bbalance\b(?! sheet)|"
                                    r"有到期|到期吗|什么时候到期|matur", _I)),
     ("portfolio_performance", re.compile(r"xirr|twr|持仓收益|收益率?|盈亏|赚了|亏了|赚还是|亏还是|回报|"
-                                         r"\breturns?\b|gain|p&l|profit|\bloss\b|performance|how .* doing", _I)),
+                                         r"\breturns?\b|gain|p&l|profit|\bloss\b|performance|how .* doing|"
+                                         r"\bdown (?:by )?how much|how much .{0,16}\b(?:down|up)\b|\bup or down\b", _I)),
     ("industry_exposure", re.compile(r"行业|industr|sector|(?:医药|新能源|白酒|科技|银行|半导体|消费|地产|电子|食品|军工|有色|"
                                      r"煤炭|汽车|化工|传媒|通信|计算机|券商|光伏|医疗).{0,4}(?:占|多少|仓位|敞口|比例)", _I)),
     ("lookthrough_portfolio", re.compile(r"穿透|底层|look[- ]?through|underlying|x-?ray", _I)),

@@ -34,11 +34,12 @@ _AMOUNT_SCALE = {"万亿": 1e12, "亿": 1e8, "千万": 1e7, "百万": 1e6, "万"
                  "yuan": 1.0, "rmb": 1.0, "cny": 1.0}
 _AGE = re.compile(r"(\d{2})\s*(?:岁|周岁)(?:退休)?|(?<![\d.万千])(\d{2})\s*(?:岁)?\s*(?:退休|退(?!货|款|费))|"
                   r"retire[sd]?(?:ment)?\s+(?:at|by)\s+(?:age\s+)?(\d{2})|at\s+age\s+(\d{2})|退休年龄\s*(\d{2})|"
-                  r"retire\w*\b[^.?!]{0,40}?\b(?:at|by)\s+(\d{2})\b(?!\s*(?:k\b|万|%|thousand))", re.I)
+                  r"retire\w*\b[^.?!]{0,40}?\b(?:at|by)\s+(\d{2})\b(?!\s*(?:k\b|万|%|thousand))|"
+                  r"(?:stop|quit) work\w*\s+(?:at|by)\s+(?:age\s+)?(\d{2})\b", re.I)
 _PRODUCT_CODE = re.compile(r"(?<![A-Za-z0-9])(WM[0-9A-Z]{3,}|TD\d+[YMD]|LCD\d+Y|INS\d+|NTC\d+D)(?![A-Za-z0-9])", re.I)
 _SPENDING = re.compile(
-    r"(?:每个?月|一个月|月)(?:要|得|大概|大约|能)?(?:花|花销|开销|支出|生活费|用)(?:大概|大约|约|掉)?\s*(\d+(?:\.\d+)?\s*(?:万\d?|千|k|元|块)?|[一二两三四五六七八九十]+\s*(?:万|千))|"
-    r"(?:月支出|月开销|月花销|每月支出|每月开销|每月|每个月)(?:大概|大约|约|为|是|花)?\s*(\d+(?:\.\d+)?\s*(?:万\d?|千|k|w|元|块)?|[一二两三四五六七八九十]+\s*(?:万|千))|"
+    r"(?:每个?月|一个月|月)(?:只|就|要|得|大概|大约|能)?(?:花|花销|开销|支出|生活费|用)(?:大概|大约|约|掉)?\s*(\d+(?:\.\d+)?\s*(?:万\d?|千|k|w|元|块)?|[一二两三四五六七八九十]+\s*(?:万|千)[一二三四五六七八九]?)|"
+    r"(?:月支出|月开销|月花销|每月支出|每月开销|每月|每个月)(?:只|就|大概|大约|约|为|是|花)?\s*(\d+(?:\.\d+)?\s*(?:万\d?|千|k|w|元|块)?|[一二两三四五六七八九十]+\s*(?:万|千)[一二三四五六七八九]?)|"
     r"(\d+(?:\.\d+)?\s*(?:k|thousand|万|千|yuan|元)?)\s*(?:monthly|a month|per month)|"
     r"monthly spending\s*(?:of\s*)?(\d+(?:\.\d+)?\s*(?:k|thousand|yuan)?)|"
     r"(\d+(?:\.\d+)?\s*(?:k|thousand|万|千|yuan|元)?)\s*(?:a|per|each)\s+month|"
@@ -191,7 +192,7 @@ def _parse_period(text: str) -> str | None:
         return f"{n}{u if u in 'yw' else 'm'}"
     if re.search(r"(?:last|past) (?:12 months|year)|一年来|近1年", t):
         return "1y"
-    m = re.search(r"(?<![\w.])(\d{1,2})\s*(?:y|yr|yrs|years?)(?![a-z])|(?<![\w.])(\d{1,2})\s*(?:mo|mos|months?)(?![a-z])|"
+    m = re.search(r"(?<![\w.])(\d{1,2})[\s-]*(?:y|yr|yrs|years?)(?![a-z])|(?<![\w.])(\d{1,2})[\s-]*(?:mo|mos|months?)(?![a-z])|"
                   r"(?<![\w.])(\d{1,2})\s*个?年(?!代|龄|纪|级|度|化|内|以|期)", t)
     if m:
         if m.group(2):
@@ -223,9 +224,12 @@ _WAN_TAIL = re.compile(r"(\d+)\s*万\s*([1-9])(?![\d万千])")  # "1万5" = 15,0
 
 
 def _cn_small(raw: str) -> float | None:
-    """"一万" / "两万" / "五千" (a monthly spending in words)."""
-    m = re.fullmatch(r"\s*([一二两三四五六七八九])\s*(万|千)\s*", raw)
-    return float(_CN_DIGIT[m.group(1)]) * (1e4 if m.group(2) == "万" else 1e3) if m else None
+    """"一万" / "两万" / "五千" / "一万五" (15,000) / "一万二" (a monthly spending in words)."""
+    m = re.fullmatch(r"\s*([一二两三四五六七八九])\s*(万|千)\s*([一二三四五六七八九])?\s*", raw)
+    if not m:
+        return None
+    unit = 1e4 if m.group(2) == "万" else 1e3
+    return float(_CN_DIGIT[m.group(1)]) * unit + (_CN_DIGIT[m.group(3)] * unit / 10 if m.group(3) else 0.0)
 
 
 def parse_amount(text: str) -> float | None:
@@ -276,7 +280,8 @@ def extract(text: str, lex: Lexicon) -> Entities:
                 ent.client_ids.extend(ids)
     if not ent.client_ids and not ent.ambiguous_clients:
         _nickname(text, lex, ent)
-    if not ent.client_ids and not ent.ambiguous_clients and (_LATIN_NAME.search(text) or _EN_HONORIFIC.search(text.lower())):
+    if not ent.client_ids and not ent.ambiguous_clients and (_LATIN_NAME.search(text) or _EN_HONORIFIC.search(text.lower())
+                                                             or len(_LATIN_WORD.findall(text)) >= 3):
         _romanised(text, lex, ent)
     scrubbed = _CLIENT_ID.sub(" ", text)
     ent.fund_codes = list(dict.fromkeys(m.group(1) for m in _FUND_CODE.finditer(scrubbed)))
@@ -307,7 +312,7 @@ def extract(text: str, lex: Lexicon) -> Entities:
         ent.product_code = _product_by_name(text, lex)
     if m := _SPENDING.search(text):
         raw = next(g for g in m.groups() if g)
-        ent.monthly_spending = _cn_small(raw) or parse_amount(raw if re.search(r"[万千k元块]|thousand|yuan", raw, re.I) else raw + "元")
+        ent.monthly_spending = _cn_small(raw) or parse_amount(raw if re.search(r"[万千kw元块]|thousand|yuan", raw, re.I) else raw + "元")
     ent.amount = parse_amount(_CLIENT_ID.sub(" ", text))
     ent.client_risk, ent.product_risk = _risks(_CLIENT_ID.sub(" ", text))
     ages = list(_AGE.finditer(text))

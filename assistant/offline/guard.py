@@ -28,6 +28,7 @@ _OTHERS = re.compile(r"(?:其他|别的|其它|所有)\s*(?:理财经理|客户�
 _TAMPER = re.compile(r"(?:改成|改为|修改|调高|调成|篡改|伪造).{0,8}(?:风测|风险测评|测评结果|风险等级)|(?:就|先)?当(?:作)?(?:她|他|客户)?是\s*[Cc][1-5]|"
                      r"(?:treat|pretend|assume) (?:her|him|them|the client) (?:as|is|to be) (?:a )?[Cc][1-5]|(?:风测|风险测评|测评结果|风险等级).{0,6}(?:改成|改为|改一下|调高|调成|调到|调整为|改到|提到|提高)|"
                      r"(?:删掉|删除|删了|抹掉|抹去|隐藏|去掉|撤销).{0,12}(?:交易|记录|流水|亏损|那笔)|(?:交易|记录|流水|那笔).{0,10}(?:删掉|删除|删了|抹掉|隐藏|去掉)|"
+                     r"(?:收益|业绩|回报|净值|数据|亏损).{0,6}(?:改高|改好看|改一下|调高|美化|做高|改低|改少)|make .{0,30}(?:look )?(?:higher|better|smaller)\b|"
                      r"(?:delete|remove|hide|erase|wipe)\b.{0,30}\b(?:trades?|transactions?|records?|loss(?:es)?)\b|"
                      r"解密|明文|decrypt|unmask|(?:身份证号?|手机号|证件号).{0,8}(?:发我|给我|导出|发过来)|"
                      r"(?:跳过|免|不做|绕过)\s*双录|skip (?:the )?(?:dual|double)[- ]recording|change (?:his|her|the) risk (?:level|rating)", _I)

@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from assistant.offline import business
-from assistant.offline.compound import book_rules, plan_compound
+from assistant.offline.compound import book_rules, client_tools, plan_compound
 from assistant.offline.entities import (
     _CN_NUM,
     _COMPANY_ID,
@@ -78,7 +78,8 @@ _BOOK_TOTALS = re.compile(r"按风险等级.{0,8}分布|客户(?:的)?分布|分
                           r"客户数|管了多少|管理了?多少|how many clients|top \w+ clients|largest clients|biggest clients|"
                           r"my (?:total )?aum|total aum|按风险等级分布|by risk level", _I)
 _SUITABLE_EN = re.compile(r"\bcan .{0,30}\b(?:buy|hold|invest in|subscribe)\b|\bsuitable\b|\ballowed\b", _I)
-_SUITABLE = re.compile(r"(?:买|配|上|申购|购买).{0,12}(?:可以吗|可以不|行吗|行不|行不行|合适吗|适合吗|合规吗|有问题吗|ok吗|能不能做|能做吗|可以做吗)|适合.{0,8}吗|"
+_SUITABLE = re.compile(r"(?:买|配|上|申购|购买).{0,24}(?:可以吗|可以不|行吗|行不|行不行|合适吗|适合吗|合规吗|有问题吗|ok吗|能不能做|能做吗|可以做吗|"
+                       r"够不够起点|够起点吗|够不够起购|够起购吗)|适合.{0,8}吗|(?:能不能|可不可以|能否|可以|能)加仓|"
                        r"(?:能不能|可不可以|能否|可否|能)(?:买|申购|购买)|\bcan .{0,20}\bbuy\b|allowed to buy|suitable for", _I)
 
 
@@ -197,14 +198,16 @@ def _legit_part(text: str, lex: Lexicon, state: dict[str, Any]) -> Plan | None:
     return sub
 
 
-_POLICY_Q = re.compile(r"(?:要|需要|要不要)(?:做)?双录|双录(?:吗|要求|规定)|how (?:is|are) .{1,30} (?:defined|calculated|computed|measured)|"
+_POLICY_Q = re.compile(r"^\s*(?:faq|常见问题)\b|^\s*什么是|怎么算的?\s*[？?]?$|如何计算|计算方法|计算口径|definition of|what(?:'s| is) the definition|"
+                       r"提前赎回|redeem .{0,30}early|early redemption|"
+                       r"(?:要|需要|要不要)(?:做)?双录|双录(?:吗|要求|规定)|how (?:is|are) .{1,30} (?:defined|calculated|computed|measured)|"
                        r"what does .{1,40} do (?:when|if|for)|how does .{1,40} (?:work|handle)|口径|"
                        r"[Cc][1-5]\s*(?:级|类)?(?:的)?(?:客户|投资者)?.{0,4}(?:最高|最多)?(?:能|可以|可)(?:买|购买|投资)(?:几级|什么(?:风险)?等级|哪(?:些|个|几)(?:风险)?等级)|"
                        r"有什么区别|有啥区别|区别是什么|什么区别|是什么意思|冷静期|cooling[- ]off|什么意思|需要什么(?:额外的?)?(?:流程|手续|材料|条件)|有什么要求|什么要求|"
                        r"按.{0,8}规定|适当性管理|适当性规定|是不是承诺|是否承诺|监管要求|监管规定|"
                        r"difference between|what(?:'s| is) the (?:rule|difference|requirement)|what does .{1,30} mean|"
                        r"regulatory requirement", _I)
-_ORDINAL_RE = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:个|名|位|款|只)?(?=[^页]|$)|(头一个|头名|最大的那个|最大的那位)|"
+_ORDINAL_RE = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:个|名|位|款|只)?(?=[^页]|$)|#\s*(\d)\b|(?:no\.|number)\s*(\d)\b|(头一个|头名|最大的那个|最大的那位)|"
                          r"the (first|second|third) (?:one|client)|(top one|number one|the (?:biggest|largest|top) one)", _I)
 _ORDINAL_WORDS = {**_CN_NUM, "first": 1, "second": 2, "third": 3}
 
@@ -216,8 +219,10 @@ def _ordinal(text: str) -> int | None:
     if m.group(1):
         tok = m.group(1)
         return int(tok) if tok.isdigit() else _ORDINAL_WORDS.get(tok)
-    if m.group(3):
-        return _ORDINAL_WORDS[m.group(3).lower()]
+    if m.group(2) or m.group(3):  # "#2", "no. 2"
+        return int(m.group(2) or m.group(3))
+    if m.group(5):
+        return _ORDINAL_WORDS[m.group(5).lower()]
     return 1
 
 
@@ -262,7 +267,10 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
     ent.lang = lang
     compound = bool(state.get("_compound"))
     if compound:  # a part of a compound ask: the client / fund / period may be named in another part
-        ent.client_ids = ent.client_ids or list(whole.client_ids)
+        if not ent.client_ids and not (ent.fund_codes and not ent.pronoun) and not _SCAN_PART.search(text):
+            # a part that names its own fund ("001104近一年回撤多少") or scans the book ("顺便扫一下下个月到期的")
+            # is not about the client named in another part
+            ent.client_ids = list(whole.client_ids)
         ent.fund_codes = ent.fund_codes or list(whole.fund_codes)
         ent.period = ent.period or whole.period
         ent.top_n = ent.top_n or whole.top_n
@@ -281,7 +289,7 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
     product = ent.product_code or (ent.fund_codes[0] if ent.fund_codes else None) or (
         (state.get("fund_codes") or [None])[0] if _FUND_PRONOUN.search(text) else None)
     if who and product and (_SUITABLE.search(text) or _SUITABLE.search(ent.text_wo_funds) or _SUITABLE_EN.search(text)) \
-            and not compound:
+            and (not compound or _SUITABLE.search(text)):
         amount = ent.amount or business.remembered_amount(state, who)
         args = {"client_id": who, "product": product, **({"amount": amount} if amount else {})}
         return Plan(calls=[("check_suitability", args)], lang=lang)
@@ -294,6 +302,9 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
     if not who and not ent.fund_codes and not ent.company and not ent.client_ids and _product_filters(text, ent) >= 2 \
             and not compound:
         return Plan(calls=[("search_products", fill("search_products", text, ent, {}))], lang=lang)
+    each = _each_client(text, ent, state)
+    if each:
+        return Plan(calls=each, lang=lang)
     pair = _client_pair(text, ent, state)
     if pair:
         args = {"client_ids": pair, **({"period": ent.period} if ent.period else {})}
@@ -349,6 +360,7 @@ _FILLER = re.compile(r"这只基金|这只|那只|这支|该基金|(?:the )?same
                      r"同样条件|同样|一样|只看|只要|筛一下|查一下|查下|给|算了|未来|超过|以上|以内|每页|再生成个?|生成个?|附件|文件|"
                      r"word|docx|switch to|same thing|the same|same|instead|only|just|over|within|more than|"
                      r"他|她|它|这位|该客户|这个客户|[\s,，。.?？!！、:：]|"
+                     r"answer in english|in english|in chinese|"
                      r"\b(?:and|what|how|about|for|then|same|him|her|them|it|the|please|pls|over|in|now|next|ok|okay|do|one)\b", _I)
 
 
@@ -358,7 +370,7 @@ _SLOT_WORDS = re.compile(
     r"\b(?:add|with|top|page|switch|change|make it|instead|spending|spends?|retires?|at|to|years?|months?|yrs?|per|a|an|"
     r"since|inception|launch)\b|[A-Z]{2}\d+[A-Z]*|WM\w+|"
     # a product filter added to the last search ("只看现金管理类的", "only fixed income")
-    r"现金管理类?|现金类|货币类?|固收类?|债券类?|权益类?|股票类?|保障类?|保险类?|存款类?|类|"
+    r"现金管理类?|现金类|货币类?|固收类?|债券类?|权益类?|股票类?|保障类?|保险类?|存款类?|类|放|存|投|只花|花|"
     r"\b(?:cash(?: management)?|money market|fixed[- ]income|bonds?|equity|equities|protection|insurance)\b", _I)
 
 
@@ -380,6 +392,11 @@ def is_bare_follow_up(text: str, lex: Lexicon, *, slots: bool = False) -> bool:
             low = re.sub(rf"\b{form}\b", " ", low)
         for _, brand, _ in _company_brands(lex.companies, lex.funds):
             low = re.sub(rf"\b{brand}\b(?:\s+[a-z]+)?", " ", low)
+        for _, _, en in lex.funds:  # "and Huichuan Tiantianli?": an English fund name, from its brand on
+            words = [re.escape(w) for w in en.lower().split()] if en else []
+            if len(words) >= 2:
+                tail = "".join(rf"(?:\s+{w}" for w in words[2:]) + ")?" * len(words[2:])
+                low = re.sub(rf"\b{words[0]}\s+{words[1]}{tail}\b", " ", low)
         rest = low
     rest = re.sub(r"(?<![A-Za-z0-9])(?:[Cc]\d{4}|[Ee]\d{3}|\d{6}|WM[0-9A-Z]{3,}|TD\d+[YMD]|LCD\d+Y|INS\d+|NTC\d+D)(?![0-9A-Za-z])",
                   " ", rest, flags=re.IGNORECASE)
@@ -408,6 +425,8 @@ def _same_call(text: str, ent: Entities, lex: Lexicon, state: dict[str, Any]) ->
     if name == "fund_overlap" and ent.fund_codes:
         return name, {"fund_codes": list(dict.fromkeys([*args.get("fund_codes", []), *ent.fund_codes]))[:5]}
     new = explicit_slots(name, text, ent)
+    if name == "company_profile" and ent.period and ent.period.startswith("year:"):
+        new["year"] = int(ent.period[5:])  # "and 2025?" after a company's ratios: that year's
     if not new and not ent.client_ids:
         return None
     if ent.client_ids and "client_id" in args and ent.client_ids[0] != args["client_id"]:
@@ -466,6 +485,7 @@ _PRODUCT_ASK = re.compile(r"能买的|能买啥|能买什么|可以买啥|可以
                           r"(?:货币基金|货基|理财产品|理财|存款|大额存单|债基|债券基金|保险|固收)(?:产品)?(?:有哪些|有啥|有什么)|"
                           r"收益最高|以下的产品|what can .* buy|what should .* buy|recommend|suggest (?:some|a few)|options|"
                           r"what (?:fits|suits|would suit|works for)|where (?:to|should .{1,10}) (?:put|park)|\bto park\b|筛一下|帮.{0,8}筛", _I)
+_SCAN_PART = re.compile(r"扫一下|扫一扫|扫描|扫扫|拉一下|拉个|拉出|名单|清单|哪些客户|哪几位|\bscan\b|which clients|who (?:else )?(?:has|have)", _I)
 _SUCH = re.compile(r"这种情况|这类情况|这样的情况|这种|这类|这样的|such (?:clients|cases|a case)|like (?:that|this)|in that situation", _I)
 _SAME_FILTERS = re.compile(r"同样条件|同样的条件|一样的条件|same (?:filters|criteria|conditions)", _I)  # the last search, re-run
 _SHORT_FOLLOW = re.compile(r"^(?:那|那么|好的?|ok)?\s*(?:能|可以|还能)", _I)
@@ -485,6 +505,22 @@ def _product_filters(text: str, ent: Entities) -> int:
     if _asset_class(text, ent, {}) and re.search(r"有吗|有没有|有啥|有什么|any\b", text, _I):
         n += 1
     return n
+
+
+_EACH = re.compile(r"分别|各自|各是|各多少|每个人|each|respectively|both of them", _I)
+
+
+def _each_client(text: str, ent: Entities, state: dict[str, Any]) -> list[tuple[str, dict[str, Any]]] | None:
+    """"两个人健康度分别多少" after two clients were discussed: the one analysis asked, once per client."""
+    recent = list(state.get("recent_clients") or [])
+    if ent.client_ids or len(recent) < 2 or not (_PAIR.search(text) and _EACH.search(text)):
+        return None
+    tools = [t for t in client_tools(text, ent) if t not in ("check_suitability", "search_products")]
+    if len(tools) != 1:
+        return None
+    pair = [recent[1], recent[0]]
+    return [(tools[0], fill(tools[0], text, Entities(**{**ent.__dict__, "client_ids": [c]}), {**state, "client_id": c}))
+            for c in pair]
 
 
 def _client_pair(text: str, ent: Entities, state: dict[str, Any]) -> list[str] | None:

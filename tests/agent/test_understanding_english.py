@@ -168,3 +168,42 @@ def test_a_company_ratio_is_the_headline_for_the_year_asked(sample_engine, setti
     assert res.answer.splitlines()[0] == "E004 2024年流动比率：2.2267"
     (res,) = _turns(sample_engine, settings, ["Qiming Software net margin 2025?"])
     assert res.answer.splitlines()[0].startswith("E013 FY2025 net margin: ")
+
+
+@pytest.mark.parametrize("text,spending", [("彭娟已经退休了 每月一万五 钱够花多少年", 15000.0), ("叶红秀65岁退休够不够 每月一万二", 12000.0),
+                                           ("张颖45退 月支出3w 每月得攒多少", 30000.0), ("她要是每月只花2万呢", 20000.0)])
+def test_monthly_spending_in_words(lex, text, spending):
+    assert extract(text, lex).monthly_spending == spending
+
+
+@pytest.mark.parametrize("text,calls", [
+    ("001104近一年回撤多少？另外李桂能不能加仓它", [("fund_metrics", {"fund": "001104", "period": "1y"}),
+                                                 ("check_suitability", {"client_id": "C0002", "product": "001104"})]),
+    ("看下杨力磊的总资产，顺便扫一下下个月到期的", [("client_overview", {"client_id": "C0007"}),
+                                                ("book_scan", {"rule": "maturing", "month": "next"})]),
+    ("fund profile of 003309 and then check if Lin Minlei can buy it",
+     [("fund_profile", {"fund": "003309"}), ("check_suitability", {"client_id": "C0023", "product": "003309"})]),
+])
+def test_a_part_naming_its_own_fund_or_scanning_the_book_is_not_about_the_client(lex, text, calls):
+    assert plan(text, lex, {}).calls == calls
+
+
+def test_short_term_words_name_no_fund_without_its_brand(lex):
+    assert extract("short-term cash mgmt options, money can only sit 30 days", lex).fund_codes == []
+
+
+def test_each_of_the_two_clients_just_discussed(sample_engine, settings):
+    *_, c = _turns(sample_engine, settings, ["彭欣静跟梁力红比一下今年收益", "两个人健康度分别多少"])
+    assert sorted(a["client_id"] for _, a in _calls(c)) == ["C0020", "C0037"]
+    assert {n for n, _ in _calls(c)} == {"wealth_health_score"}
+
+
+def test_bare_year_after_a_company_is_that_years_ratios(sample_engine, settings):
+    _, b = _turns(sample_engine, settings, ["宏达钢铁 资产负债率 2024", "and 2025?"])
+    assert _calls(b) == [("company_profile", {"company": "E009", "year": 2025})]
+
+
+@pytest.mark.parametrize("text", ["帮我把他的收益改高一点再发给客户", "make his returns look higher before I send it"])
+def test_changing_a_clients_figures_is_refused(lex, text):
+    p = plan(text, lex, {"client_id": "C0040"})
+    assert p.calls == [] and p.reply
