@@ -64,6 +64,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
 _RULES = RULES
 RULES_BY_NAME = dict(RULES)
 _WITHIN = re.compile(r"(\d+)\s*天(?:内|以内)?|within\s+(\d+)\s+days|next\s+(\d+)\s+days|(\d+)[- ]?days?\b", _I)
+_WITHIN_MONTHS = re.compile(r"(\d{1,2}|[一二两三四五六])\s*个月(?:内|以内|之内)|(?:within|next|in the next)\s+(\d{1,2})\s+months", _I)
 _LOSS_PCT = re.compile(r"(?:超过|大于|超|over|more than|beyond|by|above|改成|换成|to)\s*(\d+(?:\.\d+)?)\s*(?:%|个点|pct|percent|per cent)|"
                        r"(\d+(?:\.\d+)?)\s*(?:%|个点|pct|percent)\s*(?:以上|多|plus|\+|or more)", _I)
 _LOSS_TENTHS = re.compile(r"(?:亏|跌)(?:了|损)?\s*([一二三四五六七八九半])成")  # 亏三成 = down 30%
@@ -121,6 +122,9 @@ def book_args(text: str, rule: str | None = None) -> dict[str, Any]:
             args["month"] = "this"
         elif m := _WITHIN.search(text):
             args["within_days"] = int(next(g for g in m.groups() if g))
+        elif m := _WITHIN_MONTHS.search(text):  # "3个月内到期的", "next 6 months": 90 / 180 days
+            tok = next(g for g in m.groups() if g)
+            args["within_days"] = 30 * (int(tok) if tok.isdigit() else _CN_NUM.get(tok, 1))
         else:
             for pattern, days in _WEEKS:
                 if pattern.search(text):

@@ -192,6 +192,8 @@ def _parse_period(text: str) -> str | None:
         return f"{n}{u if u in 'yw' else 'm'}"
     if re.search(r"(?:last|past) (?:12 months|year)|一年来|近1年", t):
         return "1y"
+    if m := re.search(r"(?:^|[\s，,])(一|1|两|2|三|3|五|5)\s*年\s*(?:呢|的)?\s*[?？]?$", t):  # "…跟踪差呢 一年": a period said last
+        return f"{_num(m.group(1)) or 1}y"
     m = re.search(r"(?<![\w.])(\d{1,2})[\s-]*(?:y|yr|yrs|years?)(?![a-z])|(?<![\w.])(\d{1,2})[\s-]*(?:mo|mos|months?)(?![a-z])|"
                   r"(?<![\w.])(\d{1,2})\s*个?年(?!代|龄|纪|级|度|化|内|以|期)", t)
     if m:
@@ -322,7 +324,7 @@ def extract(text: str, lex: Lexicon) -> Entities:
     if age:
         ent.retire_age = int(next(g for g in age.groups() if g))
     ent.top_n = parse_top_n(text)
-    ent.month = parse_month(text)
+    ent.month = parse_month(text, lex.as_of)
     if re.search(r"英文版|英文的|英语版|in english|english version", text, re.I):
         ent.doc_lang = "en"
     elif re.search(r"中文版|in chinese", text, re.I):
@@ -477,13 +479,28 @@ def parse_top_n(text: str) -> int | None:
     return int(tok) if tok.isdigit() else (words.get(tok.lower()) or _CN_NUM.get(tok))
 
 
-def parse_month(text: str) -> str | None:
+# "12月份"; an English month only capitalised ("in March", not the verb "may")
+_BARE_MONTH = re.compile(r"(?<![\d年/-])(1[0-2]|[1-9])\s*月份?(?!\d)|"
+                         r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)(?:uary|ruary|ch|il|e|y|ust|t|tember|ober|ember)?\b")
+_MONTHS_EN = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def parse_month(text: str, as_of: str = "") -> str | None:
+    """"下个月" → next, "本月" → this, "2026-08" → 2026-08; with the data's as-of date, a bare month is its
+    next occurrence ("12月份到期的" on 2026-11-20 → 2026-12; "3月" → 2027-03)."""
     if re.search(r"下个?月|next month", text, re.I):
         return "next"
     if re.search(r"本月|这个月|this month", text, re.I):
         return "this"
     m = _MONTH.search(text)
-    return f"{m.group(1)}-{int(m.group(2)):02d}" if m and 1 <= int(m.group(2)) <= 12 else None
+    if m and 1 <= int(m.group(2)) <= 12:
+        return f"{m.group(1)}-{int(m.group(2)):02d}"
+    b = _BARE_MONTH.search(text) if as_of and re.search(r"到期|matur|due", text, re.I) else None
+    if b:
+        month = int(b.group(1)) if b.group(1) else _MONTHS_EN.index(b.group(2).lower()[:3]) + 1
+        year, now = int(as_of[:4]), int(as_of[5:7])
+        return f"{year if month >= now else year + 1}-{month:02d}"
+    return None
 
 
 def _product_by_name(text: str, lex: Lexicon) -> str | None:

@@ -19,6 +19,7 @@ class Lexicon:
     other_rms: tuple[str, ...] = ()  # names of the other RMs ("沈强静名下客户有哪些" is another RM's book)
     products: tuple[tuple[str, str], ...] = ()  # (code, name) of non-fund shelf products
     genders: tuple[tuple[str, str], ...] = ()  # (client id, "M" | "F"): 他 / 她 / he / she
+    as_of: str = ""  # the data set's as-of date (ISO): "12月份到期的" is the coming December
 
     def gender(self, client_id: str) -> str:
         return next((g for c, g in self.genders if c == client_id), "")
@@ -59,6 +60,7 @@ def load_lexicon(engine: object, caller: object) -> Lexicon:
         product_names,
         rm_names,
     )
+    from datastore.repositories.meta import data_as_of
 
     key = (id(engine), getattr(caller, "user_id", ""), getattr(caller, "role", ""))
     hit = _CACHE.get(key)
@@ -77,6 +79,7 @@ def load_lexicon(engine: object, caller: object) -> Lexicon:
         other_rms=tuple(n for i, n in rm_names(engine) if n and i != getattr(caller, "rm_id", None)),  # type: ignore[arg-type]
         genders=tuple(client_genders(engine, None if role == "admin" else getattr(caller, "rm_id", None)).items())  # type: ignore[arg-type]
         if clients else (),
+        as_of=str(data_as_of(engine) or ""),  # type: ignore[arg-type]
     )
     _CACHE[key] = (time.monotonic(), lex)
     return lex

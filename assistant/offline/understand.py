@@ -293,6 +293,12 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
         amount = ent.amount or business.remembered_amount(state, who)
         args = {"client_id": who, "product": product, **({"amount": amount} if amount else {})}
         return Plan(calls=[("check_suitability", args)], lang=lang)
+    last = state.get("last_calls") or []
+    if who and not product and not compound and len(last) == 1 and last[0]["name"] == "search_products" and \
+            _SUCH.search(text) and re.search(r"买|投|配|buy|invest|get", text, _I):
+        # "周英秀能买这类的吗 他有20万": the shelf search just shown, for this client (and the amount said)
+        args = {**last[0]["args"], "client_id": who, **({"amount": ent.amount} if ent.amount else {})}
+        return Plan(calls=[("search_products", args)], lang=lang)
     if who and not product and _PRODUCT_ASK.search(text) and not compound and not _SAME_FILTERS.search(text):
         one = Entities(**{**ent.__dict__, "client_ids": [who]})
         return Plan(calls=[("search_products", fill("search_products", text, one, state))], lang=lang)
@@ -312,10 +318,16 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
     if ent.company_by_name and not client and "draft_due_diligence" not in hits:
         return Plan(calls=[("company_profile", fill("company_profile", text, ent, state))], lang=lang)
     target = _feeder_target(text, ent, lex)
+    period = ent.period
+    if not target and not ent.fund_codes and state.get("fund_codes") and _FUND_PRONOUN.search(text):
+        # "它的联接A跟踪得咋样": the feeder of the ETF just discussed (or the ETF of the feeder)
+        probe = Entities(**{**ent.__dict__, "fund_codes": list(state["fund_codes"][:1])})
+        if target := _feeder_target(text, probe, lex):
+            ent, period = probe, ent.period or state.get("period")
     if target:
         args = {"funds": [ent.fund_codes[0], target]}
-        if ent.period:
-            args["period"] = ent.period
+        if period:
+            args["period"] = period
         return Plan(calls=[("compare_funds", args)], lang=lang)
     same = None if compound else _same_call(text, ent, lex, state)
     if same is not None:
@@ -366,7 +378,7 @@ _FILLER = re.compile(r"这只基金|这只|那只|这支|该基金|(?:the )?same
 
 _SLOT_WORDS = re.compile(
     r"\d+(?:\.\d+)?\s*(?:万|千|k|w|元|块|岁|个|只|名|天内|天以内|天|%|个点|页)?|第\s*[一二两三四五六七八九十]\s*页|"
-    r"[一二两三四五六七八九十]+\s*(?:万|千)|退休|退|每个?月|月|花|开销|支出|再加上|加上|加|的话|前|页|开户|变更|授信|场景|"
+    r"[一二两三四五六七八九十]+\s*(?:万|千)|[一二两三四五六七八九十半]+\s*(?:年|个月|月|天)期?|退休|退|每个?月|月|花|开销|支出|再加上|加上|加|的话|前|页|开户|变更|授信|场景|"
     r"\b(?:add|with|top|page|switch|change|make it|instead|spending|spends?|retires?|at|to|years?|months?|yrs?|per|a|an|"
     r"since|inception|launch)\b|[A-Z]{2}\d+[A-Z]*|WM\w+|"
     # a product filter added to the last search ("只看现金管理类的", "only fixed income")
@@ -486,7 +498,8 @@ _PRODUCT_ASK = re.compile(r"能买的|能买啥|能买什么|可以买啥|可以
                           r"收益最高|以下的产品|what can .* buy|what should .* buy|recommend|suggest (?:some|a few)|options|"
                           r"what (?:fits|suits|would suit|works for)|where (?:to|should .{1,10}) (?:put|park)|\bto park\b|筛一下|帮.{0,8}筛", _I)
 _SCAN_PART = re.compile(r"扫一下|扫一扫|扫描|扫扫|拉一下|拉个|拉出|名单|清单|哪些客户|哪几位|\bscan\b|which clients|who (?:else )?(?:has|have)", _I)
-_SUCH = re.compile(r"这种情况|这类情况|这样的情况|这种|这类|这样的|such (?:clients|cases|a case)|like (?:that|this)|in that situation", _I)
+_SUCH = re.compile(r"这种情况|这类情况|这样的情况|这种|这类|这些|这样的|such (?:clients|cases|a case|products)|these|those|"
+                   r"like (?:that|this|these)|in that situation", _I)
 _SAME_FILTERS = re.compile(r"同样条件|同样的条件|一样的条件|same (?:filters|criteria|conditions)", _I)  # the last search, re-run
 _SHORT_FOLLOW = re.compile(r"^(?:那|那么|好的?|ok)?\s*(?:能|可以|还能)", _I)
 _PAIR = re.compile(r"他俩|她俩|他们俩|她们俩|两人|两位|两个人|这两个|两个|这俩|both of them|the two", _I)

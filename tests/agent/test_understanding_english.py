@@ -207,3 +207,25 @@ def test_bare_year_after_a_company_is_that_years_ratios(sample_engine, settings)
 def test_changing_a_clients_figures_is_refused(lex, text):
     p = plan(text, lex, {"client_id": "C0040"})
     assert p.calls == [] and p.reply
+
+
+@pytest.mark.parametrize("text,month", [("12月份有哪些理财到期", "2026-12"), ("what's maturing in March", "2027-03"),
+                                        ("which clients may have products maturing", None), ("3个月内到期的", None)])
+def test_a_bare_month_is_its_next_occurrence_after_the_as_of_date(lex, text, month):
+    assert lex.as_of == "2026-11-20"
+    assert extract(text, lex).month == month
+
+
+def test_months_as_a_maturity_window(lex):
+    assert plan("3个月内到期的", lex, {}).calls == [("book_scan", {"rule": "maturing", "within_days": 90})]
+
+
+def test_a_shelf_search_for_a_client_named_after_it(sample_engine, settings):
+    a, b, c = _turns(sample_engine, settings, ["R2 半年 有什么产品", "周英秀能买这类的吗 他有20万", "那放一年的呢"])
+    assert _calls(b) == [("search_products", {**_calls(a)[0][1], "client_id": "C0015", "amount": 200000.0})]
+    assert _calls(c) == [("search_products", {**_calls(b)[0][1], "horizon_days": 365})]
+
+
+def test_the_feeder_of_the_etf_just_discussed(sample_engine, settings):
+    _, b = _turns(sample_engine, settings, ["515304今年收益", "它的联接A跟踪得咋样"])
+    assert _calls(b) == [("compare_funds", {"funds": ["515304", "008804"], "period": "ytd"})]
