@@ -48,14 +48,18 @@ def _en_core(name: str) -> str:
     return core
 
 
-def _word_hit(word: str, qwords: list[str]) -> bool:
+@lru_cache(maxsize=8192)
+def _word_hit(word: str, qwords: tuple[str, ...]) -> bool:
     """A name word said in the question: exactly, misspelled ("vanguad"), or as the same stem
     ("consumer" for "consumption", "manufacturer" for "manufacturing")."""
     if word in qwords:
         return True
-    if len(word) > 3 and any(SequenceMatcher(None, word, x).ratio() >= 0.8 for x in qwords):
+    if len(word) >= 6 and any(len(x) >= 6 and x[:6] == word[:6] for x in qwords):
         return True
-    return len(word) >= 6 and any(len(x) >= 6 and x[:6] == word[:6] for x in qwords)
+    # a ratio ≥ 0.8 needs lengths within 2:3 of each other; quick_ratio bounds the ratio from above
+    return len(word) > 3 and any(3 * min(len(word), len(x)) >= 2 * max(len(word), len(x))
+                                 and SequenceMatcher(None, word, x).quick_ratio() >= 0.8
+                                 and SequenceMatcher(None, word, x).ratio() >= 0.8 for x in qwords)
 
 
 def _acronym_hits(words: list[str], acronyms: list[str]) -> int:
@@ -75,7 +79,7 @@ def score_name(question: str, name: str, kind: str) -> float:
         q = question.lower()
         if not core:
             return 0.0
-        qwords = re.findall(r"[a-z0-9]+", q)
+        qwords = tuple(re.findall(r"[a-z0-9]+", q))
         if core in q:
             # the name's other words break a tie between shared cores ("… ETF" vs "… ETF Feeder A")
             full = [w for w in re.findall(r"[a-z0-9]+", name.lower()) if len(w) > 1]  # not the class letter

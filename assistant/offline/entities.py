@@ -7,6 +7,7 @@ deterministic; ambiguity is reported (``ambiguous_*``) so the planner can ask in
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -256,6 +257,13 @@ def _risks(text: str) -> tuple[str | None, str | None]:
 
 
 def extract(text: str, lex: Lexicon) -> Entities:
+    """The entities of ``text`` for the caller's lexicon. A turn extracts the same text several times (the
+    planner's stages, the rules, the headline): the work is cached and every caller gets its own copy."""
+    return copy.deepcopy(_extract(text, lex))
+
+
+@lru_cache(maxsize=256)
+def _extract(text: str, lex: Lexicon) -> Entities:
     ent = Entities(lang=detect_lang(text, lex.proper_names))
     ent.client_ids = list(dict.fromkeys(f"C{m.group(1)}" for m in _CLIENT_ID.finditer(text)))
     if not ent.client_ids and (m := _SHORT_ID.match(text)):
