@@ -25,13 +25,16 @@ _OTHERS = re.compile(r"(?:其他|别的|其它|所有)\s*(?:理财经理|客户�
                      r"all (?:rms|branches)|other (?:rms?|relationship managers|advisers)|every rm|"
                      r"(?:别人|他人|同事)的客户|colleague'?s? clients", _I)
 # tampering with a record or unmasking personal data is never a request the assistant carries out
-_TAMPER = re.compile(r"(?:改成|改为|修改|调高|调成|篡改|伪造).{0,8}(?:风测|风险测评|测评结果|风险等级)|(?:就|先)?当(?:作)?(?:她|他|客户)?是\s*[Cc][1-5]|"
-                     r"(?:treat|pretend|assume) (?:her|him|them|the client) (?:as|is|to be) (?:a )?[Cc][1-5]|(?:风测|风险测评|测评结果|风险等级).{0,6}(?:改成|改为|改一下|调高|调成|调到|调整为|改到|提到|提高)|"
-                     r"(?:删掉|删除|删了|抹掉|抹去|隐藏|去掉|撤销).{0,12}(?:交易|记录|流水|亏损|那笔)|(?:交易|记录|流水|那笔).{0,10}(?:删掉|删除|删了|抹掉|隐藏|去掉)|"
-                     r"(?:收益|业绩|回报|净值|数据|亏损).{0,6}(?:改高|改好看|改一下|调高|美化|做高|改低|改少)|make .{0,30}(?:look )?(?:higher|better|smaller)\b|"
-                     r"(?:delete|remove|hide|erase|wipe)\b.{0,30}\b(?:trades?|transactions?|records?|loss(?:es)?)\b|"
-                     r"解密|明文|decrypt|unmask|(?:身份证号?|手机号|证件号).{0,8}(?:发我|给我|导出|发过来)|"
-                     r"(?:跳过|免|不做|绕过)\s*双录|skip (?:the )?(?:dual|double)[- ]recording|change (?:his|her|the) risk (?:level|rating)", _I)
+# changing what a record says (a risk level, a trade, a figure sent to a client) is never carried out
+_RECORDS = re.compile(r"(?:改成|改为|修改|调高|调成|篡改|伪造).{0,8}(?:风测|风险测评|测评结果|风险等级)|(?:就|先)?当(?:作)?(?:她|他|客户)?是\s*[Cc][1-5]|"
+                      r"(?:treat|pretend|assume) (?:her|him|them|the client) (?:as|is|to be) (?:a )?[Cc][1-5]|(?:风测|风险测评|测评结果|风险等级).{0,6}(?:改成|改为|改一下|调高|调成|调到|调整为|改到|提到|提高)|"
+                      r"(?:删掉|删除|删了|抹掉|抹去|隐藏|去掉|撤销).{0,12}(?:交易|记录|流水|亏损|那笔)|(?:交易|记录|流水|那笔).{0,10}(?:删掉|删除|删了|抹掉|隐藏|去掉)|"
+                      r"(?:收益|业绩|回报|净值|数据|亏损).{0,6}(?:改高|改好看|改一下|调高|美化|做高|改低|改少)|make .{0,30}(?:look )?(?:higher|better|smaller)\b|"
+                      r"(?:delete|remove|hide|erase|wipe)\b.{0,30}\b(?:trades?|transactions?|records?|loss(?:es)?)\b|"
+                      r"change (?:his|her|the) risk (?:level|rating)", _I)
+# tampering with a record or unmasking personal data is never a request the assistant carries out
+_TAMPER = re.compile(_RECORDS.pattern + r"|解密|明文|decrypt|unmask|(?:身份证号?|手机号|证件号).{0,8}(?:发我|给我|导出|发过来)|"
+                     r"(?:跳过|免|不做|绕过)\s*双录|skip (?:the )?(?:dual|double)[- ]recording", _I)
 _PII_DUMP = re.compile(r"(?:所有|全部|全体|每个|每位|all|every)\s*(?:的)?\s*(?:客户|clients?'?)\s*(?:的)?\s*"
                        r"(?:手机|电话|身份证|证件|地址|住址|phone|mobile|id (?:card )?numbers?|address)|"
                        r"(?:手机号|电话号码|身份证号|phone numbers?|id numbers?).{0,12}(?:全部|所有|列出|导出|list|dump|export)|"
@@ -43,6 +46,11 @@ _PROMISE = re.compile(r"保证不亏|保证收益|保本保息|保本保收益|�
                       r"promise .{0,20}return|promis\w* .{0,30}(?:won'?t|will not|never|not) (?:lose|drop|fall)|"
                       r"(?:won'?t|will not|never|cannot|can not) lose (?:any )?money", _I)
 _DRAFT = re.compile(r"写|发|编|起草|话术|告诉|跟.{0,6}说|就说|回复|微信|短信|write|draft|message|tell|telling|text|reply|say", _I)
+
+
+def is_record_change(text: str) -> bool:
+    """A request to alter a record: a risk assessment, a trade, a figure a client will see."""
+    return bool(_RECORDS.search(text))
 
 
 def is_return_promise(text: str) -> bool:

@@ -31,7 +31,7 @@ from assistant.offline.entities import (
     extract,
     language_switch,
 )
-from assistant.offline.guard import is_injection, is_return_promise, other_rm_named
+from assistant.offline.guard import is_injection, is_record_change, is_return_promise, other_rm_named
 from assistant.offline.intents import OUT_OF_SCOPE, intents_of
 from assistant.offline.lexicon import Lexicon
 from assistant.offline.planner import Plan, _msg
@@ -119,7 +119,8 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
     lang = reply_lang(text, state, lex)
     if is_injection(text):
         legit = _legit_part(text, lex, state)
-        return legit if legit is not None else Plan(reply=_msg("injection", lang), lang=lang)
+        key = "no_record_change" if is_record_change(text) else "injection"
+        return legit if legit is not None else Plan(reply=_msg(key, lang), lang=lang)
     if is_return_promise(text):
         return Plan(reply=_msg("no_promise", lang), lang=lang)
     rm = other_rm_named(text, lex.other_rms)
