@@ -73,7 +73,7 @@ class FigureBook:
         if value is None:
             return MISSING[self.lang]
         scale = {"万元": 1e4, "亿元": 1e8, "mn": 1e6}[unit]
-        return f"{value / scale:,.{digits}f}" + (f" {unit}" if unit == "mn" else unit)
+        return _fixed(value / scale, digits) + (f" {unit}" if unit == "mn" else unit)
 
     def money_cell(self, name: str, value: float | None, tool: str, as_of: date | None, unit: str,
                    digits: int = 2) -> str:
@@ -84,7 +84,7 @@ class FigureBook:
         if value is None:
             return MISSING[self.lang]
         scale, suffix = MONEY_UNITS[unit]
-        text = f"{value / scale:,.{digits}f}"
+        text = _fixed(value / scale, digits)
         self.figures[-1].shown = text + suffix
         return text
 
@@ -105,6 +105,13 @@ class FigureBook:
     def count(self, name: str, value: float | None, tool: str, as_of: date | None = None) -> str:
         self._add(name, value, "count", tool, as_of)
         return self._shown(MISSING[self.lang] if value is None else f"{value:,.0f}")
+
+
+def _fixed(value: float, digits: int) -> str:
+    """``value`` with thousands separators and ``digits`` decimals; a figure that rounds to zero is "0.00",
+    never "-0.00" (a three-pots gap of −11元 shown in 万元)."""
+    text = f"{value:,.{digits}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
 
 
 # a column's money unit → (yuan per unit, suffix the grounding verifiers read after a bare cell number)

@@ -86,6 +86,8 @@ def test_money_unit_is_chosen_per_column() -> None:
     book = FigureBook("zh")
     assert book.money_cell("x", 600863.09, "t", None, "万元") == "60.09"
     assert book.figures[-1].shown == "60.09万"  # what the verifiers read with Table.units
+    assert book.money_cell("x", -11.0, "t", None, "万元") == "0.00"  # rounds to zero: no "-0.00"
+    assert book.money_cell("x", -1_234_500.0, "t", None, "万元") == "-123.45"
 
 
 def test_english_document_uses_english_product_names(sample_engine, tmp_path) -> None:
