@@ -59,7 +59,7 @@ class FigureBook:
         self, name: str, value: float | None, tool: str, as_of: date | None = None, digits: int = 2
     ) -> str:
         self._add(name, value, "fraction", tool, as_of)
-        return self._shown(MISSING[self.lang] if value is None else f"{value * 100:.{digits}f}%")
+        return self._shown(MISSING[self.lang] if value is None else _unsigned_zero(f"{value * 100:.{digits}f}") + "%")
 
     def money(self, name: str, value: float | None, tool: str, as_of: date | None = None) -> str:
         self._add(name, value, "yuan", tool, as_of)
@@ -108,9 +108,12 @@ class FigureBook:
 
 
 def _fixed(value: float, digits: int) -> str:
-    """``value`` with thousands separators and ``digits`` decimals; a figure that rounds to zero is "0.00",
-    never "-0.00" (a three-pots gap of −11元 shown in 万元)."""
-    text = f"{value:,.{digits}f}"
+    """``value`` with thousands separators and ``digits`` decimals (see ``_unsigned_zero``)."""
+    return _unsigned_zero(f"{value:,.{digits}f}")
+
+
+def _unsigned_zero(text: str) -> str:
+    """A figure that rounds to zero reads "0.00", never "-0.00" (a three-pots gap of −11元 shown in 万元)."""
     return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
 
 
@@ -142,10 +145,10 @@ def fmt_money(value: float, lang: Lang) -> str:
             return f"{value / 1e8:.2f}亿元"
         if a >= 1e4:
             return f"{value / 1e4:.2f}万元"
-        return f"{value:,.2f}元"
+        return _fixed(value, 2) + "元"
     if a >= 1e6:
         return f"{value / 1e6:,.2f} mn"
-    return f"{value:,.2f}"
+    return _fixed(value, 2)
 
 
 # ------------------------------------------------------------------------------- document tree

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from docx import Document
 
 from assistant.access import Caller
-from reports.models import FigureBook, Table, money_unit
+from reports.models import FigureBook, Table, fmt_money, money_unit
 from reports.render import outline
 from reports.table_widths import column_widths, header_lines, header_pieces, text_emu
 from services.proposal import build_proposal
@@ -88,6 +88,8 @@ def test_money_unit_is_chosen_per_column() -> None:
     assert book.figures[-1].shown == "60.09万"  # what the verifiers read with Table.units
     assert book.money_cell("x", -11.0, "t", None, "万元") == "0.00"  # rounds to zero: no "-0.00"
     assert book.money_cell("x", -1_234_500.0, "t", None, "万元") == "-123.45"
+    assert book.pct("x", -0.00001, "t") == "0.00%" and book.pct("x", -0.0123, "t") == "-1.23%"
+    assert fmt_money(-0.004, "zh") == "0.00元" and fmt_money(-5.0, "zh") == "-5.00元"
 
 
 def test_english_document_uses_english_product_names(sample_engine, tmp_path) -> None:
