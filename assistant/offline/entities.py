@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.offline.lexicon import Lexicon
+from assistant.offline.lexicon import company_core as _company_core
 from tools.resolve import best_match
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -555,11 +556,6 @@ def _without_fund_names(text: str, lex: Lexicon, codes: list[str]) -> str:
             if form and form.lower() in text.lower():
                 text = re.sub(re.escape(form), " ", text, flags=re.I)
     return text
-
-
-def _company_core(name: str) -> str:
-    core = re.sub(r"(股份)?有限(责任)?公司$|集团$", "", name)
-    return re.sub(r"^(福建|厦门|泉州|福州|漳州|莆田|三明|龙岩|宁德|南平|上海|北京|深圳)", "", core)
 
 
 def _fund_names(text: str, lex: Lexicon) -> tuple[list[str], list[tuple[str, str]]]:

@@ -7,6 +7,7 @@ caller's own book, so another RM's client name is simply not recognised (nothing
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -32,17 +33,23 @@ class Lexicon:
     def proper_names(self) -> tuple[str, ...]:
         """Every Chinese name the caller may type (clients, funds, companies and their short forms, shelf
         products), longest first: an English sentence quoting them is still English."""
-        import re
-
         names = {n for _, n in self.clients} | {n for _, n, _ in self.funds} | {n for _, n in self.products}
         for _, name, _ in self.companies:
-            core = re.sub(r"(股份)?有限(责任)?公司$|集团$", "", name)
-            names |= {name, core, core[2:] if len(core) > 5 else core}
+            names |= {name, _LEGAL_FORM.sub("", name), company_core(name)}
         names |= {re.sub(r"[A-C]$|(?:股票|混合|债券|指数)[A-C]?$", "", n) for _, n, _ in self.funds}
         return tuple(sorted((n for n in names if len(n) >= 2), key=len, reverse=True))
 
     def fund_name(self, code: str) -> str | None:
         return next((n for c, n, _ in self.funds if c == code), None)
+
+
+_LEGAL_FORM = re.compile(r"(股份)?有限(责任)?公司$|集团$")
+_REGION = re.compile(r"^(福建|厦门|泉州|福州|漳州|莆田|三明|龙岩|宁德|南平|上海|北京|深圳)")
+
+
+def company_core(name: str) -> str:
+    """A company's name without its legal form and region: 三明宏达钢铁有限公司 → 宏达钢铁 (how RMs say it)."""
+    return _REGION.sub("", _LEGAL_FORM.sub("", name))
 
 
 def load_lexicon(engine: object, caller: object) -> Lexicon:

@@ -16,10 +16,11 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from assistant.offline import business
-from assistant.offline.compound import book_rules, client_tools, plan_compound
+from assistant.offline.compound import COMPANY_ASKS, book_rules, client_tools, plan_compound
 from assistant.offline.entities import (
     _CN_NUM,
     _COMPANY_ID,
@@ -387,6 +388,23 @@ _SLOT_WORDS = re.compile(
     r"\b(?:cash(?: management)?|money market|fixed[- ]income|bonds?|equity|equities|protection|insurance)\b", _I)
 
 
+@lru_cache(maxsize=8)
+def _name_forms(lex: Lexicon) -> tuple[tuple[str, ...], tuple[re.Pattern[str], ...]]:
+    """Per lexicon, once: the shelf products' word forms (each product's longest first) and, in order, the
+    patterns of romanised clients, company brands (with the word after) and English fund names (from the
+    brand on: "Huichuan Daily Profit")."""
+    products = tuple(form for _, product in lex.products
+                     for form in sorted(_product_forms(product), key=len, reverse=True) if len(form) >= 3)
+    latin = [re.compile(rf"\b{form}\b") for _, form in _pinyin_forms(lex.clients)]
+    latin += [re.compile(rf"\b{brand}\b(?:\s+[a-z]+)?") for _, brand, _ in _company_brands(lex.companies, lex.funds)]
+    for _, _, en in lex.funds:
+        words = [re.escape(w) for w in en.lower().split()] if en else []
+        if len(words) >= 2:
+            tail = "".join(rf"(?:\s+{w}" for w in words[2:]) + ")?" * len(words[2:])
+            latin.append(re.compile(rf"\b{words[0]}\s+{words[1]}{tail}\b"))
+    return products, tuple(latin)
+
+
 def is_bare_follow_up(text: str, lex: Lexicon, *, slots: bool = False) -> bool:
     """Nothing asked beyond entities, a period and filler words: "那C0002呢", "今年以来呢", "换成近三年",
     "what about 张伟?" — the last turn's tool applies. "C0001的XIRR多少" asks its own question. With
@@ -395,21 +413,14 @@ def is_bare_follow_up(text: str, lex: Lexicon, *, slots: bool = False) -> bool:
     for name in lex.proper_names:
         if name in rest:
             rest = rest.replace(name, " ")
-    for _, product in lex.products:  # "那存款呢 一年定期": a shelf product said in words
-        for form in sorted(_product_forms(product), key=len, reverse=True):
-            if len(form) >= 3 and form in rest:
-                rest = rest.replace(form, " ")
+    products, latin = _name_forms(lex)
+    for form in products:  # "那存款呢 一年定期": a shelf product said in words
+        if form in rest:
+            rest = rest.replace(form, " ")
     if _LATIN.search(rest):  # "same for Dong Jingxue", "and Hongda Steel?": romanised names are names too
         low = rest.lower()
-        for _, form in _pinyin_forms(lex.clients):
-            low = re.sub(rf"\b{form}\b", " ", low)
-        for _, brand, _ in _company_brands(lex.companies, lex.funds):
-            low = re.sub(rf"\b{brand}\b(?:\s+[a-z]+)?", " ", low)
-        for _, _, en in lex.funds:  # "and Huichuan Tiantianli?": an English fund name, from its brand on
-            words = [re.escape(w) for w in en.lower().split()] if en else []
-            if len(words) >= 2:
-                tail = "".join(rf"(?:\s+{w}" for w in words[2:]) + ")?" * len(words[2:])
-                low = re.sub(rf"\b{words[0]}\s+{words[1]}{tail}\b", " ", low)
+        for pattern in latin:
+            low = pattern.sub(" ", low)
         rest = low
     rest = re.sub(r"(?<![A-Za-z0-9])(?:[Cc]\d{4}|[Ee]\d{3}|\d{6}|WM[0-9A-Z]{3,}|TD\d+[YMD]|LCD\d+Y|INS\d+|NTC\d+D)(?![0-9A-Za-z])",
                   " ", rest, flags=re.IGNORECASE)
@@ -703,7 +714,7 @@ def _follow_up(text: str, ent: Entities, state: dict[str, Any], hits: list[str],
 _COMPANY_FOLLOW = re.compile(r"比率|负债|营收|收入|利润|毛利|净利|现金流|ROE|净资产收益|股东|法人|注册资本|诉讼|处罚|质押|被执行|逾期|授信|征信|"
                              r"ratio|margin|revenue|sales|profit|debt|leverage|\broe\b|growth|cash flow|shareholder|"
                              r"legal rep|registered capital|lawsuit|litigation|penalt|pledge|overdue|credit line|facilit", _I)
-_DD_WORDS = re.compile(r"尽调|尽职调查|due[- ]diligence|\bdd\b", _I)
+_DD_WORDS = dict(COMPANY_ASKS)["draft_due_diligence"]
 
 
 _METRIC_WORDS = re.compile(r"回撤|年化|夏普|波动|收益|涨|跌|七日|万份|drawdown|sharpe|volatil|return|yield|perform", _I)
