@@ -16,6 +16,7 @@ from langgraph.errors import GraphBubbleUp
 from assistant.audit import Outcome, record_tool_call
 from assistant.pii import Masker
 from core.errors import Forbidden, WealthDeskError
+from tools.common import argument_error
 from tools.context import AgentContext
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,8 @@ class AuditToolCalls(AgentMiddleware):
         call = request.tool_call
         outcome: Outcome = "ok"
         try:
-            result = handler(request)
+            bad = argument_error(request.tool, str(call.get("name")), call.get("args") or {}) if request.tool else None
+            result = _error_message(call, bad) if bad else handler(request)
             if isinstance(result, ToolMessage) and result.status == "error":
                 outcome = "error"
         except GraphBubbleUp:

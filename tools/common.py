@@ -12,6 +12,8 @@ from datetime import date, datetime
 from typing import Any
 
 from langchain.tools import ToolRuntime
+from langchain_core.tools import BaseTool
+from pydantic import ValidationError
 
 from core.errors import InvalidInput
 from services.access import require_client_access
@@ -35,6 +37,32 @@ def client_guard(runtime: ToolRuntime[AgentContext], client_id: str) -> tuple[Ag
     return ctx, cid
 
 
+def invalid_arguments(name: str, exc: ValidationError) -> dict[str, Any]:
+    """A tool's rejected arguments → the error result every edge returns: the field, what is wrong, the fix.
+
+    ``search_products`` with ``horizon_days=23725`` → ``{"error": "invalid_input", "field": "horizon_days",
+    "message": "search_products.horizon_days: Input should be less than or equal to 3650", "hint": …}``.
+    """
+    errors = [e for e in exc.errors() if e.get("loc") != ("runtime",)]
+    first: dict[str, Any] = dict(errors[0]) if errors else {}
+    where = ".".join(str(p) for p in first.get("loc", ())) or None
+    label = f"{name}.{where}" if where else name
+    return {"error": "invalid_input", "message": f"{label}: {first.get('msg', 'invalid arguments')}",
+            "field": where, "hint": f"correct {where or 'the arguments'} as the tool's input schema describes"}
+
+
+def argument_error(tool: BaseTool, name: str, args: dict[str, Any]) -> dict[str, Any] | None:
+    """``invalid_arguments`` for ``args`` checked against ``tool``'s call schema (injected arguments aside),
+    or None when they are valid: the agent's loop answers a bad call with this instead of LangChain's
+    "Error invoking tool … with kwargs …" text, so the offline answer and the model both read the field."""
+    schema = tool.tool_call_schema
+    if not isinstance(schema, type) or not hasattr(schema, "model_validate"):
+        return None  # a JSON-schema dict tool: the tool validates its own input
+    try:
+        schema.model_validate(args)
+    except ValidationError as exc:
+        return invalid_arguments(name, exc)
+    return None
 
 
 def as_of(ctx: AgentContext) -> date:

@@ -25,7 +25,7 @@ _ASSET_CLASS = [
     (re.compile(r"股票型|权益|偏股|equity|stock fund", _I), "equity"),
 ]
 _HORIZON = re.compile(r"(一|两|二|三|五|半|(?<!\d)\d{1,3}(?!\d))\s*(年|个月|月|天)(?:期|左右|以内|内|的|上下)?|"
-                      r"(\d+|one|two|three|six|twelve|a)[\s-]*(years?|months?|days?|yrs?|mos?)\b", _I)
+                      r"(\d+|one|two|three|six|twelve|a)[\s-]*(years?|months?|days?|yrs?|mos?)\b(?![\s-]*old)", _I)
 _N = {"a": 1, "一": 1, "两": 2, "二": 2, "三": 3, "五": 5, "半": 0.5, "one": 1, "two": 2, "three": 3, "six": 6, "twelve": 12}
 
 Extractor = Callable[[str, Entities, dict[str, Any]], Any]

@@ -202,7 +202,12 @@ def _legit_part(text: str, lex: Lexicon, state: dict[str, Any]) -> Plan | None:
 
 _POLICY_Q = re.compile(r"^\s*(?:faq|常见问题)\b|^\s*什么是|怎么算的?\s*[？?]?$|如何计算|计算方法|计算口径|definition of|what(?:'s| is) the definition|"
                        r"提前赎回|redeem .{0,30}early|early redemption|"
-                       r"(?:要|需要|要不要)(?:做)?双录|双录(?:吗|要求|规定)|how (?:is|are) .{1,30} (?:defined|calculated|computed|measured)|"
+                       r"(?:要|需要|要不要)(?:做)?双录|双录(?:吗|要求|规定)|(?:need|require[sd]?|needed)\b.{0,20}(?:dual|double)[- ]record|"
+                       r"(?:dual|double)[- ]recording (?:rules?|requirements?|needed|required)|"
+                       r"[Cc][1-5]\s*(?:级|类)?的?\s*(?:客户|投资者|clients?|investors?)\s*(?:最高|最多)?\s*(?:能|可以|可|能不能|can|may|allowed to)\s*"
+                       r"(?:买|购买|投资|buy|purchase|invest in|hold)\s*(?:an?\s*)?[Rr][1-5]|"
+                       r"(?:can|may|is) an? [Cc][1-5] (?:client|investor)s? (?:allowed to )?(?:buy|purchase|invest in|hold) (?:an? )?[Rr][1-5]|"
+                       r"how (?:is|are) .{1,30} (?:defined|calculated|computed|measured)|"
                        r"what does .{1,40} do (?:when|if|for)|how does .{1,40} (?:work|handle)|口径|"
                        r"[Cc][1-5]\s*(?:级|类)?(?:的)?(?:客户|投资者)?.{0,4}(?:最高|最多)?(?:能|可以|可)(?:买|购买|投资)(?:几级|什么(?:风险)?等级|哪(?:些|个|几)(?:风险)?等级)|"
                        r"有什么区别|有啥区别|区别是什么|什么区别|是什么意思|冷静期|cooling[- ]off|什么意思|需要什么(?:额外的?)?(?:流程|手续|材料|条件)|有什么要求|什么要求|"

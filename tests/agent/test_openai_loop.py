@@ -126,3 +126,13 @@ def test_arguments_failing_the_schema_go_back_to_the_model(tmp_path, fake, mini_
     tool_msg = [m for m in fake.requests[1]["messages"] if m["role"] == "tool"][0]
     assert "client_id" in tool_msg["content"]
     assert list_audit(mini_engine, limit=1)[0].outcome == "error"
+
+
+def test_out_of_range_arguments_come_back_naming_the_field(tmp_path, fake, mini_engine):
+    fake.enqueue(_tool("search_products", max_risk_level="R3", horizon_days=23725), "期限最长3650天。")
+    res = ask("R3产品", caller=RM1, engine=mini_engine, settings=_settings(tmp_path, fake))
+    assert res.answer == "期限最长3650天。"
+    tool_msg = [m for m in fake.requests[1]["messages"] if m["role"] == "tool"][0]
+    err = json.loads(tool_msg["content"])  # JSON the model can read, not LangChain's "Error invoking tool … kwargs"
+    assert err["error"] == "invalid_input" and err["field"] == "horizon_days" and "3650" in err["message"]
+    assert list_audit(mini_engine, actor="RM001", limit=1)[0].outcome == "error"

@@ -74,7 +74,8 @@ def test_reply_language(text, want):
 
 
 @pytest.mark.parametrize(("text", "slot", "want"), [
-    ("50万放一年买啥好", "horizon_days", 365), ("放三个月", "horizon_days", 90), ("有没有货基", "asset_class", "cash"),
+    ("50万放一年买啥好", "horizon_days", 365), ("R3 for a 65-year-old", "horizon_days", None),
+    ("a 3 year horizon", "horizon_days", 1095), ("放三个月", "horizon_days", 90), ("有没有货基", "asset_class", "cash"),
     ("推荐债基", "asset_class", "fixed_income"), ("R2的理财", "product_risk", "R2"), ("保守型客户", "product_risk", "R1"),
     ("亏损超过10%的客户", "loss_threshold", 0.1), ("30天内到期的客户", "within_days", 30),
     ("风险测评过期的客户", "rule", "assessment_expired"), ("2026-08到期的客户", "month", "2026-08"),

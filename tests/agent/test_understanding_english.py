@@ -115,6 +115,12 @@ def test_english_compound_asks_each_with_its_own_period(lex, text, calls):
     ("90 day maturity list please, second page", ("book_scan", {"rule": "maturing", "within_days": 90, "page": 2})),
     ("how many of my clients have an expired risk questionnaire?", ("book_scan", {"rule": "assessment_expired"})),
     ("C3客户最高能买几级产品", ("search_knowledge", {"query": "C3客户最高能买几级产品"})),
+    # a risk class asked about in general is a rule, not a shelf search (the client's own class is another ask)
+    ("C3客户能买R4产品吗", ("search_knowledge", {"query": "C3客户能买R4产品吗"})),
+    ("can a C3 client buy an R4 product?", ("search_knowledge", {"query": "can a C3 client buy an R4 product?"})),
+    ("do I need dual recording for a 65-year-old buying R3?",
+     ("search_knowledge", {"query": "do I need dual recording for a 65-year-old buying R3?"})),
+    ("C0005能买R4产品吗", ("search_products", {"client_id": "C0005", "max_risk_level": "R4"})),
 ])
 def test_everyday_asks(lex, text, call):
     assert plan(text, lex, {}).calls == [call]

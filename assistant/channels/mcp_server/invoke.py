@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from assistant.access import CLIENT_CHANNEL_DENIED, Caller
 from assistant.audit import Outcome, record_tool_call
 from core.errors import Forbidden, WealthDeskError
+from tools.common import invalid_arguments
 from tools.context import AgentContext
 
 log = logging.getLogger(__name__)
@@ -40,15 +41,6 @@ class ToolRun:
     @property
     def is_error(self) -> bool:
         return self.outcome != "ok"
-
-
-def _invalid_args(name: str, exc: ValidationError) -> dict[str, Any]:
-    errors = exc.errors()
-    first: dict[str, Any] = dict(errors[0]) if errors else {}
-    where = ".".join(str(p) for p in first.get("loc", ())) or None
-    label = f"{name}.{where}" if where else name
-    return {"error": "invalid_input", "message": f"{label}: {first.get('msg', 'invalid arguments')}",
-            "field": where, "hint": "see the tool's input schema (tools/list)"}
 
 
 def run_tool(ctx: AgentContext, tool: BaseTool | None, args: dict[str, Any] | None, *, name: str,
@@ -72,7 +64,7 @@ def run_tool(ctx: AgentContext, tool: BaseTool | None, args: dict[str, Any] | No
             outcome = "forbidden" if isinstance(exc, Forbidden) else "error"
             payload = exc.to_dict()
         except ValidationError as exc:
-            outcome, payload = "error", _invalid_args(name, exc)
+            outcome, payload = "error", invalid_arguments(name, exc)
         except Exception as exc:  # a tool bug must not take the MCP session down; the log keeps details
             log.exception("tool %s failed", name)
             outcome, payload = "error", {"error": "error", "message": f"{type(exc).__name__}: tool failed"}
