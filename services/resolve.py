@@ -72,6 +72,17 @@ def _acronym_hits(words: list[str], acronyms: list[str]) -> int:
     return 0
 
 
+_FUND_TYPE = re.compile(r"指数|ETF|联接|LOF|QDII|FOF|混合|股票|纯债|可转债|债券|货币")
+
+
+def _type_words(question: str, name: str) -> float:
+    """A tie-break between funds whose cores match equally ("沪深300指数A" is 东岳沪深300指数A, not 华鼎沪深300ETF):
+    the name's type words said in the question count for it, those left unsaid against, by a thousandth each."""
+    types = set(_FUND_TYPE.findall(name))
+    present = sum(1 for t in types if t in question)
+    return (2 * present - len(types)) / 1000
+
+
 def score_name(question: str, name: str, kind: str) -> float:
     """Share of the core's bigrams found in the question (0–1); English names use token similarity."""
     if name.isascii():
@@ -96,6 +107,7 @@ def score_name(question: str, name: str, kind: str) -> float:
             hits = max(hits, 1 + _acronym_hits(words, acronyms))
         return hits / len(words)
     core = core_name(name, kind)
+    said = question
     if kind == "fund":  # the same noise the names lose: "华鼎沪深300ETF联接A" ~ core "华鼎沪深300联接"
         question = re.sub(r"ETF|LOF|QDII|FOF", "", question)
     if len(core) < 2:
@@ -106,7 +118,7 @@ def score_name(question: str, name: str, kind: str) -> float:
     hits = len(grams & _bigrams(question))
     ratio = hits / len(grams) if hits >= 2 else 0.0
     if ratio >= 0.55:
-        return ratio
+        return ratio + (_type_words(said, name) if kind == "fund" else 0.0)
     # a long exact run ("优质精选" inside "易方达优质精选") is evidence even without the prefix
     run = SequenceMatcher(None, core, question, autojunk=False).find_longest_match().size
     if run >= 4:

@@ -80,6 +80,11 @@ _PAGE_SIZE = re.compile(r"每页\s*(\d+)|(\d+)\s*(?:per page|条每页|个每页
 
 FOLLOW_COMPARE = re.compile(r"(?<![A-Za-z])vs\.?(?![A-Za-z])|versus|compare[ds]? (?:it |this |that )?(?:to|with)|against|"
                             r"(?:跟|和|与)\s*\S{2,14}?\s*(?:比|对比|相比)|对比一下|比一比|比比|相比|比起来?", _I)
+# a fund named as one the client holds ("他那只明德均衡成长", "她手上的国泓可转债", "the 嘉禾医疗 he holds"): a metric
+# asked about it is the fund's, not the client's portfolio
+HELD = re.compile(r"(?:他|她)(?:的)?(?:那只|这只|那个|持有的|手上的|手里的|买的)|(?:持有|手上|手里|买)的(?:那只|这只)?(?=\S)|"
+                  r"\b(?:he|she|they) (?:holds?|owns?|bought)\b|\b(?:his|her) (?:position in|holding of)\b", _I)
+PERIOD_ASK = re.compile(r"多少|咋样|怎么样|如何|表现|how much|how did|how is|how's|performance", _I)  # "005501今年以来多少"
 BOTH = re.compile(r"两只|这两|那两|两个基金|两支|俩|各自|分别|\bboth\b|the two|each of them", _I)
 
 
@@ -187,7 +192,7 @@ def route(text: str, ent: Entities, *, client: str | None, remembered: str | Non
         if amount := ent.amount or remembered_amount(state, who):
             args["amount"] = amount
         return [("check_suitability", args)]
-    if funds and not who and FUND_METRIC.search(text) and (ent.period or re.search(
+    if funds and (not who or HELD.search(text)) and (FUND_METRIC.search(text) or ent.period and PERIOD_ASK.search(text)) and (ent.period or re.search(
             r"回撤|年化|夏普|七日|7日|万份|drawdown|sharpe|volatil|7-day|seven[- ]day|yield|annuali", text, _I)):
         return [("fund_metrics", {"fund": funds[0], "period": ent.period or "1y"})]
     if client and OWN_MATURITY.search(text) and not re.search(r"买|推荐|buy|recommend", text, _I):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
+from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -307,6 +308,9 @@ def _extract(text: str, lex: Lexicon) -> Entities:
             r"公司|企业|工商|法人|股东|诉讼|授信|尽调|财务|注册|征信|处罚|company|lawsuit|legal|credit", text, re.I))]
     if m:
         ent.company = m.group(0).upper()
+        own = [_company_core(n) for i, n, _ in lex.companies if i == ent.company]
+        if own and len(own[0]) >= 4 and own[0][:4] in text and not _FUND_CODE.search(scrubbed):
+            ent.fund_codes, ent.ambiguous_funds = [], []  # "E006 星河新能源 毛利率": the id's own name, not the ETF
     elif named or (en_company := _company_en(text, lex) if _LATIN_WORD.search(text) else None):
         # a company's own name wins over a fund that shares a brand (星河新能源科技 is not 星河新能源ETF)
         ent.company, ent.company_by_name = (named[0] if named else en_company), True
@@ -550,11 +554,16 @@ def _product_forms(name: str) -> frozenset[str]:
 
 def _without_fund_names(text: str, lex: Lexicon, codes: list[str]) -> str:
     for code in codes:
-        text = text.replace(code, " ")
+        typed = code in text  # by code: the name's words in the text are something else ("005501跑赢沪深300")
+        before = text = text.replace(code, " ")
         name = lex.fund_name(code) or ""
         for form in (name, re.sub(r"[A-C]$", "", name), re.sub(r"\(.*?\)|（.*?）", "", name)):
             if form and form.lower() in text.lower():
                 text = re.sub(re.escape(form), " ", text, flags=re.I)
+        if name and not typed and text == before and _CJK.search(name):  # the part of the name that was said ("沪深300指数A" of 东岳沪深300指数A)
+            run = SequenceMatcher(None, name, text, autojunk=False).find_longest_match()
+            if run.size >= 4:
+                text = text[: run.b] + " " + text[run.b + run.size :]
     return text
 
 
