@@ -18,7 +18,10 @@ BENCH_300 = re.compile(r"沪深\s*300|csi\s*300|hs\s*300|000300", _I)
 BENCH_BOND = re.compile(r"中债|债券指数|bond index|chinabond|china bond|cba00101", _I)
 BENCH_WORDS = re.compile(r"跑赢|跑输|超额|比较基准|基准|benchmark|beat|outperform|underperform", _I)
 OVERVIEW = re.compile(r"总资产|(?:闲钱|卡里|账上|账户里|余额).{0,6}(?:多少|几)|多少闲钱|idle cash|cash balance|uninvested|how much cash|cash (?:left|sitting)|(?:手上|手里)(?:都)?有(?:啥|什么|哪些)(?:产品|基金)?$|都有啥|有啥产品|有哪些产品|钱都放哪了|钱都在哪|放哪了|账户(?:啥|什么)?情况|total aum|aum of|'s aum|资产(?:有)?多少|多少资产|持仓(?:明细|情况|有哪些)?|持有(?:哪些|什么)|买了(?:哪些|什么)|"
-                      r"(?:什么时候|哪天|何时)到期|到期(?:日|时间)|概况|基本情况|风险等级|测评|"
+                      r"(?:什么时候|啥时候|哪天|何时|几号)到期|到期(?:日|时间)|概况|基本情况|风险等级|测评|风评|风险承受能力|(?:什么|啥|哪个)等级|"
+                      r"(?:保险|理财|存单|存款|基金)是哪(?:款|只|个)|哪(?:款|只)(?:保险|理财)|"
+                      r"what (?:risk )?level is|risk (?:level|profile|class|rating)|come due|due date|"
+                      r"(?:position|holding|stake)s? (?:is |are )?worth|worth today|"
                       r"total assets|how much does .* have|(?<!through )holdings|what does .* hold|overview|when .* matur|"
                       r"risk assessment|assessment (?:still )?valid|测评.{0,6}(?:有效|过期)|最近(?:怎么样|咋样|如何|情况)|近况", _I)
 RETIRE_ODDS = re.compile(r"成功率|成功概率|概率|退休|养老|success (?:rate|probability)|odds|chance|retire", _I)
@@ -84,7 +87,11 @@ FOLLOW_COMPARE = re.compile(r"(?<![A-Za-z])vs\.?(?![A-Za-z])|versus|compare[ds]?
 # asked about it is the fund's, not the client's portfolio
 HELD = re.compile(r"(?:他|她)(?:的)?(?:那只|这只|那个|持有的|手上的|手里的|买的)|(?:持有|手上|手里|买)的(?:那只|这只)?(?=\S)|"
                   r"\b(?:he|she|they) (?:holds?|owns?|bought)\b|\b(?:his|her) (?:position in|holding of)\b", _I)
+PRODUCT_FACTS = re.compile(r"详情|说明书|介绍|起存|起购|起点|门槛|期限|到期|多久|几天|费率|费用|业绩比较基准|比较基准|赎回|"
+                           r"details?|matur|come due|minimum|prospectus|fees?\b|how long|how many days|\bterms?\b", _I)
 PERIOD_ASK = re.compile(r"多少|咋样|怎么样|如何|表现|how much|how did|how is|how's|performance", _I)  # "005501今年以来多少"
+WHICH = re.compile(r"哪个|哪只|哪一只|谁的|谁(?:更|比较)?|which (?:one|of them|fund)?|which\b", _I)
+OVERLAP = re.compile(r"重合|重叠|overlap|in common|共同持有|持仓相似", _I)
 BOTH = re.compile(r"两只|这两|那两|两个基金|两支|俩|各自|分别|\bboth\b|the two|each of them", _I)
 
 
@@ -172,8 +179,13 @@ def route(text: str, ent: Entities, *, client: str | None, remembered: str | Non
         if period := ent.period or state.get("period"):
             args["period"] = period
         return [("compare_funds", args)]
-    if not funds and not who and len(remembered_funds) >= 2 and BOTH.search(text) and FUND_METRIC.search(text):
-        args = {"funds": remembered_funds[:5]}  # "两只今年收益各多少": the two funds of the last turn
+    pair_turn = len(remembered_funds) >= 2 and bool(
+        {c.get("name") for c in state.get("last_calls") or []} & {"compare_funds", "fund_overlap"})
+    if not funds and not who and pair_turn and (BOTH.search(text) or WHICH.search(text)) and OVERLAP.search(text):
+        return [("fund_overlap", {"fund_codes": remembered_funds[:5]})]  # "两只重合度高不高": the funds just compared
+    if not funds and not who and len(remembered_funds) >= 2 and FUND_METRIC.search(text) and (
+            BOTH.search(text) or pair_turn and WHICH.search(text)):
+        # "两只今年收益各多少", "哪个回撤小": the two funds of the last turn
         if ent.period:
             args["period"] = ent.period
         return [("compare_funds", args)]
@@ -182,6 +194,10 @@ def route(text: str, ent: Entities, *, client: str | None, remembered: str | Non
         if ent.period:
             args["period"] = ent.period
         return [("compare_funds", args)]
+    if ent.product_code and not funds and not who and PRODUCT_FACTS.search(text):
+        # "闽江理财固收增强一年期10号 产品详情", "七天通知存款起存金额": one shelf product's own terms are in its
+        # product document (the knowledge base), not in a shelf search
+        return [("search_knowledge", {"query": text})]
     if who and ent.monthly_spending and (LASTS.search(text) or RETIRE_ODDS.search(text)):
         # "C0009每月花2万能用多久": how long the money lasts at that spending — the retirement analysis
         return [("retirement_plan", {"client_id": who, "monthly_spending": ent.monthly_spending})]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import copy
 import re
-from difflib import SequenceMatcher
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from assistant.offline.lexicon import Lexicon
@@ -295,6 +295,8 @@ def _extract(text: str, lex: Lexicon) -> Entities:
     if not ent.client_ids and not ent.ambiguous_clients and (_LATIN_NAME.search(text) or _EN_HONORIFIC.search(text.lower())
                                                              or len(_LATIN_WORD.findall(text)) >= 3):
         _romanised(text, lex, ent)
+    if not ent.client_ids and not ent.ambiguous_clients and _INITIALS.search(text):
+        _by_initials(text, lex, ent)
     scrubbed = _CLIENT_ID.sub(" ", text)
     ent.fund_codes = list(dict.fromkeys(m.group(1) for m in _FUND_CODE.finditer(scrubbed)))
     known_codes = {c for c, _, _ in lex.funds}
@@ -350,6 +352,38 @@ def _extract(text: str, lex: Lexicon) -> Entities:
 
 
 _LATIN_NAME = re.compile(r"\b[A-Z][a-z]{0,5} [A-Z][a-z]{1,9}\b")
+
+
+# a three-letter name typed as its pinyin initials ("lhj 的健康度", "lml 现金余额"): consonants only, so no English
+# word; abbreviations RMs also type are not names
+_INITIALS = re.compile(r"(?<![A-Za-z])([b-df-hj-np-tv-z]{3})(?![A-Za-z])", re.I)
+_NOT_INITIALS = frozenset({"ytd", "pdf", "cny", "rmb", "usd", "hkd", "twr", "mdd", "ppt", "pls", "plz", "thx", "nvm", "btw",
+                           "lpr", "shb", "csv", "xls", "sms", "kyc", "cdd", "edd", "crm", "wmp", "qfi", "pwm", "hnw"})
+
+
+@lru_cache(maxsize=8)
+def _initials_of(clients: tuple[tuple[str, str], ...]) -> dict[str, tuple[str, ...]]:
+    """"lhj" → ("C0001",) for 林辉静: each three-character name's pinyin initials, with every client they fit."""
+    from pypinyin import Style, lazy_pinyin
+
+    out: dict[str, tuple[str, ...]] = {}
+    for cid, name in clients:
+        if len(name) == 3:
+            key = "".join(p[:1] for p in lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
+            out[key] = (*out.get(key, ()), cid)
+    return out
+
+
+def _by_initials(text: str, lex: Lexicon, ent: Entities) -> None:
+    found: list[str] = []
+    for m in _INITIALS.finditer(text):
+        key = m.group(1).lower()
+        cids = _initials_of(lex.clients).get(key, ()) if key not in _NOT_INITIALS else ()
+        if len(cids) > 1:  # two clients with those initials: ask which one
+            ent.ambiguous_clients = [(c, n) for c, n in lex.clients if c in cids]
+            return
+        found.extend(c for c in cids if c not in found)
+    ent.client_ids = found
 
 
 @lru_cache(maxsize=8)

@@ -268,6 +268,18 @@ def _carry_calls(state: dict[str, Any], calls: list[tuple[str, dict[str, Any]]])
             state["client_id"] = args["client_id"]
 
 
+def _last_named_product(state: dict[str, Any], lex: Lexicon) -> str | None:
+    """The one product or fund the last question named (a details question about it leaves no call argument
+    behind, so the question itself is read again), else the one fund of the last answer."""
+    prev = extract(state["last_question"], lex) if state.get("last_question") else None
+    if prev and prev.product_code:
+        return prev.product_code
+    if prev and len(prev.fund_codes) == 1:
+        return prev.fund_codes[0]
+    funds = state.get("fund_codes") or []
+    return funds[0] if len(funds) == 1 and state.get("last_tool") in ("fund_profile", "fund_metrics") else None
+
+
 def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) -> Plan:
     lang = whole.lang
     ent = extract(text, lex)
@@ -295,8 +307,10 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
     who = client or (state.get("client_id") if ent.pronoun or _SHORT_FOLLOW.search(text) else None)
     product = ent.product_code or (ent.fund_codes[0] if ent.fund_codes else None) or (
         (state.get("fund_codes") or [None])[0] if _FUND_PRONOUN.search(text) else None)
-    if who and product and (_SUITABLE.search(text) or _SUITABLE.search(ent.text_wo_funds) or _SUITABLE_EN.search(text)) \
-            and (not compound or _SUITABLE.search(text)):
+    suitable = _SUITABLE.search(text) or _SUITABLE.search(ent.text_wo_funds) or _SUITABLE_EN.search(text)
+    if who and not product and suitable and not compound and not _PRODUCT_ASK.search(text):
+        product = _last_named_product(state, lex)  # "闽江理财固收增强一年期10号 产品详情" → "叶红秀能买吗 买20万"
+    if who and product and suitable and (not compound or _SUITABLE.search(text)):
         amount = ent.amount or business.remembered_amount(state, who)
         args = {"client_id": who, "product": product, **({"amount": amount} if amount else {})}
         return Plan(calls=[("check_suitability", args)], lang=lang)
@@ -313,7 +327,7 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
             ent.product_risk or ent.amount or re.search(r"货架|产品|product|shelf", text, _I)):
         return Plan(calls=[("search_products", fill("search_products", text, ent, {}))], lang=lang)
     if not who and not ent.fund_codes and not ent.company and not ent.client_ids and _product_filters(text, ent) >= 2 \
-            and not compound:
+            and not compound and not ent.product_code:  # a named product's own words (固收, 一年期) are no filters
         return Plan(calls=[("search_products", fill("search_products", text, ent, {}))], lang=lang)
     each = _each_client(text, ent, state)
     if each:
@@ -519,7 +533,7 @@ _SUCH = re.compile(r"这种情况|这类情况|这样的情况|这种|这类|这
                    r"like (?:that|this|these)|in that situation", _I)
 _SAME_FILTERS = re.compile(r"同样条件|同样的条件|一样的条件|same (?:filters|criteria|conditions)", _I)  # the last search, re-run
 _SHORT_FOLLOW = re.compile(r"^(?:那|那么|好的?|ok)?\s*(?:能|可以|还能)", _I)
-_PAIR = re.compile(r"他俩|她俩|他们俩|她们俩|两人|两位|两个人|这两个|两个|这俩|both of them|the two", _I)
+_PAIR = re.compile(r"他俩|她俩|他们俩|她们俩|两人|两位|两个人|这两个|两个|这俩|他们|她们|both of them|the two|they both|\bboth\b", _I)
 _PAIR_WITH = re.compile(r"(?:跟|和|与|比|vs\.?|versus|compare\w*\b.{0,12}\b(?:to|with|against))", _I)
 _PAIR_ASK = re.compile(r"对比|比较|比一?下|比呢|差不多|一样|谁|compare|vs|versus|difference", _I)
 
@@ -556,7 +570,9 @@ def _each_client(text: str, ent: Entities, state: dict[str, Any]) -> list[tuple[
 def _client_pair(text: str, ent: Entities, state: dict[str, Any]) -> list[str] | None:
     """"他俩对比下" → the last two clients; "跟董静雪比配置差不多吧" → the remembered client and the one named."""
     recent = list(state.get("recent_clients") or [])
-    if not ent.client_ids and _PAIR.search(text) and _PAIR_ASK.search(text) and len(recent) >= 2:
+    if not ent.client_ids and _PAIR.search(text) and len(recent) >= 2 and (
+            _PAIR_ASK.search(text) or state.get("last_tool") == "compare_clients" and not ent.fund_codes):
+        # "他俩对比下"; right after a comparison, "what do they both hold" is the same two clients again
         return [recent[1], recent[0]]
     remembered = state.get("client_id")
     if len(ent.client_ids) == 1 and remembered and remembered != ent.client_ids[0] and _PAIR_WITH.search(text) \
@@ -662,9 +678,11 @@ def _follow_up(text: str, ent: Entities, state: dict[str, Any], hits: list[str],
     if funds and not ent.fund_codes and not ent.company_by_name and not _COMPANY_ID.search(text):
         if "fund_overlap" in hits:
             return None
-        if len(funds) >= 2 and business.BOTH.search(text) and _METRIC_WORDS.search(text):
-            # "两只今年收益各多少" after an overlap of two funds: both funds, side by side
-            return "compare_funds", {"funds": funds[:5], **({"period": ent.period} if ent.period else {})}
+        if len(funds) >= 2 and _METRIC_WORDS.search(text) and (business.BOTH.search(text) or last in (
+                "compare_funds", "fund_overlap") and business.WHICH.search(text)):
+            # "两只今年收益各多少" after an overlap of two funds, "哪个回撤小" after a comparison: both, side by side
+            period = ent.period or (state.get("period") if last == "compare_funds" else None)
+            return "compare_funds", {"funds": funds[:5], **({"period": period} if period else {})}
         tool = _fund_tool(text, hits)
         if tool and (_FUND_PRONOUN.search(text) or last in _FUND_TOOLS or len(text) <= 12):
             ent.fund_codes = funds[:1]

@@ -37,3 +37,40 @@ def test_a_company_id_with_its_own_name_is_not_the_fund_of_that_brand(lex):
     ent = extract("E006 星河新能源 2025年毛利率", lex)
     assert (ent.company, ent.fund_codes) == ("E006", [])
     assert extract("005501跑赢沪深300了吗", lex).text_wo_funds.strip() == "跑赢沪深300了吗"  # the benchmark stays
+
+
+@pytest.mark.parametrize("text,state,call", [
+    ("那她的风险承受能力是啥等级来着", SHE, ("client_overview", {"client_id": "C0034"})),
+    ("what level is she", SHE, ("client_overview", {"client_id": "C0034"})),
+    ("她那个理财啥时候到期", SHE, ("client_overview", {"client_id": "C0034"})),
+    ("他的保险是哪款", HE, ("client_overview", {"client_id": "C0009"})),
+    ("his 大额存单 when does that come due", HE, ("client_overview", {"client_id": "C0009"})),
+    ("how much is Lin Huijing's 515303 position worth today", {}, ("client_overview", {"client_id": "C0001"})),
+])
+def test_what_a_client_holds_and_her_risk_level_are_the_overview(lex, text, state, call):
+    assert plan(text, lex, state).calls == [call]
+
+
+def test_a_named_products_terms_are_its_document_and_the_next_turn_checks_it_for_a_client(lex):
+    ask = "闽江理财固收增强一年期10号 产品详情"
+    assert plan(ask, lex, {}).calls == [("search_knowledge", {"query": ask})]  # not a shelf search on 固收 + 一年期
+    assert plan("七天通知存款起存金额", lex, {}).calls == [("search_knowledge", {"query": "七天通知存款起存金额"})]
+    state = {"last_question": ask, "last_tool": "search_knowledge"}
+    assert plan("叶红秀能买吗 买20万", lex, state).calls == [
+        ("check_suitability", {"client_id": "C0013", "product": "WM2026010", "amount": 200000.0})]
+
+
+def test_the_two_funds_or_clients_just_compared(lex):
+    funds = {"fund_codes": ["003301", "003308"], "period": "1y", "last_tool": "compare_funds",
+             "last_calls": [{"name": "compare_funds", "args": {"funds": ["003301", "003308"], "period": "1y"}}]}
+    assert plan("两只重合度高不高", lex, funds).calls == [("fund_overlap", {"fund_codes": ["003301", "003308"]})]
+    assert plan("哪个回撤小 具体数", lex, funds).calls == [
+        ("compare_funds", {"funds": ["003301", "003308"], "period": "1y"})]
+    clients = {"client_id": "C0034", "recent_clients": ["C0034", "C0037"], "last_tool": "compare_clients"}
+    assert plan("what do they both hold", lex, clients).calls == [("compare_clients", {"client_ids": ["C0037", "C0034"]})]
+
+
+@pytest.mark.parametrize("text,cids", [("lhj 的健康度打个分", ["C0001"]), ("lml 现金余额多少", ["C0023"]),
+                                       ("LHJ ytd", ["C0001"]), ("ytd of the XYZ fund", []), ("ok thx", [])])
+def test_a_client_typed_as_pinyin_initials(lex, text, cids):
+    assert extract(text, lex).client_ids == cids
