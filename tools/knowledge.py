@@ -16,8 +16,16 @@ from tools.common import context
 from tools.context import AgentContext
 
 _MAX_CHARS = 400  # per passage: enough to answer, small enough for a prompt
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _SAME_ANSWER = 0.02  # an English passage this close (dense cosine) to the best match says the same thing
+
+
+def _english_question(query: str) -> bool:
+    """English, possibly quoting Chinese terms ("what is 份额折算 and how does it affect NAV"): each Chinese run
+    is short and the English words outnumber them."""
+    runs = _CJK_RUN.findall(query)
+    words = len(re.findall(r"[A-Za-z]{2,}", query))
+    return not runs or words >= 3 and all(len(r) <= 16 for r in runs) and words >= 2 * len(runs) + 1
 
 
 def _english_first(query: str, passages: list[Any], ctx: AgentContext, k: int, audience: str | None) -> list[Any]:
@@ -47,7 +55,7 @@ def search_knowledge(query: str, runtime: ToolRuntime[AgentContext], k: int = 4)
     audience = "client" if ctx.caller.role == "client_channel" else None
     from knowledge.retrieval import search  # lazy: the embedding model loads on the first search
     passages = search(query, store_dir=ctx.settings.resolved_store_dir, k=k, audience=audience, settings=ctx.settings)
-    if passages and not _CJK.search(query):
+    if passages and _english_question(query):
         passages = _english_first(query, passages, ctx, k, audience)
     # best first; the fused rank score means nothing to a reader, so it is not part of the result
     rows = [{"citation": p.citation(), "text": p.text[:_MAX_CHARS]} for p in passages]

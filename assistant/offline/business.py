@@ -21,19 +21,19 @@ OVERVIEW = re.compile(r"总资产|(?:闲钱|卡里|账上|账户里|余额).{0,6
                       r"(?:什么时候|啥时候|哪天|何时|几号)到期|到期(?:日|时间)|概况|基本情况|风险等级|测评|风评|风险承受能力|(?:什么|啥|哪个)等级|"
                       r"(?:保险|理财|存单|存款|基金)是哪(?:款|只|个)|哪(?:款|只)(?:保险|理财)|"
                       r"what (?:risk )?level is|risk (?:level|profile|class|rating)|come due|due date|"
-                      r"(?:position|holding|stake)s? (?:is |are )?worth|worth today|"
+                      r"(?:position|holding|stake)s? (?:is |are )?worth|worth today|(?:现在)?值多少|市值多少|"
                       r"total assets|how much does .* have|(?<!through )holdings|what does .* hold|overview|when .* matur|"
                       r"risk assessment|assessment (?:still )?valid|测评.{0,6}(?:有效|过期)|最近(?:怎么样|咋样|如何|情况)|近况", _I)
 RETIRE_ODDS = re.compile(r"成功率|成功概率|概率|退休|养老|success (?:rate|probability)|odds|chance|retire", _I)
 LASTS = re.compile(r"能用多久|够用|够不够|够花|能撑|撑多久|用几年|花几年|能花多久|花多久|多少年|how long|last|enough|run out", _I)
 # a client's own maturities ("C0016下个月有啥到期的"), not the book's
-OWN_MATURITY = re.compile(r"有(?:啥|什么|没有)?(?:产品)?到期|到期(?:的|吗|没|了吗)|什么时候到期|matur", _I)
+OWN_MATURITY = re.compile(r"(?:还有|还剩|有)?(?:几天|多少天|多久)(?:就)?到期|how many days (?:until|till|to|before|left)|有(?:啥|什么|没有)?(?:产品)?到期|到期(?:的|吗|没|了吗)|什么时候到期|matur", _I)
 RISK_FIT = re.compile(r"(?:持仓|产品|配置).{0,8}(?:风险等级|风险承受|风险偏好|风险).{0,4}(?:匹配|相符|一致|吻合|符合)|超风险|"
                       r"(?:风险等级|风险).{0,4}(?:匹配吗|相符吗|一致吗|不匹配)|match (?:his|her|their) risk|above (?:his|her|their) risk", _I)
 HEALTH = re.compile(r"健康度|健康分|打个?分|财富体检|health score|wealth health", _I)
 SUITABLE = re.compile(r"能不能买|能买.{0,16}吗|可以买|能否购买|适不适合买|适合买吗|适当性|can .* buy|allowed to buy|suitable for",
                       _I)
-COMPARE = re.compile(r"对比|比较|比一比|比比|比一下|\bpk\b|哪个好|哪只好|哪个.{0,4}(?:高|好|强|多|低)|哪只.{0,4}(?:高|好|强|多|低)|谁.{0,4}(?:好|高|强|多|少|低)|差多少|相差|跟踪差|跟踪(?:得|的)?(?:怎么样|如何|误差|差异)|"
+COMPARE = re.compile(r"对比|比较|比一比|比比|比一下|比下|\bpk\b|哪个好|哪只好|哪个.{0,4}(?:高|好|强|多|低)|哪只.{0,4}(?:高|好|强|多|低)|谁.{0,4}(?:好|高|强|多|少|低)|差多少|相差|跟踪差|跟踪(?:得|的)?(?:怎么样|如何|误差|差异)|"
                      r"vs\.?|versus|compare|side by side|差别|区别|tracking|which (?:is|was|did) better", _I)
 FUND_METRIC = re.compile(r"回撤|年化|夏普|波动|收益率?|七日|7日|万份收益|涨了?多少|跌了?多少|drawdown|sharpe|volatil|\bvol\b|"
                          r"annuali[sz]ed|return|yield", _I)
@@ -44,15 +44,16 @@ DEFINITION = re.compile(r"什么意思|是什么|是啥|怎么算|如何计算|�
 # rules that are only ever a book question ("持仓集中度过高的", "行业集中度", "老年客户持有高风险产品的")
 _BOOK_ONLY = {"concentration", "industry_concentration", "manager_concentration", "elderly_high_risk", "risk_mismatch",
               "idle_cash", "assessment_expired"}
+FULL_BOOK = re.compile(r"(?:full|whole|entire) book (?:health )?(?:check|scan|review)|all (?:the )?rules|全部规则|所有规则|全面扫描|全量扫描", _I)
 FOLLOW_LIST = re.compile(r"跟进清单|跟进名单|待跟进|待办|提醒清单|预警清单|follow[- ]?up list|call list|to-?do list|alerts? list", _I)
 RISK_COUNT = re.compile(r"[Cc][1-5].{0,6}(?:客户|clients?).{0,6}(?:几位|几个|多少|how many)|how many [Cc][1-5]", _I)
 SCAN_VERB = re.compile(r"有没有|有哪些|哪些|谁|扫一?下|扫描|拉出来|拉一下|列出|列一下|名单|清单|\blist\b|\bscan\b|"
                        r"\bwho\b|\bany\b|clients|everyone", _I)
-TOTALS = re.compile(r"aum|管理(?:的)?资产|管理规模|资产规模|总规模|总资产(?:是|有)?多少|(?:现金|资产|钱)(?:一共|总共|合计|加起来|总额|总计|总量)|"
+TOTALS = re.compile(r"总资产\s*[？?]?\s*$|aum|管理(?:的)?资产|管理规模|资产规模|总规模|总资产(?:是|有)?多少|(?:现金|资产|钱)(?:一共|总共|合计|加起来|总额|总计|总量)|"
                     r"一共多少|总共多少|合计多少|book total|how much .* manage|total cash", _I)
 RULES: list[tuple[str, re.Pattern[str]]] = [
     ("elderly_high_risk", re.compile(r"高龄|老年|老人|70岁|七十岁|elderly|aged 70|over 70|70\+|seniors?\b", _I)),
-    ("assessment_expired", re.compile(r"测评(?:已经?)?(?:过期|到期|失效)|评估过期|风评过期|assessments?.*expir|expired (?:risk )?(?:assessment|questionnaire|profil)|"
+    ("assessment_expired", re.compile(r"测评(?:已经?)?(?:过期|到期|失效)|(?:过期|失效)(?:了)?的?(?:风险)?(?:测评|风评)|评估过期|风评过期|assessments?.*expir|expired (?:risk )?(?:assessment|questionnaire|profil)|"
                                         r"(?:questionnaire|risk profile|kyc)s?.{0,20}(?:expir|out of date|outdated|lapsed)", _I)),
     ("risk_mismatch", re.compile(r"风险(?:等级)?(?:错配|不匹配)|超风险|超出风险|超过(?:自己|他们|客户)?的?风险|超出(?:自己|客户)?的?风险|"
                                  r"mismatch|above (?:their |the |clients'? |client )?(?:own )?risk|exceed\w* (?:their )?risk", _I)),
@@ -61,7 +62,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ("manager_concentration", re.compile(r"(?:基金)?经理集中|同一个?(?:基金)?经理|一个经理.{0,6}(?:太多|过多)|manager concentration|"
                                          r"same (?:fund )?manager|(?:single|one) (?:fund )?manager", _I)),
     ("concentration", re.compile(r"集中度|单一产品|太集中|过于集中|过度集中|concentrat", _I)),
-    ("loss", re.compile(r"亏损|浮亏|亏了|亏钱|在亏|亏超|跌超|亏\s*\d|跌\s*\d|(?:亏|跌)(?:了|损)?\s*[一二三四五六七八九半]成|赔钱|套牢|in (?:the )?red|losing|loss|\bdown (?:more than|over|by)|underwater", _I)),
+    ("loss", re.compile(r"亏损|浮亏|亏了|亏钱|在亏|亏超|跌超|亏\s*\d|跌\s*\d|(?:亏|跌)(?:了|损)?\s*(?:超过|超|达到|到|了)?\s*[一二三四五六七八九半]成|赔钱|套牢|in (?:the )?red|losing|loss|\bdown (?:more than|over|by)|underwater", _I)),
     ("maturing", re.compile(r"到期|maturing|matur", _I)),
 ]
 _RULES = RULES
@@ -70,7 +71,7 @@ _WITHIN = re.compile(r"(\d+)\s*天(?:内|以内)?|within\s+(\d+)\s+days|next\s+(
 _WITHIN_MONTHS = re.compile(r"(\d{1,2}|[一二两三四五六])\s*个月(?:内|以内|之内)|(?:within|next|in the next)\s+(\d{1,2})\s+months", _I)
 _LOSS_PCT = re.compile(r"(?:超过|大于|超|over|more than|beyond|by|above|改成|换成|to)\s*(\d+(?:\.\d+)?)\s*(?:%|个点|pct|percent|per cent)|"
                        r"(\d+(?:\.\d+)?)\s*(?:%|个点|pct|percent)\s*(?:以上|多|plus|\+|or more)", _I)
-_LOSS_TENTHS = re.compile(r"(?:亏|跌)(?:了|损)?\s*([一二三四五六七八九半])成")  # 亏三成 = down 30%
+_LOSS_TENTHS = re.compile(r"(?:亏|跌)(?:了|损)?\s*(?:超过|超|达到|到|了)?\s*([一二三四五六七八九半])成")  # 亏三成 = down 30%
 _WEEKS = [(re.compile(r"下周|本周|这周|一周内|7天|next week|this week|\b(?:one|1) week", _I), 7),
           (re.compile(r"两周|半个月|14天|\b(?:two|2) weeks|next fortnight", _I), 14),
           (re.compile(r"三周|\b(?:three|3) weeks", _I), 21),
@@ -89,6 +90,8 @@ HELD = re.compile(r"(?:他|她)(?:的)?(?:那只|这只|那个|持有的|手上�
                   r"\b(?:he|she|they) (?:holds?|owns?|bought)\b|\b(?:his|her) (?:position in|holding of)\b", _I)
 PRODUCT_FACTS = re.compile(r"详情|说明书|介绍|起存|起购|起点|门槛|期限|到期|多久|几天|费率|费用|业绩比较基准|比较基准|赎回|"
                            r"details?|matur|come due|minimum|prospectus|fees?\b|how long|how many days|\bterms?\b", _I)
+_PERIOD_LEFT = re.compile(r"今年以来|今年|近一年|近三年|近\S{1,2}(?:个月|年)|去年|ytd|1y|3y|5y|6m|3m|last year|this year|"
+                          r"past year|[\s,，。.?？的呢]", _I)
 PERIOD_ASK = re.compile(r"多少|咋样|怎么样|如何|表现|how much|how did|how is|how's|performance", _I)  # "005501今年以来多少"
 WHICH = re.compile(r"哪个|哪只|哪一只|谁的|谁(?:更|比较)?|which (?:one|of them|fund)?|which\b", _I)
 OVERLAP = re.compile(r"重合|重叠|overlap|in common|共同持有|持仓相似", _I)
@@ -99,7 +102,7 @@ def remembered_amount(state: dict[str, Any], client: str) -> float | None:
     """The amount said for this client in the last turn ("帮王英桂筛一下，她有30万" → "WM2025012她能买吗": 30万)."""
     for call in state.get("last_calls") or []:
         args = call.get("args") or {}
-        if args.get("client_id") == client and args.get("amount"):
+        if args.get("client_id") in (client, None) and args.get("amount"):
             return float(args["amount"])
     return None
 
@@ -208,7 +211,9 @@ def route(text: str, ent: Entities, *, client: str | None, remembered: str | Non
         if amount := ent.amount or remembered_amount(state, who):
             args["amount"] = amount
         return [("check_suitability", args)]
-    if funds and (not who or HELD.search(text)) and (FUND_METRIC.search(text) or ent.period and PERIOD_ASK.search(text)) and (ent.period or re.search(
+    bare_period = ent.period and len(_PERIOD_LEFT.sub("", ent.text_wo_funds or "")) <= 1  # "长泰半导体芯片 ytd"
+    if funds and (not who or HELD.search(text)) and (FUND_METRIC.search(text) or ent.period and PERIOD_ASK.search(text)
+                                                     or bare_period) and (ent.period or re.search(
             r"回撤|年化|夏普|七日|7日|万份|drawdown|sharpe|volatil|7-day|seven[- ]day|yield|annuali", text, _I)):
         return [("fund_metrics", {"fund": funds[0], "period": ent.period or "1y"})]
     if client and OWN_MATURITY.search(text) and not re.search(r"买|推荐|buy|recommend", text, _I):
@@ -222,6 +227,8 @@ def route(text: str, ent: Entities, *, client: str | None, remembered: str | Non
     if not client and not ent.pronoun and not funds and not ent.company and TOTALS.search(text) and (
             BOOK.search(text) or re.search(r"我|my|管理规模|\baum\b", text, _I)):
         return [("book_totals", {})]
+    if not client and not ent.pronoun and not funds and not ent.company and FULL_BOOK.search(text):
+        return [("book_scan", {k: v for k, v in book_args(text).items() if k != "rule"})]  # every rule's findings
     if not client and not ent.pronoun and not funds and not ent.company and not DEFINITION.search(text):
         args = book_args(text)
         if args.get("rule") and (BOOK.search(text) or SCAN_VERB.search(text) or args["rule"] in _BOOK_ONLY

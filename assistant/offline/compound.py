@@ -37,9 +37,11 @@ CLIENT_ASKS: list[tuple[str, re.Pattern[str]]] = [
     ("performance_attribution", re.compile(r"归因|attribution|brinson", _I)),
     ("benchmark_comparison", re.compile(r"跑赢|跑输|超额|benchmark|beat|outperform|underperform|target mix|"
                                         r"(?:跟|和|比|vs\.?|versus|against)\s*(?:the\s+)?(?:沪深\s*300|csi\s*300|中债|债券指数|bond index)", _I)),
-    ("check_suitability", re.compile(r"能不能(?:再)?买|能买|可以买|可不可以买|can (?:he|she|they|c\d{4}) buy|allowed to buy", _I)),
+    ("check_suitability", re.compile(r"能不能(?:再)?买|能买|可以买|可不可以买|can (?:he|she|they|c\d{4}) buy|"
+                                     r"(?:he|she|they) can (?:buy|hold)|allowed to buy", _I)),
     ("search_products", re.compile(r"能买啥|买什么|买点啥|推荐|找几个|找点|续投|续作|再投|能投什么|可以买哪些|能买哪些|"
                                    r"what (?:can|should) .* buy|recommend", _I)),
+    ("draft_proposal", re.compile(r"建议书|proposal", _I)),  # "health score and a proposal draft": two asks
 ]
 FUND_ASKS: list[tuple[str, re.Pattern[str]]] = [
     ("fund_metrics", re.compile(r"回撤|夏普|波动|年化|收益(?:多少|怎么样|如何|率)|涨了多少|drawdown|sharpe|volatil|\breturns? (?:of|over|this|last)", _I)),
@@ -172,6 +174,10 @@ def _plan(text: str, ent: Entities, state: dict[str, Any], fill: Any) -> list[tu
         tools = [t for _, t in _asks(text, FUND_ASKS)]
         if len(ent.fund_codes) == 2 and "fund_overlap" not in tools:
             return None  # two funds and no overlap asked: a comparison
+        if len(ent.fund_codes) == 2 and business.COMPARE.search(text) and business.FUND_METRIC.search(text):
+            # "overlap between 002201 and 001101, and compare their 1y returns": the overlap, then the comparison
+            return [("fund_overlap", fill("fund_overlap", text, ent, state)),
+                    ("compare_funds", fill("compare_funds", text, ent, state))]
         if len(ent.fund_codes) == 2 and "fund_metrics" in tools and re.search(r"各自|分别|每只|each|both|respectively", text, _I):
             per = [("fund_metrics", fill("fund_metrics", text, Entities(**{**ent.__dict__, "fund_codes": [c]}), state))
                    for c in ent.fund_codes]

@@ -44,7 +44,7 @@ _SPENDING = re.compile(
     r"(?:每个?月|一个月|月)(?:只|就|要|得|大概|大约|能)?(?:花|花销|开销|支出|生活费|用)(?:大概|大约|约|掉)?\s*(\d+(?:\.\d+)?\s*(?:万\d?|千|k|w|元|块)?|[一二两三四五六七八九十]+\s*(?:万|千)[一二三四五六七八九]?)|"
     r"(?:月支出|月开销|月花销|每月支出|每月开销|每月|每个月)(?:只|就|大概|大约|约|为|是|花)?\s*(\d+(?:\.\d+)?\s*(?:万\d?|千|k|w|元|块)?|[一二两三四五六七八九十]+\s*(?:万|千)[一二三四五六七八九]?)|"
     r"(\d+(?:\.\d+)?\s*(?:k|thousand|万|千|yuan|元)?)\s*(?:monthly|a month|per month)|"
-    r"monthly spending\s*(?:of\s*)?(\d+(?:\.\d+)?\s*(?:k|thousand|yuan)?)|"
+    r"monthly (?:spending|spend|expenses?|costs?)\s*(?:of|is|at|=|:)?\s*(\d+(?:\.\d+)?\s*(?:k|thousand|yuan|w|万)?)|"
     r"(\d+(?:\.\d+)?\s*(?:k|thousand|万|千|yuan|元)?)\s*(?:a|per|each)\s+month|"
     r"spend(?:s|ing)?\s+(?:about\s+)?(\d+(?:\.\d+)?\s*(?:k|thousand|yuan)?)\s*(?:a|per)\s+month|"
     r"(\d+(?:\.\d+)?\s*(?:k|thousand|万|千|yuan|元)?)\s*/\s*(?:month|mo|月)\b",
@@ -89,6 +89,7 @@ _ASK_ZH = re.compile(r"用中文|中文回答|in chinese|中文版|chinese versi
 # a whole message that only asks for the other language ("英文版", "in English please", "中文"): the last
 # answer again, in that language
 _SWITCH_HEAD = (r"^\s*(?:给.{1,8}看的?[\s,，]*)?(?:ok|好的?|那|那就|麻烦|请)?[\s,，]*(?:(?:the )?same(?: thing| again| answer)?|再|"
+                r"(?:can you |could you |pls |please )?(?:send|give|show) (?:me )?(?:that|it|this)(?: again)?|"
                 r"把(?:这个|刚才的?|上面的?)?|这个|那个|给我|来个|出个|换成|改成|要|用)?\s*(?:出个|来个|给个|做个|要)?\s*")
 # what may follow the language asked for: "发我", "再说一遍", "给她家人看", "pls, forwarding to her husband"
 _SWITCH_TAIL = (r"(?:的|吧|呢|回答|回复|说|讲)?(?:[\s,，]*(?:再说一遍|再来一遍|再讲一遍|说一遍|重复一遍|again|发我|发给我|发一下|"
@@ -118,6 +119,9 @@ def detect_lang(text: str, names: tuple[str, ...] = ()) -> str:
         for name in names:
             if name and name in bare:
                 bare = bare.replace(name, " ")
+        for run in _CJK_RUN.findall(bare):  # a name said in part ("厦门启明软件", "远澜食品饮料指数")
+            if len(run) >= 3 and any(run in name for name in names):
+                bare = bare.replace(run, " ")
         if bare != text and not _CJK.search(bare) and len(_LATIN_WORD.findall(bare)) >= 2:
             return "en"
         if bare != text and _CJK.search(bare):
@@ -170,7 +174,8 @@ def _parse_period(text: str) -> str | None:
         return "1y"
     if re.search(r"去年|上一年|上年|last year|previous year|prior year", t):
         return "last_year"
-    if re.search(r"持有以来|买入以来|从买入|买了以后|买到现在|since (?:they|he|she|i|we) bought|since[- ]purchase", t):
+    if re.search(r"持有以来|买入以来|从买入|买了以后|买到现在|开始投资以来|投资以来|since (?:they|he|she|i|we) bought|since[- ]purchase|"
+                 r"since (?:they|he|she) (?:started|began) (?:investing|with us)|since (?:the )?(?:start|beginning)\b(?! of)", t):
         return "since_purchase"
     if re.search(r"成立以来|since inception|since launch", t):
         return "since_inception"
@@ -203,6 +208,9 @@ def _parse_period(text: str) -> str | None:
         if m.group(2):
             return f"{int(m.group(2))}m"
         return f"{int(m.group(1) or m.group(3))}y"
+    if m := re.search(r"(?<![一二两三四五六七八九十\w])(一|两|三|五)\s*年\s*(?:的|来|里|内)?\s*(?=收益|回报|业绩|表现|谁|哪|年化|回撤|夏普|波动|"
+                      r"涨|跌|赚|亏|对比|比|怎么样|咋样|如何)", t):  # "001105 三年收益", "三年谁好"
+        return f"{_num(m.group(1))}y"
     m = re.search(r"((?:19|20)\d{2})\s*年(?:度)?(?!\d{1,2}\s*月)|\b(?:in|over|for|during) ((?:19|20)\d{2})\b|\bfy((?:19|20)\d{2})\b|"
                   r"\b(?:about|and|then|try|same for|now)\s+((?:19|20)\d{2})\b|^\s*那?((?:19|20)\d{2})\s*(?:呢|的呢)", t)
     if m:
@@ -438,7 +446,7 @@ def _romanised_honorific(low: str, lex: Lexicon, ent: Entities) -> None:
             return
 
 
-_COMPANY_CUE = re.compile(r"公司|企业|工商|法人|股东|诉讼|授信|尽调|财务|注册|征信|处罚|company|\bco\b|ltd|corp|group|enterprise|"
+_COMPANY_CUE = re.compile(r"公司|企业|工商|法人|股东|诉讼|授信|尽调|财务|注册|征信|处罚|company|\bco\b|ltd|corp|group|enterprise|current ratio|quick ratio|"
                           r"firm|borrower|\bdd\b|due diligence|credit|kyc|account[- ]opening|revenue|margin|roe\b|debt|"
                           r"financ|pledge|penalt|lawsuit|litigation|guarantee", re.I)
 
@@ -467,7 +475,8 @@ def _company_en(text: str, lex: Lexicon) -> str | None:
 
 
 _HONORIFIC = re.compile(r"([\u4e00-\u9fff])(总|姐|哥|老师|阿姨|叔叔|叔|先生|女士|小姐|太太|老板|董|局|处|教授|医生|大爷|奶奶)|"
-                        r"(?:老|小)([\u4e00-\u9fff])(?![\u4e00-\u9fff]{2})")
+                        r"(?:老|小)([\u4e00-\u9fff])(?![\u4e00-\u9fff]{2})|"
+                        r"(?:姓|surnamed\s*|family name\s*)([\u4e00-\u9fff])(?:的|那位|那个|\b|\s|$)")  # "姓袁的客户", "surnamed 袁"
 _NOT_SURNAME = set("他她它您你我这那哪谁某每各该此其本贵的了是在和跟与给帮看查问说吗呢下个大老小资")
 
 
@@ -475,7 +484,7 @@ def _nickname(text: str, lex: Lexicon, ent: Entities) -> None:
     """"王总" / "叶阿姨" / "曹姐": the client of that surname when exactly one is in the caller's book;
     several → ambiguous (a question); none → nothing (another RM's client is never in the lexicon)."""
     for m in _HONORIFIC.finditer(text):
-        surname = m.group(1) or m.group(3)
+        surname = m.group(1) or m.group(3) or m.group(4)
         if not surname or surname in _NOT_SURNAME:
             continue
         same = [(c, n) for c, n in lex.clients if n.startswith(surname)]
@@ -506,7 +515,8 @@ def _longer_name(text: str, name: str) -> str | None:
     return text[j:j + len(name) + 1]
 
 
-_TOP_N = re.compile(r"前\s*(\d+|[一二两三四五六七八九十])\s*(?:名|位|个|只|大|条)?|top\s*(\d+|three|five|ten)|列(?:出)?\s*(\d+)\s*(?:个|只|条)|"
+_TOP_N = re.compile(r"前\s*(\d+|[一二两三四五六七八九十])\s*(?:名|位|个|只|大|条)?|top\s*(\d+|three|five|ten)|"
+                    r"(?:列(?:出)?|推荐|找|挑|选|给我|来)\s*(\d+|[两三五十])\s*(?:个|只|条|款)|"
                     r"(?:最大|最多|最高|最有钱)的?\s*(\d+|[一二两三四五六七八九十])\s*(?:个|位|名|只)|"
                     r"(?:biggest|largest)\s+(\d+|three|five|ten)", re.I)
 _MONTH = re.compile(r"((?:19|20)\d{2})\s*[-/年]\s*(\d{1,2})\s*月?")
@@ -603,7 +613,7 @@ def _without_fund_names(text: str, lex: Lexicon, codes: list[str]) -> str:
 
 def _fund_names(text: str, lex: Lexicon) -> tuple[list[str], list[tuple[str, str]]]:
     """Fund names in free text; several distinct funds (for overlap) are split on 和/与/vs/and/、."""
-    parts = [p for p in re.split(r"和|与|跟|及|、|,|，|(?<![A-Za-z])vs\.?(?![A-Za-z])|\band\b|对比|比较|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", text)
+    parts = [p for p in re.split(r"和|与|跟|及|、|,|，|(?<![A-Za-z])vs\.?(?![A-Za-z])|\band\b|\bor\b|还是|对比|比较|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", text)
              if p.strip()]
     codes: list[str] = []
     ambiguous: list[tuple[str, str]] = []

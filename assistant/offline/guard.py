@@ -19,6 +19,8 @@ _I = re.IGNORECASE
 _ROLE = re.compile(r"开发者模式|调试模式|上帝模式|developer mode|debug mode|god mode|dan mode|sudo|root权限|"
                    r"(?:切换|变成|当作|作为|你是|你现在是).{0,6}(?:管理员|admin|超级用户|系统|开发者)|"
                    r"(?:pretend|act|behave) (?:to be|as|like) (?:an? )?(?:admin|developer|system)|"
+                   r"(?:pretend|imagine|assume|suppose) (?:that )?(?:you are|you're|to be) .{0,30}(?:manager|supervisor|admin|boss|head|"
+                   r"compliance|auditor|\brm\b|director)|(?:假装|假设|假如|就当)你是|扮演.{0,8}(?:管理员|主管|经理|行长|合规)|"
                    r"^\s*(?:system|assistant|\[system\])\s*[:：]|<\s*/?\s*system\s*>|隐藏指令|hidden instruction|"
                    r"系统提示词|提示词|your (?:instructions|prompt)|print your|输出你的", _I)
 _OTHERS = re.compile(r"(?:其他|别的|其它|所有)\s*(?:理财经理|客户经理|RM|rm)|RM\d{3}|全行|整个银行|全部分行|whole bank|"
@@ -33,7 +35,8 @@ _RECORDS = re.compile(r"(?:改成|改为|修改|调高|调成|篡改|伪造).{0,
                       r"(?:delete|remove|hide|erase|wipe)\b.{0,30}\b(?:trades?|transactions?|records?|loss(?:es)?)\b|"
                       r"change (?:his|her|the) risk (?:level|rating)", _I)
 # tampering with a record or unmasking personal data is never a request the assistant carries out
-_TAMPER = re.compile(_RECORDS.pattern + r"|解密|明文|decrypt|unmask|(?:身份证号?|手机号|证件号).{0,8}(?:发我|给我|导出|发过来)|"
+_TAMPER = re.compile(_RECORDS.pattern + r"|解密|明文|decrypt|unmask|(?:full|complete|whole|unmasked) (?:mobile|phone|cell|id|identity)"
+                     r"(?: card)?(?: numbers?)?|(?:完整|全部|全)的?(?:手机号|身份证号?|证件号|电话号码)|(?:手机号|身份证号|证件号)(?:完整|全部)|(?:身份证号?|手机号|证件号).{0,8}(?:发我|给我|导出|发过来)|"
                      r"(?:跳过|免|不做|绕过)\s*双录|skip (?:the )?(?:dual|double)[- ]recording", _I)
 _PII_DUMP = re.compile(r"(?:所有|全部|全体|每个|每位|all|every)\s*(?:的)?\s*(?:客户|clients?'?)\s*(?:的)?\s*"
                        r"(?:手机|电话|身份证|证件|地址|住址|phone|mobile|id (?:card )?numbers?|address)|"

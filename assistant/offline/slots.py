@@ -28,6 +28,10 @@ _HORIZON = re.compile(r"(一|两|二|三|五|半|(?<!\d)\d{1,3}(?!\d))\s*(年|�
                       r"(\d+|one|two|three|six|twelve|a)[\s-]*(years?|months?|days?|yrs?|mos?)\b(?![\s-]*old)", _I)
 _N = {"a": 1, "一": 1, "两": 2, "二": 2, "三": 3, "五": 5, "半": 0.5, "one": 1, "two": 2, "three": 3, "six": 6, "twelve": 12}
 
+# "in that window", "同期": the period of the last answer
+SAME_PERIOD = re.compile(r"(?:that|the same|same|this) (?:window|period|time ?frame|horizon|range)|同期|同一(?:区间|时间段|时期)|"
+                         r"同样(?:的)?(?:区间|时间段|时期)|那段时间|这段时间|同区间", _I)
+
 Extractor = Callable[[str, Entities, dict[str, Any]], Any]
 
 
@@ -115,7 +119,7 @@ EXTRACTORS: dict[str, Extractor] = {
     "funds": _funds,
     "product": lambda t, e, s: e.product_code or (e.fund_codes[0] if e.fund_codes else None),
     "company": lambda t, e, s: e.company or s.get("company"),
-    "period": lambda t, e, s: e.period,
+    "period": lambda t, e, s: e.period or (s.get("period") if SAME_PERIOD.search(t) else None),
     "fiscal_year": lambda t, e, s: _fiscal_year(t),
     "amount": lambda t, e, s: e.amount,
     "top_n": lambda t, e, s: e.top_n,

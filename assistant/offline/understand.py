@@ -55,17 +55,28 @@ _COMMA = re.compile(r"[，,；;]\s*")
 _ASKS = re.compile(r"吗|呢|多少|几个|几只|怎么样|咋样|如何|是谁|哪些|哪个|\?|？|how much|what|which|who", _I)
 
 
+_CHOICE = re.compile(r".{2,40}?\s*(?:\bor\b|还是)\s*.{2,40}?[?？]", _I)
+
+
+def _is_ask(piece: str, *, first: bool) -> bool:
+    """A piece of a message that asks something; after the first, "X or Y?" is the choice the first asked about
+    ("which did better last year, 南屏医疗健康 or 嘉禾医疗服务混合?"), not a new ask."""
+    if not _ASKS.search(piece):
+        return False
+    return first or not (_CHOICE.fullmatch(piece.strip()) and not _ASKS.search(re.sub(r"[?？]", "", piece)))
+
+
 def _parts(text: str) -> list[str]:
     out: list[str] = []
     for seg in _SPLIT.split(text):
         pending = ""
         for piece in _COMMA.split(seg):
             pending = f"{pending}，{piece}" if pending else piece
-            if _ASKS.search(pending):
+            if _is_ask(pending, first=not out):
                 out.append(pending)
                 pending = ""
         if pending:
-            if out and not _ASKS.search(pending) and len(_SPLIT.split(text)) == 1:
+            if out and not _is_ask(pending, first=False) and len(_SPLIT.split(text)) == 1:
                 out[-1] = f"{out[-1]}，{pending}"
             else:
                 out.append(pending)
@@ -78,7 +89,8 @@ _FUND_TOOLS = ("fund_profile", "fund_metrics", "fund_overlap", "compare_funds")
 _BOOK_TOTALS = re.compile(r"按风险等级.{0,8}分布|客户(?:的)?分布|分布.{0,4}风险等级|risk[- ]level (?:breakdown|distribution|split|mix)|资产前\s*\S{1,2}|前\s*\S{1,2}\s*(?:大|名)?(?:的)?客户|客户.{0,4}(?:排名|排行)|我有几个客户|多少(?:个|位)?客户|"
                           r"客户数|管了多少|管理了?多少|how many clients|top \w+ clients|largest clients|biggest clients|"
                           r"my (?:total )?aum|total aum|按风险等级分布|by risk level", _I)
-_SUITABLE_EN = re.compile(r"\bcan .{0,30}\b(?:buy|hold|invest in|subscribe)\b|\bsuitable\b|\ballowed\b", _I)
+_SUITABLE_EN = re.compile(r"\bcan .{0,30}\b(?:buy|hold|invest in|subscribe)\b|\bsuitable\b|\ballowed\b|"
+                          r"\b(?:is|would|are) .{0,50}\b(?:ok|okay|fine|appropriate|a fit|right) for\b", _I)
 _SUITABLE = re.compile(r"(?:买|配|上|申购|购买).{0,24}(?:可以吗|可以不|行吗|行不|行不行|合适吗|适合吗|合规吗|有问题吗|ok吗|能不能做|能做吗|可以做吗|"
                        r"够不够起点|够起点吗|够不够起购|够起购吗)|适合.{0,8}吗|(?:能不能|可不可以|能否|可以|能)加仓|"
                        r"(?:能不能|可不可以|能否|可否|能)(?:买|申购|购买)|\bcan .{0,20}\bbuy\b|allowed to buy|suitable for", _I)
@@ -146,7 +158,8 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
             text = _ORDINAL_RE.sub(f" {listed[n - 1]} ", text, count=1)
             ent = extract(text, lex)
             ent.lang = lang
-    if _POLICY_Q.search(text) and not (ent.fund_codes or ent.product_code or ent.company):
+    if _POLICY_Q.search(text) and not (ent.fund_codes or ent.product_code or ent.company) and not (
+            _LIST_ASK.search(text) and book_rules(text)):  # "…要双录的名单": the clients, not the rule
         return Plan(calls=[("search_knowledge", {"query": text})], lang=lang)
     if ent.pronoun and not ent.client_ids:
         state = _by_gender(text, state, lex)
@@ -154,12 +167,18 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
     if pending and ent.client_ids and is_bare_follow_up(text, lex) and not state.get("_replay"):
         # "林姐的持仓给我看下" → which one? → "林敏磊": the original ask, for the client now named
         return plan(f"{ent.client_ids[0]} {pending}", lex, {**state, "pending_question": None, "_replay": True})
+    if not ent.client_ids and not ent.ambiguous_clients and (cid := _recent_by_surname(text, state, lex)):
+        text = f"{cid} {text}"  # "Peng's own gain since purchase?" right after Peng Xinjing was compared
+        ent = extract(text, lex)
+        ent.lang = lang
     unknown = _unknown_name(text, ent, lex) if lang == "en" else None
     if unknown:
         return Plan(reply=_msg("unknown_client", lang, typed=unknown), lang=lang)
     if ent.near_names and not ent.client_ids:
         cid, name, typed = ent.near_names[0]
         return Plan(reply=_msg("clarify_near_name", lang, typed=typed, name=name, client_id=cid), lang=lang)
+    if _RELATIVE.search(text):  # "再看看他老婆的": not in the records, and never the client's own data instead
+        return Plan(reply=_msg("clarify_relative", lang), lang=lang)
     multi = plan_compound(text, ent, state, fill)
     if multi:
         return Plan(calls=multi, lang=lang)
@@ -210,11 +229,18 @@ _POLICY_Q = re.compile(r"^\s*(?:faq|常见问题)\b|^\s*什么是|怎么算的?\
                        r"how (?:is|are) .{1,30} (?:defined|calculated|computed|measured)|"
                        r"what does .{1,40} do (?:when|if|for)|how does .{1,40} (?:work|handle)|口径|"
                        r"[Cc][1-5]\s*(?:级|类)?(?:的)?(?:客户|投资者)?.{0,4}(?:最高|最多)?(?:能|可以|可)(?:买|购买|投资)(?:几级|什么(?:风险)?等级|哪(?:些|个|几)(?:风险)?等级)|"
+                       r"(?:要|需要)?(?:走|办)什么(?:流程|手续)|要注意(?:啥|什么|哪些)|注意事项|"
                        r"有什么区别|有啥区别|区别是什么|什么区别|是什么意思|冷静期|cooling[- ]off|什么意思|需要什么(?:额外的?)?(?:流程|手续|材料|条件)|有什么要求|什么要求|"
                        r"按.{0,8}规定|适当性管理|适当性规定|是不是承诺|是否承诺|监管要求|监管规定|"
                        r"difference between|what(?:'s| is) the (?:rule|difference|requirement)|what does .{1,30} mean|"
                        r"regulatory requirement", _I)
-_ORDINAL_RE = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:个|名|位|款|只)?(?=[^页]|$)|#\s*(\d)\b|(?:no\.|number)\s*(\d)\b|(头一个|头名|最大的那个|最大的那位)|"
+# a relative of the client as the subject of the ask ("他老婆的持仓", "what about her husband's account"); a relative
+# as the audience ("给她家人看", "forwarding to her husband") or as context ("她儿子明年上大学") is not
+_RELATIVE = re.compile(r"(?<!给)(?<!发给)(?:他|她)(?:的)?(?:老婆|老公|妻子|丈夫|太太|爱人|媳妇|儿子|女儿|父亲|母亲|爸爸|妈妈|爸|妈|孩子|家人)"
+                       r"(?=的|呢|账户|持仓|资产|名下|[？?]|\s*$)|(?<!to )(?<!for )(?<!with )\b(?:his|her|their) "
+                       r"(?:wife|husband|spouse|son|daughter|father|mother|parents|kids|children)(?:'s|’s|\?|\s*$| account| portfolio| holdings)", _I)
+_LIST_ASK = re.compile(r"名单|清单|有哪些客户|哪些客户|哪几位|有谁|\blist\b|which clients|who are they", _I)
+_ORDINAL_RE = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:个|名|位|款|只)?(?=[^页]|$)|#\s*(\d)\b|(?:no\.|number)\s*(\d)\b|(头一个|头名|最大的?那(?:个|位)|最有钱的?那(?:个|位))|"
                          r"the (first|second|third) (?:one|client)|(top one|number one|the (?:biggest|largest|top) one)", _I)
 _ORDINAL_WORDS = {**_CN_NUM, "first": 1, "second": 2, "third": 3}
 
@@ -286,7 +312,8 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
     ent.lang = lang
     compound = bool(state.get("_compound"))
     if compound:  # a part of a compound ask: the client / fund / period may be named in another part
-        if not ent.client_ids and not (ent.fund_codes and not ent.pronoun) and not _SCAN_PART.search(text):
+        if not ent.client_ids and not (ent.fund_codes and not ent.pronoun) and not _SCAN_PART.search(text) and not (
+                ent.product_code and business.PRODUCT_FACTS.search(text)):  # "再查一下七天通知存款起存金额"
             # a part that names its own fund ("001104近一年回撤多少") or scans the book ("顺便扫一下下个月到期的")
             # is not about the client named in another part
             ent.client_ids = list(whole.client_ids)
@@ -302,7 +329,8 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
     if compound and "fund_overlap" in hits and len(whole.fund_codes) >= 2:
         return Plan(calls=[("fund_overlap", {"fund_codes": list(whole.fund_codes[:5])})], lang=lang)
     if not client and not ent.fund_codes and _BOOK_TOTALS.search(text) and not re.search(
-            r"过期|到期|亏|闲置|超风险|集中|expired|matur|idle|losing", text, _I):
+            r"过期|到期|亏|闲置|超风险|集中|expired|matur|idle|losing", text, _I) and not book_rules(text):
+        # "how many clients?" after a rule ("whose holdings exceed their risk level") counts that rule's scan
         return Plan(calls=[("book_totals", fill("book_totals", text, ent, state))], lang=lang)
     who = client or (state.get("client_id") if ent.pronoun or _SHORT_FOLLOW.search(text) else None)
     product = ent.product_code or (ent.fund_codes[0] if ent.fund_codes else None) or (
@@ -332,6 +360,11 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
     each = _each_client(text, ent, state)
     if each:
         return Plan(calls=each, lang=lang)
+    company = state.get("company")
+    if company and ent.company and ent.company != company and not ent.fund_codes and not ent.client_ids and \
+            _COMPANY_VS.search(text):  # "跟福建华鼎精密机械比 哪家负债率高": the company just discussed and this one
+        return Plan(calls=[("company_profile", fill("company_profile", text, Entities(**{**ent.__dict__, "company": c}),
+                                                    state)) for c in (company, ent.company)], lang=lang)
     pair = _client_pair(text, ent, state)
     if pair:
         args = {"client_ids": pair, **({"period": ent.period} if ent.period else {})}
@@ -350,7 +383,7 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
         if period:
             args["period"] = period
         return Plan(calls=[("compare_funds", args)], lang=lang)
-    same = None if compound else _same_call(text, ent, lex, state)
+    same = None if compound else _same_call(text, ent, lex, state) or _what_if(text, ent, state)
     if same is not None:
         return Plan(calls=[same], lang=lang)
     follow = _follow_up(text, ent, state, hits, lex)
@@ -387,14 +420,14 @@ _LATIN = re.compile(r"[A-Za-z]")
 _PERIOD_WORDS = re.compile(
     r"(?:最近|近|过去)\s*(?:[一二两三四五六七八九十\d]+|半)\s*(?:个月|月|年|周)|今年以来|年初至今|今年|去年|本年|上一年|"
     r"持有以来|买入以来|从买入到现在|从买入|成立以来|(?:自|从)?\s*(?:19|20)\d{2}\s*年?(?:以来|至今)?|半年|"
-    r"ytd|year[- ]to[- ]date|this year|last year|(?:the )?(?:last|past) \w+ (?:years?|months?)|since \w+|"
+    r"ytd|year[- ]to[- ]date|this year|last year|(?:the )?(?:last|past) \w+ (?:years?|months?)|since \d{4}(?:[-/]\d{1,2}){0,2}|since \w+|"
     r"over the (?:last|past) year", _I)
 _FILLER = re.compile(r"这只基金|这只|那只|这支|该基金|(?:the )?same fund|this fund|that fund|the fund|那么|那|呢|的|吗|啊|呀|吧|嗯|再|也|换成|换个?时间段|换个?区间|时间段|区间|换|改成|改为|要是|如果|看看|看下|看一下|一下|"
                      r"同样条件|同样|一样|只看|只要|筛一下|查一下|查下|给|算了|未来|超过|以上|以内|每页|再生成个?|生成个?|附件|文件|"
                      r"word|docx|switch to|same thing|the same|same|instead|only|just|over|within|more than|"
                      r"他|她|它|这位|该客户|这个客户|[\s,，。.?？!！、:：]|"
                      r"answer in english|in english|in chinese|"
-                     r"\b(?:and|what|how|about|for|then|same|him|her|them|it|the|please|pls|over|in|now|next|ok|okay|do|one)\b", _I)
+                     r"\b(?:and|what|how|about|for|then|same|him|her|them|it|the|please|pls|over|in|now|next|ok|okay|do|one|but|both|two)\b", _I)
 
 
 _SLOT_WORDS = re.compile(
@@ -448,6 +481,39 @@ def is_bare_follow_up(text: str, lex: Lexicon, *, slots: bool = False) -> bool:
         rest = _SLOT_WORDS.sub(" ", rest)
     rest = _FILLER.sub("", rest)
     return len(rest) <= 1
+
+
+_EN_SURNAME = re.compile(r"\b([A-Z][a-z]{1,5})(?:'s|’s)?\b")
+
+
+def _recent_by_surname(text: str, state: dict[str, Any], lex: Lexicon) -> str | None:
+    """A bare romanised surname ("Peng's", "and Cao?") that fits exactly one of the clients just discussed."""
+    recent = state.get("recent_clients") or []
+    if len(recent) < 1 or not _EN_SURNAME.search(text):
+        return None
+    from pypinyin import lazy_pinyin
+
+    names = dict(lex.clients)
+    said = {m.group(1).lower() for m in _EN_SURNAME.finditer(text)} - {"he", "an", "so", "no", "do", "go", "to", "me"}
+    hits = [c for c in recent if names.get(c) and lazy_pinyin(names[c][0])[0] in said]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _what_if(text: str, ent: Entities, state: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """Right after a retirement plan, "how long does the money last if it's 40k instead": the same plan at that
+    monthly spending (an amount said alone is the spending asked about)."""
+    last = state.get("last_calls") or []
+    if ent.client_ids or len(last) != 1 or last[0]["name"] != "retirement_plan" or not business.LASTS.search(text):
+        return None
+    spending = ent.monthly_spending or ent.amount
+    if not spending and not ent.retire_age:
+        return None
+    args = dict(last[0]["args"])
+    if spending:
+        args["monthly_spending"] = spending
+    if ent.retire_age:
+        args["retire_age"] = ent.retire_age
+    return "retirement_plan", args
 
 
 def _same_call(text: str, ent: Entities, lex: Lexicon, state: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
@@ -524,9 +590,11 @@ def _implicit_client(text: str, ent: Entities, state: dict[str, Any], hits: list
 
 
 _PRODUCT_ASK = re.compile(r"能买的|能买啥|能买什么|可以买啥|可以买什么|可以买哪些|能买哪些|买哪些|买啥|买什么|买点啥|找几个|找几款|找几只|选几款|挑几个|"
-                          r"找点|找找|推荐|有什么产品|续投|续作|anything .{0,20}(?:could|can) buy|what .{0,20}could .{0,10}buy|"
+                          r"找点|找找|推荐|有什么产品|续投|续作|续什么|续啥|续哪|能续|接着买|roll (?:it |that |them )?(?:into|over)|reinvest|"
+                          r"anything .{0,20}(?:could|can) buy|what .{0,20}could .{0,10}buy|"
                           r"(?:货币基金|货基|理财产品|理财|存款|大额存单|债基|债券基金|保险|固收)(?:产品)?(?:有哪些|有啥|有什么)|"
                           r"收益最高|以下的产品|what can .* buy|what should .* buy|recommend|suggest (?:some|a few)|options|"
+                          r"could .{0,15}put (?:it|that|this|the money|them) (?:in|into)\b|"
                           r"what (?:fits|suits|would suit|works for)|where (?:to|should .{1,10}) (?:put|park)|\bto park\b|筛一下|帮.{0,8}筛", _I)
 _SCAN_PART = re.compile(r"扫一下|扫一扫|扫描|扫扫|拉一下|拉个|拉出|名单|清单|哪些客户|哪几位|\bscan\b|which clients|who (?:else )?(?:has|have)", _I)
 _SUCH = re.compile(r"这种情况|这类情况|这样的情况|这种|这类|这些|这样的|such (?:clients|cases|a case|products)|these|those|"
@@ -654,8 +722,9 @@ def _pick(text: str, funds: list[str], lex: Lexicon) -> list[str]:
         hit = [c for c in funds if "联接" in names[c]]
     elif re.search(r"ETF|目标", text, _I):
         hit = [c for c in funds if names[c].endswith("ETF")]
-    else:
-        hit = []
+    else:  # "嘉禾那只": the one of that fund house
+        hit = [c for c in funds if len(names[c]) >= 2 and names[c][:2] in text]
+        hit = hit if len(hit) == 1 else []
     return hit[:1] + [c for c in funds if c not in hit[:1]] if hit else funds
 
 
@@ -686,7 +755,10 @@ def _follow_up(text: str, ent: Entities, state: dict[str, Any], hits: list[str],
         tool = _fund_tool(text, hits)
         if tool and (_FUND_PRONOUN.search(text) or last in _FUND_TOOLS or len(text) <= 12):
             ent.fund_codes = funds[:1]
-            return tool, fill(tool, text, ent, state)
+            args = fill(tool, text, ent, state)
+            if tool == last == "fund_metrics" and not ent.period and state.get("period"):
+                args["period"] = state["period"]  # "最大回撤和日期" after "长泰半导体芯片 ytd": still this year
+            return tool, args
     if funds and len(ent.fund_codes) == 1 and ("fund_overlap" in hits or "compare" in text.lower() or "比" in text):
         if ent.fund_codes[0] != funds[0]:
             tool = "fund_overlap" if "fund_overlap" in hits else "compare_funds"
@@ -738,6 +810,8 @@ _COMPANY_FOLLOW = re.compile(r"比率|负债|营收|收入|利润|毛利|净利|
                              r"ratio|margin|revenue|sales|profit|debt|leverage|\broe\b|growth|cash flow|shareholder|"
                              r"legal rep|registered capital|lawsuit|litigation|penalt|pledge|overdue|credit line|facilit", _I)
 _DD_WORDS = dict(COMPANY_ASKS)["draft_due_diligence"]
+_COMPANY_VS = re.compile(r"(?:跟|和|与)\S{2,20}?(?:比|对比|相比)|哪家|哪个公司|哪个企业|which (?:one|company|of the two)|"
+                         r"\bvs\.?\b|versus|compared? (?:to|with)|against", _I)
 
 
 _METRIC_WORDS = re.compile(r"回撤|年化|夏普|波动|收益|涨|跌|七日|万份|drawdown|sharpe|volatil|return|yield|perform", _I)
