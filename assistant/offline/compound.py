@@ -97,6 +97,8 @@ def client_tools(text: str, ent: Entities) -> list[str]:
     if "benchmark_comparison" in tools and "portfolio_performance" in tools and not re.search(
             r"xirr|twr|盈亏|赚|亏|performance|收益表现|收益多少|p&l|gain|profit|\bloss", text, _I):
         tools.remove("portfolio_performance")  # "今年收益跑赢沪深300没" is one comparison
+    if "draft_proposal" in tools and any(not joined(text, CLIENT_ASKS, t, "draft_proposal") for t in tools if t != "draft_proposal"):
+        tools.remove("draft_proposal")  # "rebalancing proposal": the proposal qualifies the ask, it is not a second one
     if "search_products" in tools and "check_suitability" in tools and not re.search(r"找|推荐|换|instead|recommend|other", text, _I):
         tools.remove("search_products")
     return tools
