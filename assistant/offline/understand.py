@@ -32,6 +32,9 @@ from assistant.offline.entities import (
     extract,
     language_switch,
 )
+from assistant.offline.entities import (
+    _GIVEN as _GIVEN_CHARS,
+)
 from assistant.offline.guard import is_injection, is_record_change, is_return_promise, other_rm_named
 from assistant.offline.intents import OUT_OF_SCOPE, intents_of
 from assistant.offline.lexicon import Lexicon
@@ -171,7 +174,7 @@ def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
         text = f"{cid} {text}"  # "Peng's own gain since purchase?" right after Peng Xinjing was compared
         ent = extract(text, lex)
         ent.lang = lang
-    unknown = _unknown_name(text, ent, lex) if lang == "en" else None
+    unknown = _unknown_name(text, ent, lex) if lang == "en" else _unknown_name_zh(text, ent, lex)
     if unknown:
         return Plan(reply=_msg("unknown_client", lang, typed=unknown), lang=lang)
     if ent.near_names and not ent.client_ids:
@@ -569,6 +572,25 @@ def _unknown_name(text: str, ent: Entities, lex: Lexicon) -> str | None:
         if name[0] in _SURNAMES and not any(name in k for k in known) and _CLIENT_Q_EN.search(text):
             return name
     return None
+
+
+_ZH_SUBJECT = re.compile(r"^\s*(?:帮我|麻烦|请)?\s*(?:看下|看看|看一下|查下|查一下|查查|问下)?\s*([\u4e00-\u9fff]{2,3}?)"
+                         r"(?=的|\s|\d|[,，:：?？]|$)")
+_CLIENT_Q_ZH = re.compile(r"持有|持仓|资产|收益|现金|岁|风险等级|风测|能不能买|能买|概况|穿透|到期|赚|亏", _I)
+
+
+def _unknown_name_zh(text: str, ent: Entities, lex: Lexicon) -> str | None:
+    """"蔡洋杰78岁了 持有什么高风险的没": a name that opens a client question and is none of the caller's clients
+    (another RM's, or nobody's) gets the same answer either way, and never a scan of the caller's own book."""
+    if ent.client_ids or ent.fund_codes or ent.company or ent.ambiguous_clients or ent.near_names or ent.product_code:
+        return None
+    m = _ZH_SUBJECT.match(text)
+    if not m or not _CLIENT_Q_ZH.search(text):
+        return None
+    name = m.group(1)
+    if name[0] not in _SURNAMES or name[-1] not in _GIVEN_CHARS or any(name in n for n in lex.proper_names):
+        return None
+    return name
 
 
 _FOLLOW_OPENER = re.compile(r"^\s*(?:and|also|what about|how about|那|那么|还有|再|另外|then)\b|^\s*(?:那|还有|再)", _I)

@@ -17,6 +17,7 @@ SPEC = ToolSpec(
         "how is C0001 doing this year", "C0001 return ytd", "C0001 XIRR", "how much did C0001 make last year",
         "C0001 profit and loss", "C0001 performance since purchase", "did C0001 lose money",
         "C0001 return over the last 12 months", "what's C0001's gain", "C0001 annualised return",
+        "C0001 since he started investing, in money terms", "how much has C0001 made in yuan",
     ),
     slots=(Slot("client_id", "client", required=True), Slot("period", "period")),
     clarify={"zh": "请问看哪位客户的收益？", "en": "Whose performance?"},
