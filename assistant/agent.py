@@ -117,6 +117,8 @@ def _next_state(state: dict[str, Any], calls: list[dict[str, Any]], results: lis
             new["client_id"] = args["client_id"]
         if args.get("period"):
             new["period"] = args["period"]
+        if call["name"] == "retirement_plan" and isinstance(result, dict) and result.get("retire_age"):
+            new["retire_age"] = result["retire_age"]  # "要是他晚两年退": two years after the age just planned with
         if args.get("product"):
             new["product"] = args["product"]
         if args.get("fund"):

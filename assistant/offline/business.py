@@ -55,7 +55,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ("elderly_high_risk", re.compile(r"高龄|老年|老人|70岁|七十岁|elderly|aged 70|over 70|70\+|seniors?\b", _I)),
     ("assessment_expired", re.compile(r"测评(?:已经?)?(?:过期|到期|失效)|(?:过期|失效)(?:了)?的?(?:风险)?(?:测评|风评)|评估过期|风评过期|assessments?.*expir|expired (?:risk )?(?:assessment|questionnaire|profil)|"
                                         r"(?:questionnaire|risk profile|kyc)s?.{0,20}(?:expir|out of date|outdated|lapsed)", _I)),
-    ("risk_mismatch", re.compile(r"风险(?:等级)?(?:错配|不匹配)|超风险|超出风险|超过(?:自己|他们|客户)?的?风险|超出(?:自己|客户)?的?风险|"
+    ("risk_mismatch", re.compile(r"风险(?:等级)?(?:错配|不匹配)|超风险|风险.{0,4}(?:超过|高于|超出)(?:了)?(?:自己|本人|客户)?的?(?:风险)?等级|超出风险|超过(?:自己|他们|客户)?的?风险|超出(?:自己|客户)?的?风险|"
                                  r"mismatch|above (?:their |the |clients'? |client )?(?:own )?risk|exceed\w* (?:their )?risk", _I)),
     ("idle_cash", re.compile(r"闲置|闲钱|闲着|活期.{0,4}(?:多|太多)|现金.{0,4}(?:太多|过多|没投)|idle cash|idle money|idle|uninvested", _I)),
     ("industry_concentration", re.compile(r"行业.{0,4}集中|行业.*超|industry concentration|concentrated in (?:one|a single) (?:industry|sector)", _I)),

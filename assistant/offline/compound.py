@@ -21,7 +21,7 @@ _I = re.IGNORECASE
 JOIN = re.compile(r"顺便|然后|再|另外|同时|并且|还有|以及|和|跟|加上|\+|、|，|,|；|;|\s|都|both|also|and|then|plus|in one go", _I)
 
 CLIENT_ASKS: list[tuple[str, re.Pattern[str]]] = [
-    ("client_overview", re.compile(r"总资产|资产多少|多少资产|现金(?:多少|还剩)?|活期|概况|持仓(?:情况|明细|有哪些|有啥|列表)|看下持仓|看看持仓|overview|total assets|\baum\b|(?<!top )(?<!through )holdings|"
+    ("client_overview", re.compile(r"总资产|资产多少|多少资产|现金(?!类|管理|型)(?:多少|还剩)?|活期|概况|持仓(?:情况|明细|有哪些|有啥|列表)|看下持仓|看看持仓|overview|total assets|\baum\b|(?<!top )(?<!through )holdings|"
                                    r"\bcash\b(?! flow)|cash balance|\bbalance\b(?! sheet)|"
                                    r"有到期|到期吗|什么时候到期|matur", _I)),
     ("portfolio_performance", re.compile(r"xirr|twr|持仓收益|收益率?|盈亏|赚了|亏了|赚还是|亏还是|回报|"

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from assistant.offline.lexicon import Lexicon
+from assistant.offline.lexicon import REGION, Lexicon
 from assistant.offline.lexicon import company_core as _company_core
-from tools.resolve import best_match
+from tools.resolve import best_match, core_name
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # "c5 现金多少", "c9 买002201 30万 行不": a short id typed first; not "C5的客户" (a risk level)
@@ -84,11 +84,11 @@ class Entities:
 
 _LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])")
 # the reply's language asked for in the message; "出个英文版给她家人看": an English version, so an English reply
-_ASK_EN = re.compile(r"用英文|英文回答|英文回复|说英文|in english|answer in english|英语回答|英文版|英语版|english version", re.I)
+_ASK_EN = re.compile(r"用英文|英文回答|英文回复|说英文|in english|answer in english|英语回答|英文版|英语版|english version|(?:出|写|做)(?:个|一份)?英文|[\s，,](?:英文|英语)\s*$", re.I)
 _ASK_ZH = re.compile(r"用中文|中文回答|in chinese|中文版|chinese version", re.I)
 # a whole message that only asks for the other language ("英文版", "in English please", "中文"): the last
 # answer again, in that language
-_SWITCH_HEAD = (r"^\s*(?:给.{1,8}看的?[\s,，]*)?(?:ok|好的?|那|那就|麻烦|请)?[\s,，]*(?:(?:the )?same(?: thing| again| answer)?|再|"
+_SWITCH_HEAD = (r"^\s*(?:给.{1,8}看的?[\s,，]*)?(?:ok|好的?|那|那就|麻烦|请|and|now|ok and)?[\s,，]*(?:(?:the )?same(?: thing| again| answer)?|再|"
                 r"(?:can you |could you |pls |please )?(?:send|give|show) (?:me )?(?:that|it|this)(?: again)?|"
                 r"把(?:这个|刚才的?|上面的?)?|这个|那个|给我|来个|出个|换成|改成|要|用)?\s*(?:出个|来个|给个|做个|要)?\s*")
 # what may follow the language asked for: "发我", "再说一遍", "给她家人看", "pls, forwarding to her husband"
@@ -312,10 +312,13 @@ def _extract(text: str, lex: Lexicon) -> Entities:
         ent.fund_codes = [c for c in ent.fund_codes if c in known_codes] or ent.fund_codes
     if not ent.fund_codes and lex.funds:
         ent.fund_codes, ent.ambiguous_funds = _fund_names(scrubbed, lex)
+    if not ent.fund_codes and not ent.ambiguous_funds and lex.funds and _LATIN_WORD.search(scrubbed):
+        ent.fund_codes = _fund_pinyin(scrubbed, lex)
     m = _COMPANY_ID.search(text) or _CREDIT_CODE.search(text)
     named = [i for i, n, _ in lex.companies if len(_company_core(n)) >= 4 and (
-        _company_core(n) in text or _company_core(n)[:4] in text and re.search(
-            r"公司|企业|工商|法人|股东|诉讼|授信|尽调|财务|注册|征信|处罚|company|lawsuit|legal|credit", text, re.I))]
+        _company_core(n) in text or _regional_start(n) in text or _company_core(n)[:4] in text and re.search(
+            r"公司|企业|工商|法人|股东|诉讼|授信|尽调|财务|注册|征信|处罚|营收|营业收入|利润|毛利|负债|增速|company|lawsuit|legal|credit",
+            text, re.I))]
     if m:
         ent.company = m.group(0).upper()
         own = [_company_core(n) for i, n, _ in lex.companies if i == ent.company]
@@ -348,9 +351,9 @@ def _extract(text: str, lex: Lexicon) -> Entities:
         ent.retire_age = int(next(g for g in age.groups() if g))
     ent.top_n = parse_top_n(text)
     ent.month = parse_month(text, lex.as_of)
-    if re.search(r"英文版|英文的|英语版|in english|english version", text, re.I):
-        ent.doc_lang = "en"
-    elif re.search(r"中文版|in chinese", text, re.I):
+    if re.search(r"英文版|英文的|英语版|用英文|(?:出|写|做)(?:个|一份)?英文|[\s，,](?:英文|英语)\s*$|in english|english version", text, re.I):
+        ent.doc_lang = "en"  # "给她出建议书 英文": the language said last
+    elif re.search(r"中文版|用中文|[\s，,](?:中文)\s*$|in chinese", text, re.I):
         ent.doc_lang = "zh"
     low = text.lower()
     singular = re.sub(r"他们|她们|他俩|她俩", " ", low)  # "提前联系一下他们": the clients of a list, not one client
@@ -448,7 +451,9 @@ def _romanised_honorific(low: str, lex: Lexicon, ent: Entities) -> None:
 
 _COMPANY_CUE = re.compile(r"公司|企业|工商|法人|股东|诉讼|授信|尽调|财务|注册|征信|处罚|company|\bco\b|ltd|corp|group|enterprise|current ratio|quick ratio|"
                           r"firm|borrower|\bdd\b|due diligence|credit|kyc|account[- ]opening|revenue|margin|roe\b|debt|"
-                          r"financ|pledge|penalt|lawsuit|litigation|guarantee", re.I)
+                          r"financ|pledge|penalt|lawsuit|litigation|guarantee|"
+                          # the region a company's name starts with (fund names have none); not nanping, a fund brand
+                          r"\b(?:fujian|xiamen|quanzhou|fuzhou|zhangzhou|putian|sanming|longyan|ningde|shanghai|beijing|shenzhen)\b", re.I)
 
 
 @lru_cache(maxsize=8)
@@ -465,6 +470,14 @@ def _company_brands(companies: tuple[tuple[str, str, str], ...],
         if len(brand) >= 4:
             out.append((cid, brand, brand in fund_brands))
     return tuple(out)
+
+
+def _regional_start(name: str) -> str:
+    """"福建星河" of 福建星河新能源科技股份有限公司: the region and the brand together name the company (a fund
+    of that brand has no region), or "\0" (never in a text) when the name starts with no region."""
+    lead = REGION.match(name)
+    core = _company_core(name)
+    return f"{lead.group(0)}{core[:2]}" if lead and core else "\0"
 
 
 def _company_en(text: str, lex: Lexicon) -> str | None:
@@ -609,6 +622,32 @@ def _without_fund_names(text: str, lex: Lexicon, codes: list[str]) -> str:
             if run.size >= 4:
                 text = text[: run.b] + " " + text[run.b + run.size :]
     return text
+
+
+@lru_cache(maxsize=8)
+def _fund_pinyin_forms(funds: tuple[tuple[str, str, str], ...]) -> tuple[tuple[str, str, str], ...]:
+    """(code, "huadingchunzhai", class letter) for 华鼎纯债债券A: a fund name typed in pinyin."""
+    from pypinyin import lazy_pinyin
+
+    out = []
+    for code, name, _ in funds:
+        core = core_name(name, "fund")
+        if len(core) >= 4:
+            out.append((code, "".join(lazy_pinyin(core)).lower(), name[-1] if name[-1:] in "ABC" else ""))
+    return tuple(out)
+
+
+def _fund_pinyin(text: str, lex: Lexicon) -> list[str]:
+    """"Huading chunzhai bond A", "huading xiaofei shengji A": the fund whose name's core reads so (the longest
+    core wins; among share classes the letter said, else A)."""
+    compact = re.sub(r"[^a-z0-9]", "", text.lower())
+    hits = [(len(py), cls, code) for code, py, cls in _fund_pinyin_forms(lex.funds) if py in compact]
+    if not hits:
+        return []
+    top = max(n for n, _, _ in hits)
+    best = [(cls, code) for n, cls, code in hits if n == top]
+    said = [code for cls, code in best if cls and re.search(rf"(?<![A-Za-z]){cls}(?![A-Za-z])", text)]
+    return [said[0] if said else sorted(best, key=lambda b: (b[0] != "A", b[1]))[0][1]]
 
 
 def _fund_names(text: str, lex: Lexicon) -> tuple[list[str], list[tuple[str, str]]]:

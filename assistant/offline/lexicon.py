@@ -44,12 +44,12 @@ class Lexicon:
 
 
 _LEGAL_FORM = re.compile(r"(股份)?有限(责任)?公司$|集团$")
-_REGION = re.compile(r"^(福建|厦门|泉州|福州|漳州|莆田|三明|龙岩|宁德|南平|上海|北京|深圳)")
+REGION = re.compile(r"^(福建|厦门|泉州|福州|漳州|莆田|三明|龙岩|宁德|南平|上海|北京|深圳)")
 
 
 def company_core(name: str) -> str:
     """A company's name without its legal form and region: 三明宏达钢铁有限公司 → 宏达钢铁 (how RMs say it)."""
-    return _REGION.sub("", _LEGAL_FORM.sub("", name))
+    return REGION.sub("", _LEGAL_FORM.sub("", name))
 
 
 def load_lexicon(engine: object, caller: object) -> Lexicon:

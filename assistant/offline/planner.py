@@ -24,7 +24,7 @@ from assistant.offline.intents import (
     intents_of,
 )
 from assistant.offline.lexicon import Lexicon
-from assistant.offline.slots import asset_class_of
+from assistant.offline.slots import SAME_PERIOD, asset_class_of
 from prompts.loader import sections
 
 _CLIENT_ORDER = [
@@ -89,6 +89,8 @@ def _dd_scenario(text: str) -> str:
 def plan(text: str, lex: Lexicon, state: dict[str, Any] | None = None) -> Plan:
     state = state or {}
     ent = extract(text, lex)
+    if not ent.period and state.get("period") and SAME_PERIOD.search(text):
+        ent.period = state["period"]  # "他归因看下 同一期间": the period of the last answer
     lang = ent.lang
     hits = intents_of(text)
     out = Plan(lang=lang)

@@ -29,7 +29,7 @@ _HORIZON = re.compile(r"(一|两|二|三|五|半|(?<!\d)\d{1,3}(?!\d))\s*(年|�
 _N = {"a": 1, "一": 1, "两": 2, "二": 2, "三": 3, "五": 5, "半": 0.5, "one": 1, "two": 2, "three": 3, "six": 6, "twelve": 12}
 
 # "in that window", "同期": the period of the last answer
-SAME_PERIOD = re.compile(r"(?:that|the same|same|this) (?:window|period|time ?frame|horizon|range)|同期|同一(?:区间|时间段|时期)|"
+SAME_PERIOD = re.compile(r"(?:that|the same|same|this) (?:window|period|time ?frame|horizon|range)|同期|同一(?:区间|时间段|时期|期间)|同期间|"
                          r"同样(?:的)?(?:区间|时间段|时期)|那段时间|这段时间|同区间", _I)
 
 Extractor = Callable[[str, Entities, dict[str, Any]], Any]

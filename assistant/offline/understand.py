@@ -244,7 +244,7 @@ _RELATIVE = re.compile(r"(?<!给)(?<!发给)(?:他|她)(?:的)?(?:老婆|老公|
                        r"(?:wife|husband|spouse|son|daughter|father|mother|parents|kids|children)(?:'s|’s|\?|\s*$| account| portfolio| holdings)", _I)
 _LIST_ASK = re.compile(r"名单|清单|有哪些客户|哪些客户|哪几位|有谁|\blist\b|which clients|who are they", _I)
 _ORDINAL_RE = re.compile(r"第\s*([一二两三四五六七八九十]|\d{1,2})\s*(?:个|名|位|款|只)?(?=[^页]|$)|#\s*(\d)\b|(?:no\.|number)\s*(\d)\b|(头一个|头名|最大的?那(?:个|位)|最有钱的?那(?:个|位))|"
-                         r"the (first|second|third) (?:one|client)|(top one|number one|the (?:biggest|largest|top) one)", _I)
+                         r"the (first|second|third) (?:one|client|fund)|(top one|number one|the (?:biggest|largest|top) one)", _I)
 _ORDINAL_WORDS = {**_CN_NUM, "first": 1, "second": 2, "third": 3}
 
 
@@ -359,7 +359,11 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
         return Plan(calls=[("search_products", fill("search_products", text, ent, {}))], lang=lang)
     if not who and not ent.fund_codes and not ent.company and not ent.client_ids and _product_filters(text, ent) >= 2 \
             and not compound and not ent.product_code:  # a named product's own words (固收, 一年期) are no filters
-        return Plan(calls=[("search_products", fill("search_products", text, ent, {}))], lang=lang)
+        args = fill("search_products", text, ent, {})
+        prev = state.get("last_calls") or []
+        if len(prev) == 1 and prev[0]["name"] == "search_products" and prev[0]["args"].get("client_id"):
+            args = {**prev[0]["args"], **args}  # "only up to R2 and one year": the same client's search, narrowed
+        return Plan(calls=[("search_products", args)], lang=lang)
     each = _each_client(text, ent, state)
     if each:
         return Plan(calls=each, lang=lang)
@@ -486,6 +490,9 @@ def is_bare_follow_up(text: str, lex: Lexicon, *, slots: bool = False) -> bool:
     return len(rest) <= 1
 
 
+_WHAT_IF = re.compile(r"要是|如果|假如|改成|换成|instead|what if|\bif (?:she|he|they)\b|rather", _I)
+_SHIFT = re.compile(r"(晚|推迟|延后|延迟|早|提前)\s*(\d|[一两二三四五])\s*年|retir(?:e|es|ing)\s+(\d)\s+years?\s+(later|earlier|sooner)", _I)
+_BARE_AGE = re.compile(r"(?<!\d)([4-7]\d)(?:\s*岁)?(?!\d|\s*[万千kw%])", _I)
 _EN_SURNAME = re.compile(r"\b([A-Z][a-z]{1,5})(?:'s|’s)?\b")
 
 
@@ -506,16 +513,26 @@ def _what_if(text: str, ent: Entities, state: dict[str, Any]) -> tuple[str, dict
     """Right after a retirement plan, "how long does the money last if it's 40k instead": the same plan at that
     monthly spending (an amount said alone is the spending asked about)."""
     last = state.get("last_calls") or []
-    if ent.client_ids or len(last) != 1 or last[0]["name"] != "retirement_plan" or not business.LASTS.search(text):
-        return None
-    spending = ent.monthly_spending or ent.amount
-    if not spending and not ent.retire_age:
+    if ent.client_ids or len(last) != 1 or last[0]["name"] != "retirement_plan" or not (
+            business.LASTS.search(text) or _WHAT_IF.search(text)):
         return None
     args = dict(last[0]["args"])
+    age = ent.retire_age
+    if m := _SHIFT.search(text):  # "要是他晚两年退": the age just planned with, moved
+        tok = m.group(2) or m.group(3)
+        n = int(tok) if tok.isdigit() else _CN_NUM.get(tok, 1)
+        base = args.get("retire_age") or state.get("retire_age")
+        later = bool(re.match(r"晚|推迟|延后|延迟|later", m.group(1) or m.group(4) or "", _I))
+        age = base + (n if later else -n) if base else None
+    elif not age and (m := _BARE_AGE.search(text)):  # "she wants 58 instead"
+        age = int(m.group(1))
+    spending = ent.monthly_spending or (ent.amount if business.LASTS.search(text) else None)
+    if not spending and not age:
+        return None
     if spending:
         args["monthly_spending"] = spending
-    if ent.retire_age:
-        args["retire_age"] = ent.retire_age
+    if age:
+        args["retire_age"] = age
     return "retirement_plan", args
 
 
@@ -740,6 +757,8 @@ def _pick(text: str, funds: list[str], lex: Lexicon) -> list[str]:
     if len(funds) < 2:
         return funds
     names = {c: lex.fund_name(c) or "" for c in funds}
+    if (n := _ordinal(text)) and n <= len(funds):  # "who runs the second one": the list's order
+        return [funds[n - 1], *[c for c in funds if c != funds[n - 1]]]
     if re.search(r"联接|feeder", text, _I):
         hit = [c for c in funds if "联接" in names[c]]
     elif re.search(r"ETF|目标", text, _I):
@@ -837,7 +856,7 @@ _COMPANY_VS = re.compile(r"(?:跟|和|与)\S{2,20}?(?:比|对比|相比)|哪家|
 
 
 _METRIC_WORDS = re.compile(r"回撤|年化|夏普|波动|收益|涨|跌|七日|万份|drawdown|sharpe|volatil|return|yield|perform", _I)
-_PROFILE_WORDS = re.compile(r"经理|费率|管理费|规模|公司|类型|风险等级|成立|托管|申购费|manag|fee|size|type|risk level", _I)
+_PROFILE_WORDS = re.compile(r"经理|费率|管理费|规模|公司|类型|风险等级|成立|托管|申购费|谁管|manag|fee|size|type|risk level|who runs|runs (?:it|the)", _I)
 
 
 def _fund_tool(text: str, hits: list[str]) -> str | None:

@@ -168,3 +168,35 @@ def test_a_name_said_in_part_does_not_make_an_english_question_chinese(lex, text
     from assistant.offline.entities import detect_lang
 
     assert detect_lang(text, lex.proper_names) == "en"
+
+
+@pytest.mark.parametrize("text,call", [  # blind set v12 (written after the v10/v11 round)
+    ("Huading chunzhai bond A, what's the 1y return", ("fund_metrics", {"fund": "003301", "period": "1y"})),
+    ("huading xiaofei shengji A, 1y drawdown", ("fund_metrics", {"fund": "001101", "period": "1y"})),
+    ("福建星河新能源2025营收增速", ("company_profile", {"company": "E006", "year": 2025})),
+    ("Fujian Xinghe New Energy profile", ("company_profile", {"company": "E006"})),
+    ("哪些客户买的产品风险超过自己等级了", ("book_scan", {"rule": "risk_mismatch"})),
+    ("给C0029找点现金类的 钱随时要用", ("search_products", {"client_id": "C0029", "asset_class": "cash"})),
+    ("给C0035出建议书 英文", ("draft_proposal", {"client_id": "C0035", "lang": "en"})),
+])
+def test_asks_of_the_v12_rms(lex, text, call):
+    assert plan(text, lex, {}).calls == [call]
+
+
+def test_v12_follow_ups(lex):
+    two = {"fund_codes": ["002201", "002206"], "last_tool": "compare_funds",
+           "last_calls": [{"name": "compare_funds", "args": {"funds": ["002201", "002206"]}}]}
+    assert plan("who runs the second one", lex, two).calls == [("fund_profile", {"fund": "002206"})]
+    retire = {"client_id": "C0026", "retire_age": 60, "last_tool": "retirement_plan",
+              "last_calls": [{"name": "retirement_plan", "args": {"client_id": "C0026", "monthly_spending": 8000.0}}]}
+    assert plan("要是他晚两年退", lex, retire).calls == [
+        ("retirement_plan", {"client_id": "C0026", "monthly_spending": 8000.0, "retire_age": 62})]
+    assert plan("what if he retires 3 years earlier", lex, retire).calls[0][1]["retire_age"] == 57
+    assert plan("she wants 58 instead", lex, retire).calls[0][1]["retire_age"] == 58
+    shelf = {"client_id": "C0023", "last_tool": "search_products",
+             "last_calls": [{"name": "search_products", "args": {"client_id": "C0023"}}]}
+    assert plan("only up to R2 and one year", lex, shelf).calls == [
+        ("search_products", {"client_id": "C0023", "max_risk_level": "R2", "horizon_days": 365})]
+    six = {"client_id": "C0016", "period": "6m", "last_tool": "portfolio_performance"}
+    assert plan("他归因看下 同一期间", lex, six).calls == [
+        ("performance_attribution", {"client_id": "C0016", "period": "6m"})]
