@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from assistant.offline.entities import _CN_NUM, Entities
+from assistant.offline.entities import _CN_NUM, PERIOD_WORDS, Entities
 
 _I = re.IGNORECASE
 BENCH_300 = re.compile(r"沪深\s*300|csi\s*300|hs\s*300|000300", _I)
@@ -90,8 +90,6 @@ HELD = re.compile(r"(?:他|她)(?:的)?(?:那只|这只|那个|持有的|手上�
                   r"\b(?:he|she|they) (?:holds?|owns?|bought)\b|\b(?:his|her) (?:position in|holding of)\b", _I)
 PRODUCT_FACTS = re.compile(r"详情|说明书|介绍|起存|起购|起点|门槛|期限|到期|多久|几天|费率|费用|业绩比较基准|比较基准|赎回|"
                            r"details?|matur|come due|minimum|prospectus|fees?\b|how long|how many days|\bterms?\b", _I)
-_PERIOD_LEFT = re.compile(r"今年以来|今年|近一年|近三年|近\S{1,2}(?:个月|年)|去年|ytd|1y|3y|5y|6m|3m|last year|this year|"
-                          r"past year|[\s,，。.?？的呢]", _I)
 PERIOD_ASK = re.compile(r"多少|咋样|怎么样|如何|表现|how much|how did|how is|how's|performance", _I)  # "005501今年以来多少"
 WHICH = re.compile(r"哪个|哪只|哪一只|谁的|谁(?:更|比较)?|which (?:one|of them|fund)?|which\b", _I)
 OVERLAP = re.compile(r"重合|重叠|overlap|in common|共同持有|持仓相似", _I)
@@ -192,7 +190,7 @@ def route(text: str, ent: Entities, *, client: str | None, remembered: str | Non
         if ent.period:
             args["period"] = ent.period
         return [("compare_funds", args)]
-    if len(funds) >= 2 and COMPARE.search(text) and not re.search(r"重合|重叠|overlap", text, _I):
+    if len(funds) >= 2 and COMPARE.search(text) and not OVERLAP.search(text):
         args = {"funds": funds[:2]}
         if ent.period:
             args["period"] = ent.period
@@ -211,7 +209,8 @@ def route(text: str, ent: Entities, *, client: str | None, remembered: str | Non
         if amount := ent.amount or remembered_amount(state, who):
             args["amount"] = amount
         return [("check_suitability", args)]
-    bare_period = ent.period and len(_PERIOD_LEFT.sub("", ent.text_wo_funds or "")) <= 1  # "长泰半导体芯片 ytd"
+    bare_period = ent.period and len(re.sub(r"[\s,，。.?？的呢]|\b\d+[ymw]\b", "", PERIOD_WORDS.sub(
+        "", ent.text_wo_funds or ""))) <= 1  # "长泰半导体芯片 ytd"
     if funds and (not who or HELD.search(text)) and (FUND_METRIC.search(text) or ent.period and PERIOD_ASK.search(text)
                                                      or bare_period) and (ent.period or re.search(
             r"回撤|年化|夏普|七日|7日|万份|drawdown|sharpe|volatil|7-day|seven[- ]day|yield|annuali", text, _I)):

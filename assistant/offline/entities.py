@@ -153,6 +153,14 @@ def _num(token: str) -> int | None:
     return _CN_NUM.get(token)
 
 
+# the words that say a period ("近三年", "since 2022-01-01"): what is left of a message without them
+PERIOD_WORDS = re.compile(
+    r"(?:最近|近|过去)\s*(?:[一二两三四五六七八九十\d]+|半)\s*(?:个月|月|年|周)|今年以来|年初至今|今年|去年|本年|上一年|"
+    r"持有以来|买入以来|从买入到现在|从买入|成立以来|(?:自|从)?\s*(?:19|20)\d{2}\s*年?(?:以来|至今)?|半年|"
+    r"ytd|year[- ]to[- ]date|this year|last year|(?:the )?(?:last|past) \w+ (?:years?|months?)|since \d{4}(?:[-/]\d{1,2}){0,2}|since \w+|"
+    r"over the (?:last|past) year", re.I)
+
+
 def parse_period(text: str) -> str | None:
     period = _parse_period(text)
     # "last 12 months" / "近24个月" are the year periods the tools name 1y / 2y

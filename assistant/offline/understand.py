@@ -24,6 +24,7 @@ from assistant.offline.compound import COMPANY_ASKS, book_rules, client_tools, p
 from assistant.offline.entities import (
     _CN_NUM,
     _COMPANY_ID,
+    PERIOD_WORDS,
     Entities,
     _company_brands,
     _pinyin_forms,
@@ -424,18 +425,6 @@ def _single(text: str, lex: Lexicon, state: dict[str, Any], *, whole: Entities) 
 
 
 _LATIN = re.compile(r"[A-Za-z]")
-_PERIOD_WORDS = re.compile(
-    r"(?:最近|近|过去)\s*(?:[一二两三四五六七八九十\d]+|半)\s*(?:个月|月|年|周)|今年以来|年初至今|今年|去年|本年|上一年|"
-    r"持有以来|买入以来|从买入到现在|从买入|成立以来|(?:自|从)?\s*(?:19|20)\d{2}\s*年?(?:以来|至今)?|半年|"
-    r"ytd|year[- ]to[- ]date|this year|last year|(?:the )?(?:last|past) \w+ (?:years?|months?)|since \d{4}(?:[-/]\d{1,2}){0,2}|since \w+|"
-    r"over the (?:last|past) year", _I)
-_FILLER = re.compile(r"这只基金|这只|那只|这支|该基金|(?:the )?same fund|this fund|that fund|the fund|那么|那|呢|的|吗|啊|呀|吧|嗯|再|也|换成|换个?时间段|换个?区间|时间段|区间|换|改成|改为|要是|如果|看看|看下|看一下|一下|"
-                     r"同样条件|同样|一样|只看|只要|筛一下|查一下|查下|给|算了|未来|超过|以上|以内|每页|再生成个?|生成个?|附件|文件|"
-                     r"word|docx|switch to|same thing|the same|same|instead|only|just|over|within|more than|"
-                     r"他|她|它|这位|该客户|这个客户|[\s,，。.?？!！、:：]|"
-                     r"answer in english|in english|in chinese|"
-                     r"\b(?:and|what|how|about|for|then|same|him|her|them|it|the|please|pls|over|in|now|next|ok|okay|do|one|but|both|two)\b", _I)
-
 
 _SLOT_WORDS = re.compile(
     r"\d+(?:\.\d+)?\s*(?:万|千|k|w|元|块|岁|个|只|名|天内|天以内|天|%|个点|页)?|第\s*[一二两三四五六七八九十]\s*页|"
@@ -464,6 +453,14 @@ def _name_forms(lex: Lexicon) -> tuple[tuple[str, ...], tuple[re.Pattern[str], .
     return products, tuple(latin)
 
 
+_FILLER = re.compile(r"这只基金|这只|那只|这支|该基金|(?:the )?same fund|this fund|that fund|the fund|那么|那|呢|的|吗|啊|呀|吧|嗯|再|也|换成|换个?时间段|换个?区间|时间段|区间|换|改成|改为|要是|如果|看看|看下|看一下|一下|"
+                     r"同样条件|同样|一样|只看|只要|筛一下|查一下|查下|给|算了|未来|超过|以上|以内|每页|再生成个?|生成个?|附件|文件|"
+                     r"word|docx|switch to|same thing|the same|same|instead|only|just|over|within|more than|"
+                     r"他|她|它|这位|该客户|这个客户|[\s,，。.?？!！、:：]|"
+                     r"answer in english|in english|in chinese|"
+                     r"\b(?:and|what|how|about|for|then|same|him|her|them|it|the|please|pls|over|in|now|next|ok|okay|do|one|but|both|two)\b", _I)
+
+
 def is_bare_follow_up(text: str, lex: Lexicon, *, slots: bool = False) -> bool:
     """Nothing asked beyond entities, a period and filler words: "那C0002呢", "今年以来呢", "换成近三年",
     "what about 张伟?" — the last turn's tool applies. "C0001的XIRR多少" asks its own question. With
@@ -483,7 +480,7 @@ def is_bare_follow_up(text: str, lex: Lexicon, *, slots: bool = False) -> bool:
         rest = low
     rest = re.sub(r"(?<![A-Za-z0-9])(?:[Cc]\d{4}|[Ee]\d{3}|\d{6}|WM[0-9A-Z]{3,}|TD\d+[YMD]|LCD\d+Y|INS\d+|NTC\d+D)(?![0-9A-Za-z])",
                   " ", rest, flags=re.IGNORECASE)
-    rest = _PERIOD_WORDS.sub(" ", rest)
+    rest = PERIOD_WORDS.sub(" ", rest)
     if slots:
         rest = _SLOT_WORDS.sub(" ", rest)
     rest = _FILLER.sub("", rest)
