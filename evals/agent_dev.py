@@ -24,7 +24,8 @@ SETS = {"v2": SET_FILE, "v3": SET_FILE.with_name("agent_dev_v3.jsonl"), "v4": SE
         "v5": SET_FILE.with_name("agent_dev_v5.jsonl"), "v6": SET_FILE.with_name("agent_dev_v6.jsonl"),
         "v7": SET_FILE.with_name("agent_dev_v7.jsonl"), "v8": SET_FILE.with_name("agent_dev_v8.jsonl"),
         "v9": SET_FILE.with_name("agent_dev_v9.jsonl"), "v10": SET_FILE.with_name("agent_dev_v10.jsonl"),
-        "v11": SET_FILE.with_name("agent_dev_v11.jsonl"), "v12": SET_FILE.with_name("agent_dev_v12.jsonl")}
+        "v11": SET_FILE.with_name("agent_dev_v11.jsonl"), "v12": SET_FILE.with_name("agent_dev_v12.jsonl"),
+        "v13": SET_FILE.with_name("agent_dev_v13.jsonl")}
 
 
 def load_rows(path: Path = SET_FILE) -> list[dict[str, Any]]:

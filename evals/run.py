@@ -24,6 +24,7 @@ SUITES: dict[str, str] = {
     "agent_dev_v10": "evals.agent_dev --set v10",  # blind, holdout-like mix (session 4; tuned on after its first run)
     "agent_dev_v11": "evals.agent_dev --set v11",  # blind, conversation-heavy (session 4; tuned on after its first run)
     "agent_dev_v12": "evals.agent_dev --set v12",  # blind, written after the v10/v11 round (session 4)
+    "agent_dev_v13": "evals.agent_dev --set v13",  # blind, written after the v12 round (session 4)
     "holdout": "evals.holdout",  # blind holdout_v2 (frozen): routing, arguments, figures, language per kind/lang
 }
 
