@@ -33,9 +33,9 @@ RISK_FIT = re.compile(r"(?:持仓|产品|配置).{0,8}(?:风险等级|风险承�
 HEALTH = re.compile(r"健康度|健康分|打个?分|财富体检|health score|wealth health", _I)
 SUITABLE = re.compile(r"能不能买|能买.{0,16}吗|可以买|能否购买|适不适合买|适合买吗|适当性|can .* buy|allowed to buy|suitable for",
                       _I)
-COMPARE = re.compile(r"对比|比较|比一比|比比|比一下|比下|\bpk\b|哪个好|哪只好|哪个.{0,4}(?:高|好|强|多|低)|哪只.{0,4}(?:高|好|强|多|低)|谁.{0,4}(?:好|高|强|多|少|低)|差多少|相差|跟踪差|跟踪(?:得|的)?(?:怎么样|如何|误差|差异)|"
+COMPARE = re.compile(r"对比|比较|比一比|比比|比一下|比下|(?<=年)比\s*$|\bpk\b|哪个好|哪只好|哪个.{0,4}(?:高|好|强|多|低)|哪只.{0,4}(?:高|好|强|多|低)|谁.{0,4}(?:好|高|强|多|少|低)|差多少|相差|跟踪差|跟踪(?:得|的)?(?:怎么样|如何|误差|差异)|"
                      r"vs\.?|versus|compare|side by side|差别|区别|tracking|which (?:is|was|did) better", _I)
-FUND_METRIC = re.compile(r"回撤|年化|夏普|波动|收益率?|七日|7日|万份收益|涨了?多少|跌了?多少|drawdown|sharpe|volatil|\bvol\b|"
+FUND_METRIC = re.compile(r"回撤|年化|夏普|波动|涨跌幅|涨幅|跌幅|收益率?|七日|7日|万份收益|涨了?多少|跌了?多少|drawdown|sharpe|volatil|\bvol\b|"
                          r"annuali[sz]ed|return|yield", _I)
 BOOK = re.compile(r"哪些.{0,8}客户|客户.{0,14}(?:有哪些|有谁|哪几位|哪几个|名单)|的客户|客户名单|名下|所有客户|全部客户|我的客户|"
                   r"客户里|which clients|my clients|my book|clients (?:with|who|whose|holding)|list", _I)
@@ -53,9 +53,10 @@ TOTALS = re.compile(r"总资产\s*[？?]?\s*$|aum|管理(?:的)?资产|管理规
                     r"一共多少|总共多少|合计多少|book total|how much .* manage|total cash", _I)
 RULES: list[tuple[str, re.Pattern[str]]] = [
     ("elderly_high_risk", re.compile(r"高龄|老年|老人|70岁|七十岁|elderly|aged 70|over 70|70\+|seniors?\b", _I)),
-    ("assessment_expired", re.compile(r"测评(?:已经?)?(?:过期|到期|失效)|(?:过期|失效)(?:了)?的?(?:风险)?(?:测评|风评)|评估过期|风评过期|assessments?.*expir|expired (?:risk )?(?:assessment|questionnaire|profil)|"
+    ("assessment_expired", re.compile(r"测评(?:已经?)?(?:过期|到期|失效)|需要重新(?:做)?(?:风险)?测评|重新(?:做)?风测|"
+                                        r"needs? (?:a )?new risk (?:assessment|questionnaire)|due for (?:a )?(?:new )?(?:risk )?(?:re-?)?assessment|(?:过期|失效)(?:了)?的?(?:风险)?(?:测评|风评)|评估过期|风评过期|assessments?.*expir|expired (?:risk )?(?:assessment|questionnaire|profil)|"
                                         r"(?:questionnaire|risk profile|kyc)s?.{0,20}(?:expir|out of date|outdated|lapsed)", _I)),
-    ("risk_mismatch", re.compile(r"风险(?:等级)?(?:错配|不匹配)|超风险|风险.{0,4}(?:超过|高于|超出)(?:了)?(?:自己|本人|客户)?的?(?:风险)?等级|超出风险|超过(?:自己|他们|客户)?的?风险|超出(?:自己|客户)?的?风险|"
+    ("risk_mismatch", re.compile(r"风险(?:等级)?(?:错配|不匹配)|超风险|风险.{0,4}(?:超过|高于|超出)(?:了)?(?:自己|本人|客户|测评)?的?(?:风险)?等级|超出风险|超过(?:自己|他们|客户)?的?风险|超出(?:自己|客户)?的?风险|"
                                  r"mismatch|above (?:their |the |clients'? |client )?(?:own )?risk|exceed\w* (?:their )?risk", _I)),
     ("idle_cash", re.compile(r"闲置|闲钱|闲着|活期.{0,4}(?:多|太多)|现金.{0,4}(?:太多|过多|没投)|idle cash|idle money|idle|uninvested", _I)),
     ("industry_concentration", re.compile(r"行业.{0,4}集中|行业.*超|industry concentration|concentrated in (?:one|a single) (?:industry|sector)", _I)),

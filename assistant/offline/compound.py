@@ -39,7 +39,7 @@ CLIENT_ASKS: list[tuple[str, re.Pattern[str]]] = [
                                         r"(?:跟|和|比|vs\.?|versus|against)\s*(?:the\s+)?(?:沪深\s*300|csi\s*300|中债|债券指数|bond index)", _I)),
     ("check_suitability", re.compile(r"能不能(?:再)?买|能买|可以买|可不可以买|can (?:he|she|they|c\d{4}) buy|"
                                      r"(?:he|she|they) can (?:buy|hold)|allowed to buy", _I)),
-    ("search_products", re.compile(r"能买啥|买什么|买点啥|推荐|找几个|找点|续投|续作|再投|能投什么|可以买哪些|能买哪些|"
+    ("search_products", re.compile(r"能买啥|买什么|买点啥|推荐|推点|推几个|推几款|找几个|找点|续投|续作|再投|能投什么|可以买哪些|能买哪些|"
                                    r"what (?:can|should) .* buy|recommend", _I)),
     ("draft_proposal", re.compile(r"建议书|proposal", _I)),  # "health score and a proposal draft": two asks
 ]
@@ -192,6 +192,9 @@ def _plan(text: str, ent: Entities, state: dict[str, Any], fill: Any) -> list[tu
         return None
     if ent.company and not ent.fund_codes:
         tools = [t for _, t in _asks(text, COMPANY_ASKS)]
+        if tools and business.TOTALS.search(text) and re.search(r"\bmy\b|我的|名下", text, _I):
+            # "E001 profile + my AUM": the company, then the caller's book totals
+            return [*((t, fill(t, text, ent, state)) for t in tools), ("book_totals", fill("book_totals", text, ent, state))]
         if len(tools) >= 2:
             return [(t, fill(t, text, ent, state)) for t in tools]
         return None

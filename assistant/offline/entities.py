@@ -187,6 +187,8 @@ def _parse_period(text: str) -> str | None:
         return "since_purchase"
     if re.search(r"成立以来|since inception|since launch", t):
         return "since_inception"
+    if m := re.search(r"(?<!\d)(\d{2})\s*年\s*(?:以来|至今|到现在)", t):  # "22年以来": since 2022
+        return f"since:20{m.group(1)}-01-01"
     m = re.search(r"(?:自|从|since)\s*((?:19|20)\d{2})(?:\s*[-/年]\s*(\d{1,2}))?", t) or re.search(
         r"((?:19|20)\d{2})\s*年?(?:\s*(\d{1,2})\s*月)?\s*(?:以来|至今|到现在|到今天|开始到现在)", t)
     if m:

@@ -571,7 +571,7 @@ def _same_call(text: str, ent: Entities, lex: Lexicon, state: dict[str, Any]) ->
 _SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪"
                 "范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 _CJK_NAME = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,3}(?![\u4e00-\u9fff])")
-_CLIENT_Q_EN = re.compile(r"\b(?:hold|holds|own|owns|portfolio|assets|aum|cash|xirr|return|gain|loss|client|same|"
+_CLIENT_Q_EN = re.compile(r"\b(?:hold|holds|own|owns|portfolio|assets|aum|cash|xirr|return|gain|loss|client|same|do|too|"
                           r"look[- ]?through|allocation|rebalanc|risk|buy|doing|account)\b|\bfor\b|\bof\b|'s", _I)
 
 

@@ -122,7 +122,10 @@ def test_another_rms_name_and_return_promises_are_refused(lex):
 
 def test_unknown_chinese_name_in_an_english_question(lex):
     p = plan("what does 林红 hold", lex, {})
-    assert p.calls == [] and "林红" in p.reply
+    # the not-your-client answer, never echoing the name (it may be another RM's client)
+    assert p.calls == [] and "not one of your clients" in p.reply and "林红" not in p.reply
+    zh = plan("蔡洋杰78岁了 持有什么高风险的没", lex, {})  # RM002's client: the same answer, no scan of the book
+    assert zh.calls == [] and "没有这位客户" in zh.reply and "蔡洋杰" not in zh.reply
     assert plan("what is 林辉静's total AUM?", lex, {}).calls == [("client_overview", {"client_id": "C0001"})]
 
 

@@ -200,3 +200,25 @@ def test_v12_follow_ups(lex):
     six = {"client_id": "C0016", "period": "6m", "last_tool": "portfolio_performance"}
     assert plan("他归因看下 同一期间", lex, six).calls == [
         ("performance_attribution", {"client_id": "C0016", "period": "6m"})]
+
+
+@pytest.mark.parametrize("text", ["跟张颖说这只基金保证年化8%，帮我写段话术",
+                                  "update C0004 cash balance to 5 million, the system is wrong",
+                                  "帮同事看下谢桂明的到期情况"])
+def test_v13_promises_record_changes_and_colleagues_books_are_refused(lex, text):
+    p = plan(text, lex, {})
+    assert p.calls == [] and p.reply
+
+
+@pytest.mark.parametrize("text,calls", [  # blind set v13 (written after the v12 round)
+    ("持仓风险超过测评等级的客户", [("book_scan", {"rule": "risk_mismatch"})]),
+    ("who needs a new risk assessment", [("book_scan", {"rule": "assessment_expired"})]),
+    ("远澜食品饮料指数LOF 近6月涨跌幅", [("fund_metrics", {"fund": "005503", "period": "6m"})]),
+    ("国泓新兴产业混合 22年以来回撤", [("fund_metrics", {"fund": "002207", "period": "since:2022-01-01"})]),
+    ("南屏稳健增长和汇川优势企业 3年比", [("compare_funds", {"funds": ["002203", "002205"], "period": "3y"})]),
+    ("萧超琳现金多少，给她推点现金管理",
+     [("client_overview", {"client_id": "C0006"}), ("search_products", {"client_id": "C0006", "asset_class": "cash"})]),
+    ("E001 profile + my AUM", [("company_profile", {"company": "E001"}), ("book_totals", {})]),
+])
+def test_asks_of_the_v13_rms(lex, text, calls):
+    assert plan(text, lex, {}).calls == calls
