@@ -51,6 +51,7 @@ SCAN_VERB = re.compile(r"有没有|有哪些|哪些|谁|扫一?下|扫描|拉出
                        r"\bwho\b|\bany\b|clients|everyone", _I)
 TOTALS = re.compile(r"总资产\s*[？?]?\s*$|aum|管理(?:的)?资产|管理规模|资产规模|总规模|总资产(?:是|有)?多少|(?:现金|资产|钱)(?:一共|总共|合计|加起来|总额|总计|总量)|"
                     r"一共多少|总共多少|合计多少|book total|how much .* manage|total cash", _I)
+_LOSS_TENTHS = re.compile(r"(?:亏|跌)(?:了|损)?\s*(?:超过|超|达到|到|了)?\s*([一二三四五六七八九半])成")  # 亏三成 = down 30%
 RULES: list[tuple[str, re.Pattern[str]]] = [
     ("elderly_high_risk", re.compile(r"高龄|老年|老人|70岁|七十岁|elderly|aged 70|over 70|70\+|seniors?\b", _I)),
     ("assessment_expired", re.compile(r"测评(?:已经?)?(?:过期|到期|失效)|需要重新(?:做)?(?:风险)?测评|重新(?:做)?风测|"
@@ -63,7 +64,8 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ("manager_concentration", re.compile(r"(?:基金)?经理集中|同一个?(?:基金)?经理|一个经理.{0,6}(?:太多|过多)|manager concentration|"
                                          r"same (?:fund )?manager|(?:single|one) (?:fund )?manager", _I)),
     ("concentration", re.compile(r"集中度|单一产品|太集中|过于集中|过度集中|concentrat", _I)),
-    ("loss", re.compile(r"亏损|浮亏|亏了|亏钱|在亏|亏超|跌超|亏\s*\d|跌\s*\d|(?:亏|跌)(?:了|损)?\s*(?:超过|超|达到|到|了)?\s*[一二三四五六七八九半]成|赔钱|套牢|in (?:the )?red|losing|loss|\bdown (?:more than|over|by)|underwater", _I)),
+    ("loss", re.compile(_LOSS_TENTHS.pattern + r"|亏损|浮亏|亏了|亏钱|在亏|亏超|跌超|亏\s*\d|跌\s*\d|赔钱|套牢|in (?:the )?red|losing|loss|"
+                        r"\bdown (?:more than|over|by)|underwater", _I)),
     ("maturing", re.compile(r"到期|maturing|matur", _I)),
 ]
 _RULES = RULES
@@ -72,7 +74,6 @@ _WITHIN = re.compile(r"(\d+)\s*天(?:内|以内)?|within\s+(\d+)\s+days|next\s+(
 _WITHIN_MONTHS = re.compile(r"(\d{1,2}|[一二两三四五六])\s*个月(?:内|以内|之内)|(?:within|next|in the next)\s+(\d{1,2})\s+months", _I)
 _LOSS_PCT = re.compile(r"(?:超过|大于|超|over|more than|beyond|by|above|改成|换成|to)\s*(\d+(?:\.\d+)?)\s*(?:%|个点|pct|percent|per cent)|"
                        r"(\d+(?:\.\d+)?)\s*(?:%|个点|pct|percent)\s*(?:以上|多|plus|\+|or more)", _I)
-_LOSS_TENTHS = re.compile(r"(?:亏|跌)(?:了|损)?\s*(?:超过|超|达到|到|了)?\s*([一二三四五六七八九半])成")  # 亏三成 = down 30%
 _WEEKS = [(re.compile(r"下周|本周|这周|一周内|7天|next week|this week|\b(?:one|1) week", _I), 7),
           (re.compile(r"两周|半个月|14天|\b(?:two|2) weeks|next fortnight", _I), 14),
           (re.compile(r"三周|\b(?:three|3) weeks", _I), 21),

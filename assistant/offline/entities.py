@@ -84,7 +84,10 @@ class Entities:
 
 _LATIN_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2,}(?![A-Za-z0-9])")
 # the reply's language asked for in the message; "出个英文版给她家人看": an English version, so an English reply
-_ASK_EN = re.compile(r"用英文|英文回答|英文回复|说英文|in english|answer in english|英语回答|英文版|英语版|english version|(?:出|写|做)(?:个|一份)?英文|[\s，,](?:英文|英语)\s*$", re.I)
+# "出个英文的", "给她出建议书 英文": English asked for the document (and so for the reply)
+_EN_WANTED = r"(?:出|写|做)(?:个|一份)?英文|[\s，,](?:英文|英语)\s*$"
+_ASK_EN = re.compile(r"用英文|英文回答|英文回复|说英文|in english|answer in english|英语回答|英文版|英语版|english version|"
+                     + _EN_WANTED, re.I)
 _ASK_ZH = re.compile(r"用中文|中文回答|in chinese|中文版|chinese version", re.I)
 # a whole message that only asks for the other language ("英文版", "in English please", "中文"): the last
 # answer again, in that language
@@ -361,7 +364,7 @@ def _extract(text: str, lex: Lexicon) -> Entities:
         ent.retire_age = int(next(g for g in age.groups() if g))
     ent.top_n = parse_top_n(text)
     ent.month = parse_month(text, lex.as_of)
-    if re.search(r"英文版|英文的|英语版|用英文|(?:出|写|做)(?:个|一份)?英文|[\s，,](?:英文|英语)\s*$|in english|english version", text, re.I):
+    if re.search(r"英文版|英文的|英语版|用英文|in english|english version|" + _EN_WANTED, text, re.I):
         ent.doc_lang = "en"  # "给她出建议书 英文": the language said last
     elif re.search(r"中文版|用中文|[\s，,](?:中文)\s*$|in chinese", text, re.I):
         ent.doc_lang = "zh"
@@ -445,12 +448,18 @@ _EN_HONORIFIC = re.compile(r"\b(?:mr|mrs|ms|miss|madam|auntie|aunt|uncle)\.?\s+(
                            r"\b([a-z]+)\s+(?:zong|jie|ge|laoshi|ayi|shushu|xiansheng|nvshi|laoban)\b")
 
 
-def _romanised_honorific(low: str, lex: Lexicon, ent: Entities) -> None:
+@lru_cache(maxsize=1024)
+def surname_pinyin(name: str) -> str:
+    """林辉静 → "lin": a client's surname as an English-writing RM types it ("Ms Lin", "Lin's")."""
     from pypinyin import lazy_pinyin
 
+    return lazy_pinyin(name[0])[0] if name else ""
+
+
+def _romanised_honorific(low: str, lex: Lexicon, ent: Entities) -> None:
     for m in _EN_HONORIFIC.finditer(low):
         surname = m.group(1) or m.group(2)
-        same = [(c, n) for c, n in lex.clients if n and lazy_pinyin(n[0])[0] == surname]
+        same = [(c, n) for c, n in lex.clients if n and surname_pinyin(n) == surname]
         if len(same) == 1:
             ent.client_ids = [same[0][0]]
             return

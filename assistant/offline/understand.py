@@ -32,6 +32,7 @@ from assistant.offline.entities import (
     detect_lang,
     extract,
     language_switch,
+    surname_pinyin,
 )
 from assistant.offline.entities import (
     _GIVEN as _GIVEN_CHARS,
@@ -498,11 +499,9 @@ def _recent_by_surname(text: str, state: dict[str, Any], lex: Lexicon) -> str | 
     recent = state.get("recent_clients") or []
     if len(recent) < 1 or not _EN_SURNAME.search(text):
         return None
-    from pypinyin import lazy_pinyin
-
     names = dict(lex.clients)
     said = {m.group(1).lower() for m in _EN_SURNAME.finditer(text)} - {"he", "an", "so", "no", "do", "go", "to", "me"}
-    hits = [c for c in recent if names.get(c) and lazy_pinyin(names[c][0])[0] in said]
+    hits = [c for c in recent if names.get(c) and surname_pinyin(names[c]) in said]
     return hits[0] if len(hits) == 1 else None
 
 
